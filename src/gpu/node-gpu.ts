@@ -1,0 +1,30 @@
+/**
+ * Node: WebGPU through Dawn (`webgpu` npm package). Dawn needs a Vulkan driver; without a GPU
+ * the SwiftShader driver from Debian's `chromium` package works (see README, "Testing").
+ */
+import { existsSync } from 'node:fs';
+import { type DeviceOptions, type GpuContext, requestDeviceFrom } from './device';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+const INSTALL_HINT =
+  'install a Vulkan driver and loader: on a machine without a GPU, `apt-get install chromium libvulkan1` ' +
+  `and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (npm test does this itself)`;
+
+let gpuInstance: GPU | undefined;
+
+export async function requestNodeDevice(options: DeviceOptions = {}): Promise<GpuContext> {
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD) && !hasRealGpuHint()) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  if (!gpuInstance) {
+    const webgpu = await import('webgpu');
+    Object.assign(globalThis, webgpu.globals);
+    gpuInstance = webgpu.create([]) as unknown as GPU;
+  }
+  return requestDeviceFrom(gpuInstance, INSTALL_HINT, options);
+}
+
+function hasRealGpuHint(): boolean {
+  return existsSync('/dev/nvidia0') || existsSync('/dev/dri/renderD128');
+}

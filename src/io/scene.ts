@@ -1,0 +1,75 @@
+/**
+ * The in-memory splat scene every reader produces and every writer and renderer consumes.
+ * Layout follows the INRIA model in world space (COLMAP axes: x right, y down, z forward):
+ * raw, pre-activation parameters, exactly as stored in an INRIA `.ply`.
+ */
+export interface SplatScene {
+  /** Number of splats N. */
+  count: number;
+  /** SH degree 0..3 of `sh`; K = (shDegree + 1)^2 coefficients per channel. */
+  shDegree: number;
+  /** [N, 3] f32 world-space means. */
+  means: Float32Array;
+  /** [N, 3] f32 log-scales (scale = exp). */
+  logScales: Float32Array;
+  /** [N, 4] f32 quaternions wxyz, not necessarily normalised. */
+  quats: Float32Array;
+  /** [N] f32 opacity logits (opacity = sigmoid). */
+  opacityLogits: Float32Array;
+  /** [N, K, 3] f32 SH coefficients, coefficient-major, RGB interleaved; k = 0 is the DC term. */
+  sh: Float32Array;
+}
+
+export const SH_C0 = 0.28209479177387814;
+
+export function shCoeffCount(degree: number): number {
+  return (degree + 1) * (degree + 1);
+}
+
+/** Allocates a zeroed scene of `count` splats (identity quaternions). */
+export function emptyScene(count: number, shDegree: number): SplatScene {
+  const quats = new Float32Array(count * 4);
+  for (let i = 0; i < count; i++) quats[i * 4] = 1;
+  return {
+    count,
+    shDegree,
+    means: new Float32Array(count * 3),
+    logScales: new Float32Array(count * 3),
+    quats,
+    opacityLogits: new Float32Array(count),
+    sh: new Float32Array(count * shCoeffCount(shDegree) * 3),
+  };
+}
+
+/** Axis-aligned bounds of the means. */
+export function sceneBounds(scene: SplatScene): { min: [number, number, number]; max: [number, number, number] } {
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < scene.count; i++) {
+    for (let a = 0; a < 3; a++) {
+      const v = scene.means[i * 3 + a];
+      if (v < min[a]) min[a] = v;
+      if (v > max[a]) max[a] = v;
+    }
+  }
+  return { min, max };
+}
+
+/** Error for a file that cannot be read; the message names the file, its format and the problem. */
+export class SceneFormatError extends Error {
+  override name = 'SceneFormatError';
+  constructor(
+    readonly file: string,
+    readonly format: string,
+    readonly problem: string,
+  ) {
+    super(`${file} (${format}): ${problem}`);
+  }
+}
+
+/** What a reader returns: the scene plus notes for the user (e.g. dropped splats). */
+export interface LoadedScene {
+  scene: SplatScene;
+  format: string;
+  warnings: string[];
+}

@@ -1,0 +1,64 @@
+/** Array comparison that reports the first bad index, the max error and the NaN count. */
+export interface CompareResult {
+  ok: boolean;
+  maxAbs: number;
+  maxRel: number;
+  firstBad: number;
+  nanCount: number;
+  message: string;
+}
+
+/** |a - b| <= atol + rtol * |b| elementwise; b is the reference. */
+export function compareArrays(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol = 0,
+  name = 'array',
+): CompareResult {
+  if (actual.length !== expected.length) {
+    return { ok: false, maxAbs: Infinity, maxRel: Infinity, firstBad: 0, nanCount: 0, message: `${name}: length ${actual.length} != ${expected.length}` };
+  }
+  let maxAbs = 0;
+  let maxRel = 0;
+  let firstBad = -1;
+  let nanCount = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(a) !== Number.isNaN(e)) {
+      nanCount++;
+      if (firstBad < 0) firstBad = i;
+      continue;
+    }
+    if (Number.isNaN(a)) continue;
+    const d = Math.abs(a - e);
+    if (d > maxAbs) maxAbs = d;
+    const r = d / Math.max(Math.abs(e), 1e-30);
+    if (r > maxRel && Math.abs(e) > atol) maxRel = r;
+    if (!(d <= atol + rtol * Math.abs(e)) && firstBad < 0) firstBad = i;
+  }
+  const ok = firstBad < 0;
+  const message = ok
+    ? `${name}: ok (max abs ${maxAbs.toExponential(3)})`
+    : `${name}: first bad index ${firstBad} (actual ${actual[firstBad]}, expected ${expected[firstBad]}), max abs ${maxAbs.toExponential(3)}, max rel ${maxRel.toExponential(3)}, NaN mismatches ${nanCount}, tolerance atol ${atol} rtol ${rtol}`;
+  return { ok, maxAbs, maxRel, firstBad, nanCount, message };
+}
+
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 0, name = 'array'): CompareResult {
+  const r = compareArrays(actual, expected, atol, rtol, name);
+  if (!r.ok) throw new Error(r.message);
+  return r;
+}
+
+/** Small seedable PRNG (mulberry32) for reproducible random tests. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
