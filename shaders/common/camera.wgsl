@@ -1,0 +1,22 @@
+// Per-frame camera uniform, bind group 0 of every kernel that projects or rasterizes.
+// Layout is written by src/kernels/camera-uniform.ts (offsets tested in test/kernels).
+struct CameraUniform {
+  rot0: vec4<f32>,        // row 0 of world-to-camera R (xyz)
+  rot1: vec4<f32>,        // row 1
+  rot2: vec4<f32>,        // row 2
+  trans: vec4<f32>,       // world-to-camera t (xyz)
+  centre: vec4<f32>,      // camera centre in world space (xyz), for SH view directions
+  intrinsics: vec4<f32>,  // fx, fy, cx, cy (pixels)
+  clip: vec4<f32>,        // Jacobian clamp on x/z: min, max; on y/z: min, max
+  background: vec4<f32>,  // rgb background composited under the splats
+  image: vec4<u32>,       // width, height, tiles_x, tiles_y
+  params: vec4<f32>,      // near plane z, splat scale, _, _
+  counts: vec4<u32>,      // splat count N, active SH degree, SH coefficients per splat in the buffer (K), _
+}
+
+@group(0) @binding(0) var<uniform> cam: CameraUniform;
+
+fn cam_rotation() -> mat3x3<f32> {
+  // WGSL matrices are column-major: columns of R are built from its rows' components.
+  return transpose(mat3x3<f32>(cam.rot0.xyz, cam.rot1.xyz, cam.rot2.xyz));
+}

@@ -1,0 +1,11 @@
+// One projected splat: what the rasterizer and its backward read per intersection.
+// 48 bytes; layout mirrored in src/kernels/layouts.ts (tested).
+struct ProjectedSplat {
+  xy: vec2<f32>,       // 2D mean in pixels (pixel i covers [i, i + 1))
+  depth: f32,          // camera-space z
+  opacity: f32,        // sigmoid(logit); 0 when culled
+  conic: vec3<f32>,    // inverse of the dilated 2D covariance: (A, B, C) of [[A, B], [B, C]]
+  radius: f32,         // screen extent in pixels; 0 when culled
+  rgb: vec3<f32>,      // SH colour after +0.5 and the clamp at 0
+  tiles: u32,          // number of tiles of its rectangle; 0 when culled
+}

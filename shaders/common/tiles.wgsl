@@ -1,0 +1,13 @@
+// The tile rectangle of a splat: the single definition the projection (which counts tiles) and
+// the intersection emission (which writes one record per tile) share, so they always agree.
+// Returns (min_x, min_y, max_x, max_y), max exclusive, clamped to the tile grid.
+fn tile_rect(xy: vec2<f32>, radius: f32, tiles: vec2<u32>) -> vec4<u32> {
+  let ts = f32(TILE_SIZE);
+  let lo = clamp(floor((xy - vec2<f32>(radius)) / ts), vec2<f32>(0.0), vec2<f32>(tiles));
+  let hi = clamp(floor((xy + vec2<f32>(radius + ts - 1.0)) / ts), vec2<f32>(0.0), vec2<f32>(tiles));
+  return vec4<u32>(vec2<u32>(lo), vec2<u32>(hi));
+}
+
+fn rect_area(r: vec4<u32>) -> u32 {
+  return (r.z - r.x) * (r.w - r.y);
+}

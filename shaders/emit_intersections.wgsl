@@ -1,0 +1,46 @@
+// Intersection emission: one invocation per sorted position s < N (front to back).
+// Writes one (tile id, splat index) record per tile of the splat's rectangle into the slots
+// [offsets[s], offsets[s + 1]). Visiting splats in depth order makes each tile's records
+// depth-ordered, so a STABLE sort by tile id alone yields per-tile front-to-back lists.
+// Records past the buffer capacity are dropped; isect_count[1] = min(total, capacity) is what
+// the tile sort and the range kernel process, and the host grows the buffers when
+// isect_count[0] (the true total) exceeds the capacity.
+#include "common/constants.wgsl"
+#include "common/dispatch.wgsl"
+#include "common/camera.wgsl"
+#include "common/projected.wgsl"
+#include "common/tiles.wgsl"
+
+@group(1) @binding(0) var<storage, read> projected: array<ProjectedSplat>;  // [N] by splat index
+@group(1) @binding(1) var<storage, read> sorted_values: array<u32>;         // [N] splat index, front to back
+@group(1) @binding(2) var<storage, read> offsets: array<u32>;               // [N + 1] exclusive scan of tiles
+@group(1) @binding(3) var<storage, read_write> isect_tiles: array<u32>;     // [capacity] tile id per record
+@group(1) @binding(4) var<storage, read_write> isect_splats: array<u32>;    // [capacity] splat index per record
+@group(1) @binding(5) var<storage, read_write> isect_count: array<u32>;     // [2] true total, clamped total
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let s = linear_index(wg, nwg, li, WG_SIZE);
+  let n = cam.counts.x;
+  let capacity = arrayLength(&isect_tiles);
+  if (s == 0u) {
+    isect_count[0] = offsets[n];
+    isect_count[1] = min(offsets[n], capacity);
+  }
+  if (s >= n) { return; }
+  let g = sorted_values[s];
+  let p = projected[g];
+  if (p.tiles == 0u) { return; }
+  let rect = tile_rect(p.xy, p.radius, cam.image.zw);
+  var slot = offsets[s];
+  for (var ty = rect.y; ty < rect.w; ty++) {
+    for (var tx = rect.x; tx < rect.z; tx++) {
+      if (slot < capacity) {
+        isect_tiles[slot] = ty * cam.image.z + tx;
+        isect_splats[slot] = g;
+      }
+      slot++;
+    }
+  }
+}

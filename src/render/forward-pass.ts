@@ -1,0 +1,282 @@
+/**
+ * The forward pass the viewer draws with and training differentiates: projection, depth sort,
+ * per-splat tile counts and their prefix sum, intersection emission, a stable sort by tile id,
+ * tile ranges and the tile rasterizer. Everything runs on the GPU; the only CPU involvement is
+ * sizing: the intersection total is read back after each frame (asynchronously for the viewer,
+ * awaited by `renderExact`) and the buffers grow by doubling when it exceeds their capacity.
+ * Keeps what the backward needs: projected records, tile lists, ranges, final T, n_contrib.
+ */
+import type { Camera } from '../io/camera';
+import { GrowableBuffer, STORAGE } from '../gpu/buffers';
+import { CameraUniform, type FrameParams, tileGrid } from '../kernels/camera-uniform';
+import { PROJECTED_SPLAT } from '../kernels/layouts';
+import { ProjectKernel } from '../kernels/project';
+import { GatherTileCountsKernel } from '../kernels/gather-tile-counts';
+import { EmitIntersectionsKernel } from '../kernels/emit-intersections';
+import { TileRangesKernel } from '../kernels/tile-ranges';
+import { RasterizeKernel } from '../kernels/rasterize';
+import { RadixSort } from '../kernels/radix-sort';
+import { PrefixSum } from '../kernels/prefix-sum';
+import type { GaussianBuffers } from './gaussian-buffers';
+import { BindGroupCache } from '../gpu/bind-group-cache';
+
+export interface ForwardOptions {
+  /** Active SH degree; clamped to the scene's. */
+  shDegree: number;
+  /** Multiplies every splat's scale (viewer control); 1 for training. */
+  splatScale: number;
+  background: readonly [number, number, number];
+}
+
+export interface ForwardStats {
+  splats: number;
+  /** Intersection total of the last frame whose count has been read back. */
+  intersections: number;
+  /** True when that frame had more intersections than capacity (it was incomplete). */
+  overflowed: boolean;
+}
+
+const COUNT_BYTES = 8; // [2] u32: true total, clamped total
+
+export class ForwardPass {
+  readonly uniform: CameraUniform;
+  private readonly project: ProjectKernel;
+  private readonly gather: GatherTileCountsKernel;
+  private readonly emit: EmitIntersectionsKernel;
+  private readonly ranges: TileRangesKernel;
+  private readonly raster: RasterizeKernel;
+  private readonly depthSort: RadixSort;
+  private readonly tileSort: RadixSort;
+  private readonly scan: PrefixSum;
+  private readonly cache = new BindGroupCache();
+
+  // Per splat.
+  readonly projected: GrowableBuffer; // [N] ProjectedSplat
+  private readonly depthKeys: GrowableBuffer; // [N] u32
+  private readonly depthValues: GrowableBuffer; // [N] u32
+  private readonly tileCounts: GrowableBuffer; // [N] u32, depth order
+  private readonly offsets: GrowableBuffer; // [N + 1] u32
+  private readonly splatCount: GPUBuffer; // [1] u32 = N, the depth sort's count
+  // Per intersection.
+  private readonly isectTiles: GrowableBuffer; // [capacity] u32
+  private readonly isectSplats: GrowableBuffer; // [capacity] u32
+  readonly isectCount: GPUBuffer; // [2] u32
+  private readonly countReadback: GPUBuffer[] = [];
+  // Per tile / pixel.
+  readonly tileRanges: GrowableBuffer; // [tiles] vec2<u32>
+  readonly image: GrowableBuffer; // [H, W, 4] f32
+  readonly finalT: GrowableBuffer; // [H, W] f32
+  readonly nContrib: GrowableBuffer; // [H, W] u32
+
+  /** Tile-sorted lists of the last encoded frame (backward reads them). */
+  sortedTiles!: GPUBuffer;
+  sortedSplats!: GPUBuffer;
+  lastCamera: Camera | undefined;
+  lastParams: FrameParams | undefined;
+
+  readonly stats: ForwardStats = { splats: 0, intersections: 0, overflowed: false };
+  private lastN = -1;
+  private pendingRequiredCapacity = 0;
+
+  constructor(private readonly device: GPUDevice) {
+    this.uniform = new CameraUniform(device, 'Forward.camera');
+    this.project = new ProjectKernel(device);
+    this.gather = new GatherTileCountsKernel(device);
+    this.emit = new EmitIntersectionsKernel(device);
+    this.ranges = new TileRangesKernel(device);
+    this.raster = new RasterizeKernel(device);
+    this.depthSort = new RadixSort(device, 'Forward.depthSort');
+    this.tileSort = new RadixSort(device, 'Forward.tileSort');
+    this.scan = new PrefixSum(device, 'Forward.tileScan');
+    const g = (label: string, bytes = 256) => new GrowableBuffer(device, `Forward.${label}`, STORAGE, bytes);
+    this.projected = g('projected');
+    this.depthKeys = g('depthKeys');
+    this.depthValues = g('depthValues');
+    this.tileCounts = g('tileCounts');
+    this.offsets = g('offsets');
+    this.isectTiles = g('isectTiles', 1 << 20);
+    this.isectSplats = g('isectSplats', 1 << 20);
+    this.tileRanges = g('tileRanges');
+    this.image = g('image');
+    this.finalT = g('finalT');
+    this.nContrib = g('nContrib');
+    this.splatCount = device.createBuffer({ label: 'Forward.splatCount', size: 4, usage: STORAGE });
+    this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE });
+  }
+
+  /** Capacity of the intersection buffers, in records. */
+  get capacity(): number {
+    return this.isectTiles.capacity / 4;
+  }
+
+  private ensureSizes(n: number, cam: Camera): void {
+    this.projected.ensure(n * PROJECTED_SPLAT.bytes);
+    for (const b of [this.depthKeys, this.depthValues, this.tileCounts]) b.ensure(n * 4);
+    this.offsets.ensure((n + 1) * 4);
+    const [tx, ty] = tileGrid(cam.width, cam.height);
+    this.tileRanges.ensure(tx * ty * 8);
+    const pixels = cam.width * cam.height;
+    this.image.ensure(pixels * 16);
+    this.finalT.ensure(pixels * 4);
+    this.nContrib.ensure(pixels * 4);
+    if (this.pendingRequiredCapacity > this.capacity) {
+      this.isectTiles.ensure(this.pendingRequiredCapacity * 4);
+      this.isectSplats.ensure(this.pendingRequiredCapacity * 4);
+    }
+    if (n !== this.lastN) {
+      this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
+      this.lastN = n;
+    }
+  }
+
+  /** Records the whole forward pass for one camera into `encoder`. */
+  encode(encoder: GPUCommandEncoder, gaussians: GaussianBuffers, cam: Camera, opts: ForwardOptions): void {
+    const n = gaussians.count;
+    this.ensureSizes(n, cam);
+    const params: FrameParams = {
+      count: n,
+      shDegree: Math.max(0, Math.min(Math.floor(opts.shDegree), gaussians.shDegree)),
+      shCoeffs: gaussians.shCoeffs,
+      splatScale: opts.splatScale,
+      background: opts.background,
+    };
+    this.uniform.write(cam, params);
+    this.lastCamera = cam;
+    this.lastParams = params;
+    this.stats.splats = n;
+    const c = this.cache;
+    const [tx, ty] = tileGrid(cam.width, cam.height);
+
+    const camP = c.get([this.project, this.uniform.buffer], () => this.project.bindCamera(this.uniform.buffer));
+    const projectGroup = c.get(
+      [this.project, gaussians.means, gaussians.logScales, gaussians.quats, gaussians.opacityLogits, gaussians.sh, this.projected.buffer, this.depthKeys.buffer, this.depthValues.buffer],
+      () =>
+        this.project.bindAll({
+          means: gaussians.means,
+          logScales: gaussians.logScales,
+          quats: gaussians.quats,
+          opacityLogits: gaussians.opacityLogits,
+          sh: gaussians.sh,
+          projected: this.projected.buffer,
+          depthKeys: this.depthKeys.buffer,
+          depthValues: this.depthValues.buffer,
+        }),
+    );
+    let pass = encoder.beginComputePass({ label: 'Forward.project' });
+    this.project.dispatchItems(pass, camP, projectGroup, n);
+    pass.end();
+
+    const depth = this.depthSort.encode(encoder, {
+      keys: this.depthKeys.buffer,
+      values: this.depthValues.buffer,
+      countBuffer: this.splatCount,
+      maxCount: n,
+      bits: 32,
+    });
+
+    pass = encoder.beginComputePass({ label: 'Forward.gather' });
+    const camG = c.get([this.gather, 'camera', this.uniform.buffer], () => this.gather.bindCamera(this.uniform.buffer));
+    const gatherGroup = c.get([this.gather, this.projected.buffer, depth.values, this.tileCounts.buffer], () =>
+      this.gather.bindAll(this.projected.buffer, depth.values, this.tileCounts.buffer),
+    );
+    this.gather.dispatchItems(pass, camG, gatherGroup, n);
+    pass.end();
+
+    this.scan.encode(encoder, {
+      input: this.tileCounts.buffer,
+      output: this.offsets.buffer,
+      count: n,
+      totalOut: { buffer: this.isectCount, offset: 0 },
+    });
+
+    pass = encoder.beginComputePass({ label: 'Forward.emit' });
+    const camE = c.get([this.emit, 'camera', this.uniform.buffer], () => this.emit.bindCamera(this.uniform.buffer));
+    const emitGroup = c.get(
+      [this.emit, this.projected.buffer, depth.values, this.offsets.buffer, this.isectTiles.buffer, this.isectSplats.buffer, this.isectCount],
+      () => this.emit.bindAll(this.projected.buffer, depth.values, this.offsets.buffer, this.isectTiles.buffer, this.isectSplats.buffer, this.isectCount),
+    );
+    // Invocation 0 writes the intersection totals, which must happen even for an empty scene.
+    this.emit.dispatchItems(pass, camE, emitGroup, Math.max(n, 1));
+    pass.end();
+
+    const tiles = tx * ty;
+    const bits = Math.max(1, 32 - Math.clz32(Math.max(tiles - 1, 1)));
+    const sorted = this.tileSort.encode(encoder, {
+      keys: this.isectTiles.buffer,
+      values: this.isectSplats.buffer,
+      countBuffer: this.isectCount,
+      countOffset: 4,
+      maxCount: this.capacity,
+      bits,
+    });
+    this.sortedTiles = sorted.keys;
+    this.sortedSplats = sorted.values;
+
+    encoder.clearBuffer(this.tileRanges.buffer, 0, tiles * 8);
+    pass = encoder.beginComputePass({ label: 'Forward.rasterize' });
+    const rangeGroup = c.get([this.ranges, sorted.keys, this.isectCount, this.tileRanges.buffer], () =>
+      this.ranges.bindAll(sorted.keys, this.isectCount, this.tileRanges.buffer),
+    );
+    this.ranges.dispatchItems(pass, undefined, rangeGroup, this.capacity);
+    const camR = c.get([this.raster, 'camera', this.uniform.buffer], () => this.raster.bindCamera(this.uniform.buffer));
+    const rasterGroup = c.get(
+      [this.raster, this.tileRanges.buffer, sorted.values, this.projected.buffer, this.image.buffer, this.finalT.buffer, this.nContrib.buffer],
+      () =>
+        this.raster.bindAll({
+          ranges: this.tileRanges.buffer,
+          isectSplats: sorted.values,
+          projected: this.projected.buffer,
+          image: this.image.buffer,
+          finalT: this.finalT.buffer,
+          nContrib: this.nContrib.buffer,
+        }),
+    );
+    this.raster.dispatchGrid(pass, camR, rasterGroup, tx, ty);
+    pass.end();
+  }
+
+  /**
+   * After submitting an encoded frame: reads the intersection total back without blocking and
+   * grows the buffers for the next frame when it did not fit. Resolves to true when the frame
+   * was complete.
+   */
+  async checkCapacity(): Promise<boolean> {
+    const staging =
+      this.countReadback.pop() ??
+      this.device.createBuffer({ label: 'Forward.countReadback', size: COUNT_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.device.createCommandEncoder({ label: 'Forward.countCopy' });
+    enc.copyBufferToBuffer(this.isectCount, 0, staging, 0, COUNT_BYTES);
+    const capacity = this.capacity;
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const total = new Uint32Array(staging.getMappedRange())[0];
+    staging.unmap();
+    this.countReadback.push(staging);
+    this.stats.intersections = total;
+    this.stats.overflowed = total > capacity;
+    if (total > capacity) this.pendingRequiredCapacity = Math.max(this.pendingRequiredCapacity, total);
+    return total <= capacity;
+  }
+
+  /** Encodes, submits and repeats once with grown buffers when the intersections overflowed. */
+  async renderExact(gaussians: GaussianBuffers, cam: Camera, opts: ForwardOptions): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const enc = this.device.createCommandEncoder({ label: 'Forward' });
+      this.encode(enc, gaussians, cam, opts);
+      this.device.queue.submit([enc.finish()]);
+      if (await this.checkCapacity()) return;
+    }
+    throw new Error('ForwardPass: intersection buffers did not fit after growing');
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+    this.depthSort.destroy();
+    this.tileSort.destroy();
+    this.scan.destroy();
+    for (const b of [this.projected, this.depthKeys, this.depthValues, this.tileCounts, this.offsets, this.isectTiles, this.isectSplats, this.tileRanges, this.image, this.finalT, this.nContrib]) b.destroy();
+    this.splatCount.destroy();
+    this.isectCount.destroy();
+    for (const b of this.countReadback) b.destroy();
+  }
+}

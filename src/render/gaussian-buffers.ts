@@ -1,0 +1,71 @@
+/**
+ * The Gaussian parameters on the GPU, one storage buffer per parameter group (the layout of
+ * docs/ARCHITECTURE.md), shared by the viewer's renderer and the trainer.
+ */
+import type { SplatScene } from '../io/scene';
+import { shCoeffCount } from '../io/scene';
+import { STORAGE, createBufferWithData, readF32 } from '../gpu/buffers';
+
+export class GaussianBuffers {
+  private constructor(
+    readonly device: GPUDevice,
+    readonly count: number,
+    readonly shDegree: number,
+    readonly means: GPUBuffer, // [N, 3] f32
+    readonly logScales: GPUBuffer, // [N, 3] f32
+    readonly quats: GPUBuffer, // [N, 4] f32 wxyz
+    readonly opacityLogits: GPUBuffer, // [N] f32
+    readonly sh: GPUBuffer, // [N, K, 3] f32
+  ) {}
+
+  get shCoeffs(): number {
+    return shCoeffCount(this.shDegree);
+  }
+
+  /** Largest buffer a scene of `count` splats at `shDegree` needs, in bytes. */
+  static largestBufferBytes(count: number, shDegree: number): number {
+    return count * shCoeffCount(shDegree) * 3 * 4;
+  }
+
+  /** Uploads a scene; throws a RangeError naming the limit when a buffer would exceed it. */
+  static upload(device: GPUDevice, scene: SplatScene, usage: GPUBufferUsageFlags = STORAGE): GaussianBuffers {
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    const need = GaussianBuffers.largestBufferBytes(scene.count, scene.shDegree);
+    if (need > limit) {
+      const perSplat = shCoeffCount(scene.shDegree) * 12;
+      throw new RangeError(
+        `scene too large for this GPU: ${scene.count.toLocaleString('en-US')} splats at SH degree ${scene.shDegree} need ` +
+          `${(need / 2 ** 20).toFixed(0)} MiB of SH coefficients in one buffer, over the adapter's ` +
+          `maxStorageBufferBindingSize of ${(limit / 2 ** 20).toFixed(0)} MiB (at most ${Math.floor(limit / perSplat).toLocaleString('en-US')} splats)`,
+      );
+    }
+    const mk = (name: string, data: Float32Array) => createBufferWithData(device, `Gaussians.${name}`, data, usage);
+    return new GaussianBuffers(
+      device,
+      scene.count,
+      scene.shDegree,
+      mk('means', scene.means),
+      mk('logScales', scene.logScales),
+      mk('quats', scene.quats),
+      mk('opacityLogits', scene.opacityLogits),
+      mk('sh', scene.sh),
+    );
+  }
+
+  /** Reads the parameters back into a scene (export, tests). */
+  async download(): Promise<SplatScene> {
+    const n = this.count;
+    const [means, logScales, quats, opacityLogits, sh] = await Promise.all([
+      readF32(this.device, this.means, n * 3),
+      readF32(this.device, this.logScales, n * 3),
+      readF32(this.device, this.quats, n * 4),
+      readF32(this.device, this.opacityLogits, n),
+      readF32(this.device, this.sh, n * this.shCoeffs * 3),
+    ]);
+    return { count: n, shDegree: this.shDegree, means, logScales, quats, opacityLogits, sh };
+  }
+
+  destroy(): void {
+    for (const b of [this.means, this.logScales, this.quats, this.opacityLogits, this.sh]) b.destroy();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The viewer's renderer: owns the scene's GPU buffers and the forward pass, draws frames to a
+ * canvas texture and renders offscreen images for the CLI and tests.
+ */
+import type { Camera } from '../io/camera';
+import type { SplatScene } from '../io/scene';
+import { readF32 } from '../gpu/buffers';
+import { BlitKernel } from '../kernels/blit';
+import { ForwardPass } from './forward-pass';
+import { GaussianBuffers } from './gaussian-buffers';
+
+export interface RenderOptions {
+  /** Active SH degree (clamped to the scene's). */
+  shDegree: number;
+  /** Multiplies every splat's scale. */
+  splatScale: number;
+  /** Background colour, linear 0..1, composited under the splats. */
+  background: [number, number, number];
+}
+
+export interface FrameStats {
+  splats: number;
+  intersections: number;
+  /** Wall time of the last offscreen render (submit to readback), ms. */
+  renderMs?: number;
+}
+
+export class SplatRenderer {
+  private gaussians: GaussianBuffers | undefined;
+  private readonly forward: ForwardPass;
+  private blit: BlitKernel | undefined;
+  private checking = false;
+  readonly frameStats: FrameStats = { splats: 0, intersections: 0 };
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly opts: { canvasFormat?: GPUTextureFormat } = {},
+  ) {
+    this.forward = new ForwardPass(device);
+  }
+
+  /** Uploads `scene`; the previous scene stays when this throws (e.g. too large). */
+  setScene(scene: SplatScene): void {
+    const next = GaussianBuffers.upload(this.device, scene);
+    this.gaussians?.destroy();
+    this.gaussians = next;
+    this.frameStats.splats = scene.count;
+  }
+
+  get hasScene(): boolean {
+    return this.gaussians !== undefined;
+  }
+
+  /**
+   * Records and submits one frame and its blit to `target`. The intersection count is checked
+   * asynchronously; a frame that overflowed the buffers grows them for the next frame (the app
+   * renders every animation frame, so at most one frame after a big camera jump is incomplete).
+   */
+  drawToTexture(camera: Camera, opts: RenderOptions, target: GPUTexture): void {
+    const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
+    if (this.gaussians) {
+      this.forward.encode(enc, this.gaussians, camera, opts);
+    } else {
+      this.forward.image.ensure(camera.width * camera.height * 16);
+      enc.clearBuffer(this.forward.image.buffer);
+    }
+    if (!this.blit || this.blit.format !== target.format) {
+      this.blit?.destroy();
+      this.blit = new BlitKernel(this.device, target.format);
+    }
+    this.blit.encode(enc, this.forward.image.buffer, camera.width, camera.height, target);
+    this.device.queue.submit([enc.finish()]);
+    if (this.gaussians && !this.checking) {
+      this.checking = true;
+      this.forward
+        .checkCapacity()
+        .then(() => {
+          this.frameStats.intersections = this.forward.stats.intersections;
+        })
+        .finally(() => {
+          this.checking = false;
+        });
+    }
+  }
+
+  /** Whether the last checked frame fitted its intersection buffers. */
+  get lastFrameComplete(): boolean {
+    return !this.forward.stats.overflowed;
+  }
+
+  /** Renders offscreen and reads back the [H, W, 4] f32 RGBA image (alpha = 1 - T). */
+  async renderToImage(camera: Camera, opts: RenderOptions): Promise<Float32Array> {
+    if (!this.gaussians) throw new Error('SplatRenderer: no scene loaded');
+    const t0 = performance.now();
+    await this.forward.renderExact(this.gaussians, camera, opts);
+    this.frameStats.intersections = this.forward.stats.intersections;
+    const out = await readF32(this.device, this.forward.image.buffer, camera.width * camera.height * 4);
+    this.frameStats.renderMs = performance.now() - t0;
+    return out;
+  }
+
+  /** The forward pass (buffers the backward and the benchmarks read). */
+  get forwardPass(): ForwardPass {
+    return this.forward;
+  }
+
+  get gaussianBuffers(): GaussianBuffers | undefined {
+    return this.gaussians;
+  }
+
+  destroy(): void {
+    this.gaussians?.destroy();
+    this.forward.destroy();
+    this.blit?.destroy();
+  }
+}

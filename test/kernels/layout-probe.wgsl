@@ -1,0 +1,26 @@
+// Test-only probe: copies every field of the shared structs through WGSL's own layout into a
+// flat array, so the test can compare them with the byte offsets the host writes and reads.
+#include "common/constants.wgsl"
+#include "common/camera.wgsl"
+#include "common/projected.wgsl"
+
+@group(1) @binding(0) var<storage, read_write> out: array<f32>;
+@group(1) @binding(1) var<storage, read_write> rec: array<ProjectedSplat>;
+
+@compute @workgroup_size(1)
+fn main() {
+  out[0] = cam.rot0.x; out[1] = cam.rot1.y; out[2] = cam.rot2.z;
+  out[3] = cam.trans.z; out[4] = cam.centre.y; out[5] = cam.intrinsics.w;
+  out[6] = cam.clip.y; out[7] = cam.background.z; out[8] = f32(cam.image.w);
+  out[9] = cam.params.y; out[10] = f32(cam.counts.z);
+  // Write a record with distinct values per field; the host reads it at PROJECTED_SPLAT offsets.
+  var p: ProjectedSplat;
+  p.xy = vec2<f32>(1.0, 2.0);
+  p.depth = 3.0;
+  p.opacity = 4.0;
+  p.conic = vec3<f32>(5.0, 6.0, 7.0);
+  p.radius = 8.0;
+  p.rgb = vec3<f32>(9.0, 10.0, 11.0);
+  p.tiles = 12u;
+  rec[1] = p;
+}
