@@ -1,0 +1,109 @@
+/**
+ * CPU helpers that look at the splat means: robust bounds to frame a scene (floaters far
+ * outside the object must not shrink it to a dot) and the double-click pick of an orbit centre.
+ */
+import type { Camera } from '../io/camera';
+import type { SplatScene } from '../io/scene';
+import type { Vec3 } from './view-camera';
+
+export interface RobustBounds {
+  min: Vec3;
+  max: Vec3;
+  centre: Vec3;
+  /** Half the diagonal of the box. */
+  radius: number;
+}
+
+/** Percentiles of the means per axis that count as the scene (2nd to 98th). */
+export const FRAME_PERCENTILES: [number, number] = [0.02, 0.98];
+/** Above this many splats the percentiles come from an evenly strided sample (sorting 6M floats x3 stalls the page). */
+const MAX_SAMPLES = 1 << 20;
+
+/**
+ * Per-axis percentile box of the finite means. Returns null for a scene without a finite mean.
+ */
+export function robustBounds(scene: SplatScene, percentiles: [number, number] = FRAME_PERCENTILES): RobustBounds | null {
+  const stride = Math.max(1, Math.ceil(scene.count / MAX_SAMPLES));
+  const n = Math.ceil(scene.count / stride);
+  const axes = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  let kept = 0;
+  for (let i = 0; i < scene.count; i += stride) {
+    const x = scene.means[i * 3];
+    const y = scene.means[i * 3 + 1];
+    const z = scene.means[i * 3 + 2];
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+    axes[0][kept] = x;
+    axes[1][kept] = y;
+    axes[2][kept] = z;
+    kept++;
+  }
+  if (kept === 0) return null;
+  const min: Vec3 = [0, 0, 0];
+  const max: Vec3 = [0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    const sorted = axes[a].subarray(0, kept).sort();
+    min[a] = sorted[Math.floor(percentiles[0] * (kept - 1))];
+    max[a] = sorted[Math.ceil(percentiles[1] * (kept - 1))];
+  }
+  const centre: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
+  const radius = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2;
+  // A single point (or a flat sheet of identical points) still needs a visible size.
+  return { min, max, centre, radius: radius > 0 ? radius : 1 };
+}
+
+/** How opaque the splats in front of a picked pixel must be before the pick stops there. */
+const PICK_OPACITY = 0.5;
+
+/**
+ * The world point under pixel (px, py) of `camera` (render pixels, origin top-left): walks the
+ * splats whose projected mean lies within `radiusPx`, front to back, compositing their
+ * opacities, and returns the mean where the accumulated opacity first reaches 1/2. This skips
+ * lone faint floaters in front of a surface. Returns null when nothing is under the cursor.
+ */
+export function pickPoint(scene: SplatScene, camera: Camera, px: number, py: number, radiusPx = 6): Vec3 | null {
+  const { R, t, fx, fy, cx, cy } = camera;
+  const near = camera.near ?? 0.01;
+  const hits: { z: number; i: number }[] = [];
+  const r2 = radiusPx * radiusPx;
+  for (let i = 0; i < scene.count; i++) {
+    const x = scene.means[i * 3];
+    const y = scene.means[i * 3 + 1];
+    const w = scene.means[i * 3 + 2];
+    const zc = R[6] * x + R[7] * y + R[8] * w + t[2];
+    if (!(zc > near)) continue;
+    const xc = R[0] * x + R[1] * y + R[2] * w + t[0];
+    const yc = R[3] * x + R[4] * y + R[5] * w + t[1];
+    const du = (fx * xc) / zc + cx - px;
+    const dv = (fy * yc) / zc + cy - py;
+    if (du * du + dv * dv <= r2) hits.push({ z: zc, i });
+  }
+  hits.sort((p, q) => p.z - q.z);
+  let transmittance = 1;
+  for (const { i } of hits) {
+    const opacity = 1 / (1 + Math.exp(-scene.opacityLogits[i]));
+    if (!Number.isFinite(opacity)) continue;
+    transmittance *= 1 - opacity;
+    if (transmittance <= 1 - PICK_OPACITY) return [scene.means[i * 3], scene.means[i * 3 + 1], scene.means[i * 3 + 2]];
+  }
+  return null;
+}
+
+/**
+ * Fallback pick: where the ray through pixel (px, py) meets the plane through `target`
+ * facing the camera. Keeps the orbit distance sensible on empty background.
+ */
+export function pickOnTargetPlane(camera: Camera, target: Vec3, px: number, py: number): Vec3 {
+  const { R, t } = camera;
+  // Ray direction in camera space, then world = R^T d; eye = -R^T t.
+  const dc = [(px - camera.cx) / camera.fx, (py - camera.cy) / camera.fy, 1];
+  const eye: Vec3 = [0, 0, 0];
+  const dir: Vec3 = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    eye[c] = -(R[c] * t[0] + R[3 + c] * t[1] + R[6 + c] * t[2]);
+    dir[c] = R[c] * dc[0] + R[3 + c] * dc[1] + R[6 + c] * dc[2];
+  }
+  // Plane normal = camera forward (row 2 of R); dc.z = 1 so the ray reaches depth d at s = d.
+  const depth = R[6] * (target[0] - eye[0]) + R[7] * (target[1] - eye[1]) + R[8] * (target[2] - eye[2]);
+  const s = depth > 0 ? depth : 1;
+  return [eye[0] + s * dir[0], eye[1] + s * dir[1], eye[2] + s * dir[2]];
+}

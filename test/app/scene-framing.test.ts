@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { pickOnTargetPlane, pickPoint, robustBounds } from '../../src/app/scene-framing';
+import { poseToCamera } from '../../src/app/view-camera';
+import { emptyScene, type SplatScene } from '../../src/io/scene';
+import { rng } from '../helpers/compare';
+
+function sceneOf(points: number[][], opacities: number[]): SplatScene {
+  const s = emptyScene(points.length, 0);
+  points.forEach((p, i) => s.means.set(p, i * 3));
+  opacities.forEach((o, i) => (s.opacityLogits[i] = Math.log(o / (1 - o))));
+  return s;
+}
+
+/** Reference percentile: plain sorted number array, same index rule as documented (floor/ceil). */
+function percentile(values: number[], p: number, up: boolean): number {
+  const s = [...values].sort((a, b) => a - b);
+  const x = p * (s.length - 1);
+  return s[up ? Math.ceil(x) : Math.floor(x)];
+}
+
+describe('robustBounds', () => {
+  it('ignores far floaters and non-finite means', () => {
+    const rand = rng(3);
+    const pts: number[][] = [];
+    for (let i = 0; i < 1000; i++) pts.push([rand() * 2 - 1, rand() * 4 - 3, rand() * 0.5]);
+    for (let i = 0; i < 10; i++) pts.push([1e6, -1e6, 1e6]);
+    pts.push([NaN, 0, 0], [0, Infinity, 0]);
+    const b = robustBounds(sceneOf(pts, pts.map(() => 0.5)))!;
+    const finite = pts.filter((p) => p.every(Number.isFinite));
+    for (let a = 0; a < 3; a++) {
+      const col = finite.map((p) => p[a]);
+      // f32 storage of the means: 1e-6 relative.
+      expect(b.min[a]).toBeCloseTo(percentile(col, 0.02, false), 5);
+      expect(b.max[a]).toBeCloseTo(percentile(col, 0.98, true), 5);
+    }
+    expect(b.max[0]).toBeLessThan(1);
+    expect(b.min[1]).toBeGreaterThan(-3);
+    expect(b.radius).toBeCloseTo(Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) / 2, 12);
+    b.centre.forEach((c, a) => expect(c).toBeCloseTo((b.min[a] + b.max[a]) / 2, 12));
+  });
+
+  it('gives null without finite means and radius 1 for a single point', () => {
+    expect(robustBounds(sceneOf([[NaN, 0, 0]], [0.5]))).toBeNull();
+    expect(robustBounds(emptyScene(0, 0))).toBeNull();
+    const one = robustBounds(sceneOf([[1, 2, 3]], [0.5]))!;
+    expect(one.centre).toEqual([1, 2, 3]);
+    expect(one.radius).toBe(1);
+  });
+});
+
+describe('pickPoint', () => {
+  const cam = poseToCamera({ eye: [0, 0, -5], target: [0, 0, 0], up: [0, -1, 0], fovY: 60 }, 100, 80);
+
+  it('skips a faint floater and stops at the first opaque splat under the cursor', () => {
+    const s = sceneOf(
+      [
+        [0, 0, -3], // floater in front, opacity 0.1
+        [0.01, 0, 1], // opaque surface
+        [0, 0, 2], // behind the surface
+        [0, 0, -6], // behind the camera
+        [2, 0, -4], // opaque, off the cursor
+      ],
+      [0.1, 0.9, 0.9, 0.99, 0.99],
+    );
+    expect(pickPoint(s, cam, 50, 40, 6)).toEqual([Math.fround(0.01), 0, 1]);
+  });
+
+  it('accumulates several half-transparent splats and returns null on empty background', () => {
+    const s = sceneOf([[0, 0, 0], [0, 0, 0.5], [0, 0, 1]], [0.3, 0.3, 0.3]);
+    // Transmittance 0.7, 0.49: the second splat crosses one half.
+    expect(pickPoint(s, cam, 50, 40)).toEqual([0, 0, 0.5]);
+    expect(pickPoint(s, cam, 5, 5)).toBeNull();
+  });
+
+  it('picks on the plane through the target when nothing is hit', () => {
+    const centre = pickOnTargetPlane(cam, [0, 0, 0], 50, 40);
+    centre.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-12));
+    const p = pickOnTargetPlane(cam, [0, 0, 0], 80, 10);
+    // Back-projects to the same pixel at the target's depth.
+    const c = [0, 1, 2].map((r) => cam.R[r * 3] * p[0] + cam.R[r * 3 + 1] * p[1] + cam.R[r * 3 + 2] * p[2] + cam.t[r]);
+    expect(c[2]).toBeCloseTo(5, 12);
+    expect((cam.fx * c[0]) / c[2] + cam.cx).toBeCloseTo(80, 10);
+    expect((cam.fy * c[1]) / c[2] + cam.cy).toBeCloseTo(10, 10);
+  });
+});

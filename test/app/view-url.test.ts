@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { formatViewSearch, parseViewParams, poseFromParams } from '../../src/app/view-url';
+import type { ViewPose } from '../../src/app/view-camera';
+
+describe('view links', () => {
+  it('parses a full link', () => {
+    const p = parseViewParams('?url=scenes%2Fa.ply&eye=1,2,3&target=0,-0.5,1e-3&up=0,-1,0&fov=45');
+    expect(p).toEqual({ url: 'scenes/a.ply', eye: [1, 2, 3], target: [0, -0.5, 0.001], up: [0, -1, 0], fovY: 45, errors: [] });
+    expect(poseFromParams(p, { up: [0, 1, 0], fovY: 60 })).toEqual({ eye: [1, 2, 3], target: [0, -0.5, 0.001], up: [0, -1, 0], fovY: 45 });
+  });
+
+  it('fills up and fov from the defaults and gives no pose without eye and target', () => {
+    const p = parseViewParams('?eye=1,2,3&target=0,0,0');
+    expect(poseFromParams(p, { up: [0, 1, 0], fovY: 60 })).toEqual({ eye: [1, 2, 3], target: [0, 0, 0], up: [0, 1, 0], fovY: 60 });
+    expect(poseFromParams(parseViewParams('?fov=30'), { up: [0, 1, 0], fovY: 60 })).toBeNull();
+    expect(parseViewParams('').url).toBeNull();
+  });
+
+  it('names each malformed parameter', () => {
+    const p = parseViewParams('?eye=1,2&target=a,b,c&up=0,0,0&fov=180');
+    expect(p.eye).toBeUndefined();
+    expect(p.target).toBeUndefined();
+    expect(p.up).toBeUndefined();
+    expect(p.fovY).toBeUndefined();
+    expect(p.errors).toHaveLength(4);
+    expect(p.errors[0]).toMatch(/eye=1,2/);
+    expect(p.errors[1]).toMatch(/target=a,b,c/);
+    expect(p.errors[2]).toMatch(/up=0,0,0.*zero/);
+    expect(p.errors[3]).toMatch(/fov=180/);
+    expect(parseViewParams('?eye=1,2,3').errors[0]).toMatch(/together/);
+    expect(parseViewParams('?eye=1,2,3&target=1,2,3').errors[0]).toMatch(/differ/);
+    expect(parseViewParams('?eye=1,,3&target=0,0,0').errors[0]).toMatch(/eye/);
+  });
+
+  it('round-trips a pose through the address bar to six significant digits, keeping other parameters', () => {
+    const pose: ViewPose = { eye: [0.123456789, -2.5, -1e-7], target: [-0, 3, 1234567], up: [0, -1, 0], fovY: 50 };
+    const s = formatViewSearch('?url=http%3A%2F%2Fx%2Fa.ply&foo=1', pose);
+    expect(s).toContain('eye=0.123457,-2.5,-1e-7');
+    expect(s).toContain('target=0,3,1234570');
+    const p = parseViewParams(s);
+    expect(p.url).toBe('http://x/a.ply');
+    expect(new URLSearchParams(s).get('foo')).toBe('1');
+    const back = poseFromParams(p, { up: [0, 1, 0], fovY: 1 })!;
+    for (const k of ['eye', 'target', 'up'] as const) {
+      back[k].forEach((v, i) => expect(Math.abs(v - pose[k][i])).toBeLessThanOrEqual(5e-6 * Math.abs(pose[k][i]) + 1e-300));
+    }
+    expect(back.fovY).toBe(50);
+  });
+
+  it('sets or removes the scene address', () => {
+    const pose: ViewPose = { eye: [1, 0, 0], target: [0, 0, 0], up: [0, -1, 0], fovY: 50 };
+    expect(parseViewParams(formatViewSearch('?url=a.ply', pose, null)).url).toBeNull();
+    expect(parseViewParams(formatViewSearch('?url=a.ply', pose, 'b.ply')).url).toBe('b.ply');
+    expect(parseViewParams(formatViewSearch('?url=a.ply', pose)).url).toBe('a.ply');
+  });
+});
