@@ -333,6 +333,8 @@ async function readAscii(
   }
   for (let e = 0; e < vi; e++) {
     const el = header.elements[e];
+    // Rows without properties hold no tokens; walking a huge count of them would only hang.
+    if (el.properties.length === 0) continue;
     for (let r = 0; r < el.count; r++) readRow(el, undefined, `element '${el.name}' row ${r} of ${el.count}`);
   }
   const el = header.elements[vi];

@@ -336,6 +336,34 @@ describe('readPly bad input', () => {
   });
 });
 
+describe('readPly never crashes or hangs on corrupt input', () => {
+  it('every truncation and random byte corruption resolves or fails with SceneFormatError', async () => {
+    const { names, rows } = realRows('playbot-1873.ply', 62, 3);
+    const props = names.map((name) => ({ name, type: 'float' }));
+    const rand = rng(99);
+    const t0 = performance.now();
+    for (const format of ['binary_little_endian', 'ascii'] as const) {
+      const good = buildPly(format, props, rows);
+      const inputs: Uint8Array[] = [];
+      for (let cut = 0; cut < good.length; cut += 7) inputs.push(good.subarray(0, cut));
+      for (let t = 0; t < 300; t++) {
+        const b = good.slice();
+        for (let f = 0; f < 1 + (t % 4); f++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+        inputs.push(b);
+      }
+      for (const input of inputs) {
+        const err = await readPly(input, 'fuzz.ply').then(() => undefined, (e: unknown) => e);
+        if (err !== undefined && !(err instanceof SceneFormatError)) throw err;
+      }
+    }
+    // Empty elements with absurd counts before the vertex element must not be walked row by row.
+    const head = 'ply\nformat ascii 1.0\nelement nothing 4000000000\nelement vertex 1\n' + props.map((p) => `property float ${p.name}\n`).join('') + 'end_header\n';
+    const { scene } = await readPly(new TextEncoder().encode(head + rows[0].join(' ') + '\n'), 'empty-el.ply');
+    expect(scene.count).toBe(1);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+});
+
 describe('readPly on large files', () => {
   it('yields to the event loop and reports progress', async () => {
     const n = (1 << 18) * 2 + 1000;
