@@ -1,7 +1,10 @@
 // Intersection emission: one invocation per sorted position s < N (front to back).
-// Writes one (tile id, splat index) record per tile of the splat's rectangle into the slots
-// [offsets[s], offsets[s + 1]). Visiting splats in depth order makes each tile's records
-// depth-ordered, so a STABLE sort by tile id alone yields per-tile front-to-back lists.
+// Writes one record per tile of the splat's rectangle into the slots [offsets[s], offsets[s + 1]):
+// the tile id (sort key), the slot itself (sort value) and the splat index (by slot). Visiting
+// splats in depth order makes each tile's records depth-ordered, so a STABLE sort by tile id
+// alone yields per-tile front-to-back lists. Sorting slots rather than splat indices lets the
+// backward write each (splat, tile) partial gradient to its slot, where every splat's partials
+// are contiguous and can be summed in a fixed order (deterministic, no float atomics).
 // Records past the buffer capacity are dropped; isect_count[1] = min(total, capacity) is what
 // the tile sort and the range kernel process, and the host grows the buffers when
 // isect_count[0] (the true total) exceeds the capacity.
@@ -14,9 +17,10 @@
 @group(1) @binding(0) var<storage, read> projected: array<ProjectedSplat>;  // [N] by splat index
 @group(1) @binding(1) var<storage, read> sorted_values: array<u32>;         // [N] splat index, front to back
 @group(1) @binding(2) var<storage, read> offsets: array<u32>;               // [N + 1] exclusive scan of tiles
-@group(1) @binding(3) var<storage, read_write> isect_tiles: array<u32>;     // [capacity] tile id per record
-@group(1) @binding(4) var<storage, read_write> isect_splats: array<u32>;    // [capacity] splat index per record
-@group(1) @binding(5) var<storage, read_write> isect_count: array<u32>;     // [2] true total, clamped total
+@group(1) @binding(3) var<storage, read_write> isect_tiles: array<u32>;     // [capacity] tile id by slot
+@group(1) @binding(4) var<storage, read_write> isect_slots: array<u32>;     // [capacity] slot (identity) by slot
+@group(1) @binding(5) var<storage, read_write> isect_splats: array<u32>;    // [capacity] splat index by slot
+@group(1) @binding(6) var<storage, read_write> isect_count: array<u32>;     // [2] true total, clamped total
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -38,6 +42,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     for (var tx = rect.x; tx < rect.z; tx++) {
       if (slot < capacity) {
         isect_tiles[slot] = ty * cam.image.z + tx;
+        isect_slots[slot] = slot;
         isect_splats[slot] = g;
       }
       slot++;

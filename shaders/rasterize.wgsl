@@ -7,13 +7,15 @@
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
+#include "common/blend.wgsl"
 
 @group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;         // [tiles] start, end
-@group(1) @binding(1) var<storage, read> isect_splats: array<u32>;         // [count] splat index, tile-sorted
-@group(1) @binding(2) var<storage, read> projected: array<ProjectedSplat>; // [N]
-@group(1) @binding(3) var<storage, read_write> image: array<vec4<f32>>;    // [H, W] rgba
-@group(1) @binding(4) var<storage, read_write> final_t: array<f32>;        // [H, W] transmittance left
-@group(1) @binding(5) var<storage, read_write> n_contrib: array<u32>;      // [H, W] range entries used
+@group(1) @binding(1) var<storage, read> sorted_slots: array<u32>;         // [count] emission slot, tile-sorted
+@group(1) @binding(2) var<storage, read> isect_splats: array<u32>;         // [capacity] splat index by slot
+@group(1) @binding(3) var<storage, read> projected: array<ProjectedSplat>; // [N]
+@group(1) @binding(4) var<storage, read_write> image: array<vec4<f32>>;    // [H, W] rgba
+// Per pixel: (bits of the final transmittance T, range entries consumed up to the last blended).
+@group(1) @binding(5) var<storage, read_write> pixel_state: array<vec2<u32>>; // [H, W]
 
 var<workgroup> batch_xy_ab: array<vec4<f32>, TILE_PIXELS>;   // x, y, conic A, conic B
 var<workgroup> batch_c_o_rg: array<vec4<f32>, TILE_PIXELS>;  // conic C, opacity, r, g
@@ -57,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 
     let j = range.x + b * TILE_PIXELS + li;
     if (j < range.y) {
-      let p = projected[isect_splats[j]];
+      let p = projected[isect_splats[sorted_slots[j]]];
       batch_xy_ab[li] = vec4<f32>(p.xy, p.conic.x, p.conic.y);
       batch_c_o_rg[li] = vec4<f32>(p.conic.z, p.opacity, p.rgb.x, p.rgb.y);
       batch_b[li] = p.rgb.z;
@@ -69,10 +71,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       for (var k = 0u; k < count; k++) {
         let xy_ab = batch_xy_ab[k];
         let c_o_rg = batch_c_o_rg[k];
-        let d = xy_ab.xy - pix;
-        let power = -0.5 * (xy_ab.z * d.x * d.x + c_o_rg.x * d.y * d.y) - xy_ab.w * d.x * d.y;
-        if (power > 0.0) { continue; }
-        let alpha = min(ALPHA_MAX, c_o_rg.y * exp(power));
+        let alpha = splat_alpha(xy_ab.xy - pix, vec3<f32>(xy_ab.zw, c_o_rg.x), c_o_rg.y);
         if (alpha < ALPHA_MIN) { continue; }
         let next_t = t * (1.0 - alpha);
         if (next_t < T_MIN) {
@@ -89,7 +88,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (inside) {
     let idx = py * width + px;
     image[idx] = vec4<f32>(color + t * cam.background.rgb, 1.0 - t);
-    final_t[idx] = t;
-    n_contrib[idx] = last;
+    pixel_state[idx] = vec2<u32>(bitcast<u32>(t), last);
   }
 }

@@ -3,14 +3,15 @@ import { ComputeKernel } from './compute-kernel';
 
 export class EmitIntersectionsKernel extends ComputeKernel {
   constructor(device: GPUDevice) {
-    super(device, 'EmitIntersections', 'emit_intersections.wgsl', ['read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+    super(device, 'EmitIntersections', 'emit_intersections.wgsl', ['read', 'read', 'read', 'rw', 'rw', 'rw', 'rw'], true);
   }
 
   /**
-   * projected [N]; sortedValues [N]; offsets [N + 1] exclusive scan; isectTiles/isectSplats
-   * [capacity] (capacity = binding size / 4); isectCount [2] = true total, clamped total.
+   * projected [N]; sortedValues [N]; offsets [N + 1] exclusive scan; isectTiles, isectSlots,
+   * isectSplats [capacity] by slot (capacity = binding size / 4); isectCount [2] = true total,
+   * clamped total.
    */
-  bindAll(projected: GPUBuffer, sortedValues: GPUBuffer, offsets: GPUBuffer, isectTiles: GPUBuffer, isectSplats: GPUBuffer, isectCount: GPUBuffer): GPUBindGroup {
-    return this.bind([projected, sortedValues, offsets, isectTiles, isectSplats, isectCount]);
+  bindAll(b: { projected: GPUBuffer; sortedValues: GPUBuffer; offsets: GPUBuffer; isectTiles: GPUBuffer; isectSlots: GPUBuffer; isectSplats: GPUBuffer; isectCount: GPUBuffer }): GPUBindGroup {
+    return this.bind([b.projected, b.sortedValues, b.offsets, b.isectTiles, b.isectSlots, b.isectSplats, b.isectCount]);
   }
 }

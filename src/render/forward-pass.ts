@@ -4,7 +4,7 @@
  * tile ranges and the tile rasterizer. Everything runs on the GPU; the only CPU involvement is
  * sizing: the intersection total is read back after each frame (asynchronously for the viewer,
  * awaited by `renderExact`) and the buffers grow by doubling when it exceeds their capacity.
- * Keeps what the backward needs: projected records, tile lists, ranges, final T, n_contrib.
+ * Keeps what the backward needs: projected records, tile lists, ranges, final T, entries used.
  */
 import type { Camera } from '../io/camera';
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
@@ -55,22 +55,24 @@ export class ForwardPass {
   private readonly depthKeys: GrowableBuffer; // [N] u32
   private readonly depthValues: GrowableBuffer; // [N] u32
   private readonly tileCounts: GrowableBuffer; // [N] u32, depth order
-  private readonly offsets: GrowableBuffer; // [N + 1] u32
+  readonly offsets: GrowableBuffer; // [N + 1] u32
   private readonly splatCount: GPUBuffer; // [1] u32 = N, the depth sort's count
   // Per intersection.
-  private readonly isectTiles: GrowableBuffer; // [capacity] u32
-  private readonly isectSplats: GrowableBuffer; // [capacity] u32
+  private readonly isectTiles: GrowableBuffer; // [capacity] u32 tile id by slot
+  private readonly isectSlots: GrowableBuffer; // [capacity] u32 slot by slot (the tile sort's values)
+  readonly isectSplats: GrowableBuffer; // [capacity] u32 splat index by slot
   readonly isectCount: GPUBuffer; // [2] u32
   private readonly countReadback: GPUBuffer[] = [];
   // Per tile / pixel.
   readonly tileRanges: GrowableBuffer; // [tiles] vec2<u32>
   readonly image: GrowableBuffer; // [H, W, 4] f32
-  readonly finalT: GrowableBuffer; // [H, W] f32
-  readonly nContrib: GrowableBuffer; // [H, W] u32
+  readonly pixelState: GrowableBuffer; // [H, W] vec2<u32>: final T bits, entries consumed
 
-  /** Tile-sorted lists of the last encoded frame (backward reads them). */
+  /** Tile-sorted lists of the last encoded frame (backward reads them): tile ids and slots. */
   sortedTiles!: GPUBuffer;
-  sortedSplats!: GPUBuffer;
+  sortedSlots!: GPUBuffer;
+  /** Depth-sorted splat indices of the last encoded frame; offsets[s] is their first slot. */
+  depthOrder!: GPUBuffer;
   lastCamera: Camera | undefined;
   lastParams: FrameParams | undefined;
 
@@ -95,11 +97,11 @@ export class ForwardPass {
     this.tileCounts = g('tileCounts');
     this.offsets = g('offsets');
     this.isectTiles = g('isectTiles', 1 << 20);
+    this.isectSlots = g('isectSlots', 1 << 20);
     this.isectSplats = g('isectSplats', 1 << 20);
     this.tileRanges = g('tileRanges');
     this.image = g('image');
-    this.finalT = g('finalT');
-    this.nContrib = g('nContrib');
+    this.pixelState = g('pixelState');
     this.splatCount = device.createBuffer({ label: 'Forward.splatCount', size: 4, usage: STORAGE });
     this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE });
   }
@@ -117,11 +119,9 @@ export class ForwardPass {
     this.tileRanges.ensure(tx * ty * 8);
     const pixels = cam.width * cam.height;
     this.image.ensure(pixels * 16);
-    this.finalT.ensure(pixels * 4);
-    this.nContrib.ensure(pixels * 4);
+    this.pixelState.ensure(pixels * 8);
     if (this.pendingRequiredCapacity > this.capacity) {
-      this.isectTiles.ensure(this.pendingRequiredCapacity * 4);
-      this.isectSplats.ensure(this.pendingRequiredCapacity * 4);
+      for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(this.pendingRequiredCapacity * 4);
     }
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
@@ -191,10 +191,17 @@ export class ForwardPass {
 
     pass = encoder.beginComputePass({ label: 'Forward.emit' });
     const camE = c.get([this.emit, 'camera', this.uniform.buffer], () => this.emit.bindCamera(this.uniform.buffer));
-    const emitGroup = c.get(
-      [this.emit, this.projected.buffer, depth.values, this.offsets.buffer, this.isectTiles.buffer, this.isectSplats.buffer, this.isectCount],
-      () => this.emit.bindAll(this.projected.buffer, depth.values, this.offsets.buffer, this.isectTiles.buffer, this.isectSplats.buffer, this.isectCount),
-    );
+    this.depthOrder = depth.values;
+    const emitBuffers = {
+      projected: this.projected.buffer,
+      sortedValues: depth.values,
+      offsets: this.offsets.buffer,
+      isectTiles: this.isectTiles.buffer,
+      isectSlots: this.isectSlots.buffer,
+      isectSplats: this.isectSplats.buffer,
+      isectCount: this.isectCount,
+    };
+    const emitGroup = c.get([this.emit, ...Object.values(emitBuffers)], () => this.emit.bindAll(emitBuffers));
     // Invocation 0 writes the intersection totals, which must happen even for an empty scene.
     this.emit.dispatchItems(pass, camE, emitGroup, Math.max(n, 1));
     pass.end();
@@ -203,14 +210,14 @@ export class ForwardPass {
     const bits = Math.max(1, 32 - Math.clz32(Math.max(tiles - 1, 1)));
     const sorted = this.tileSort.encode(encoder, {
       keys: this.isectTiles.buffer,
-      values: this.isectSplats.buffer,
+      values: this.isectSlots.buffer,
       countBuffer: this.isectCount,
       countOffset: 4,
       maxCount: this.capacity,
       bits,
     });
     this.sortedTiles = sorted.keys;
-    this.sortedSplats = sorted.values;
+    this.sortedSlots = sorted.values;
 
     encoder.clearBuffer(this.tileRanges.buffer, 0, tiles * 8);
     pass = encoder.beginComputePass({ label: 'Forward.rasterize' });
@@ -219,18 +226,15 @@ export class ForwardPass {
     );
     this.ranges.dispatchItems(pass, undefined, rangeGroup, this.capacity);
     const camR = c.get([this.raster, 'camera', this.uniform.buffer], () => this.raster.bindCamera(this.uniform.buffer));
-    const rasterGroup = c.get(
-      [this.raster, this.tileRanges.buffer, sorted.values, this.projected.buffer, this.image.buffer, this.finalT.buffer, this.nContrib.buffer],
-      () =>
-        this.raster.bindAll({
-          ranges: this.tileRanges.buffer,
-          isectSplats: sorted.values,
-          projected: this.projected.buffer,
-          image: this.image.buffer,
-          finalT: this.finalT.buffer,
-          nContrib: this.nContrib.buffer,
-        }),
-    );
+    const rasterBuffers = {
+      ranges: this.tileRanges.buffer,
+      sortedSlots: sorted.values,
+      isectSplats: this.isectSplats.buffer,
+      projected: this.projected.buffer,
+      image: this.image.buffer,
+      pixelState: this.pixelState.buffer,
+    };
+    const rasterGroup = c.get([this.raster, ...Object.values(rasterBuffers)], () => this.raster.bindAll(rasterBuffers));
     this.raster.dispatchGrid(pass, camR, rasterGroup, tx, ty);
     pass.end();
   }
@@ -274,7 +278,7 @@ export class ForwardPass {
     this.depthSort.destroy();
     this.tileSort.destroy();
     this.scan.destroy();
-    for (const b of [this.projected, this.depthKeys, this.depthValues, this.tileCounts, this.offsets, this.isectTiles, this.isectSplats, this.tileRanges, this.image, this.finalT, this.nContrib]) b.destroy();
+    for (const b of [this.projected, this.depthKeys, this.depthValues, this.tileCounts, this.offsets, this.isectTiles, this.isectSlots, this.isectSplats, this.tileRanges, this.image, this.pixelState]) b.destroy();
     this.splatCount.destroy();
     this.isectCount.destroy();
     for (const b of this.countReadback) b.destroy();

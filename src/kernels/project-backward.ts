@@ -1,0 +1,40 @@
+/**
+ * Projection backward, three kernels run in this order: the per-splat reduction of the
+ * rasterizer's partials (+ opacity logits, densification statistics), the SH colour backward
+ * (initialises v_means with the view-direction term) and the geometry backward (adds the rest).
+ */
+import { ComputeKernel } from './compute-kernel';
+
+/** f32 per splat in v_projected: v_xy (2), v_conic (3), v_opacity, v_rgb (3). */
+export const V_PROJECTED_STRIDE = 9;
+
+export class ReduceIsectGradsKernel extends ComputeKernel {
+  constructor(device: GPUDevice) {
+    super(device, 'ProjectBackward.reduce', 'project_backward_reduce.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+  }
+
+  /** depthOrder [N]; offsets [N+1]; vIsect [count, 9]; projected [N]; vProjected [N, 9]; vOpacityLogits [N]; densify [N, 4]. */
+  bindAll(b: { depthOrder: GPUBuffer; offsets: GPUBuffer; vIsect: GPUBuffer; projected: GPUBuffer; vProjected: GPUBuffer; vOpacityLogits: GPUBuffer; densify: GPUBuffer }): GPUBindGroup {
+    return this.bind([b.depthOrder, b.offsets, b.vIsect, b.projected, b.vProjected, b.vOpacityLogits, b.densify]);
+  }
+}
+
+export class ShBackwardKernel extends ComputeKernel {
+  constructor(device: GPUDevice) {
+    super(device, 'ProjectBackward.sh', 'sh_backward.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw'], true);
+  }
+
+  bindAll(b: { means: GPUBuffer; sh: GPUBuffer; projected: GPUBuffer; vProjected: GPUBuffer; vSh: GPUBuffer; vMeans: GPUBuffer }): GPUBindGroup {
+    return this.bind([b.means, b.sh, b.projected, b.vProjected, b.vSh, b.vMeans]);
+  }
+}
+
+export class GeometryBackwardKernel extends ComputeKernel {
+  constructor(device: GPUDevice) {
+    super(device, 'ProjectBackward.geometry', 'project_backward.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+  }
+
+  bindAll(b: { means: GPUBuffer; logScales: GPUBuffer; quats: GPUBuffer; projected: GPUBuffer; vProjected: GPUBuffer; vMeans: GPUBuffer; vLogScales: GPUBuffer; vQuats: GPUBuffer }): GPUBindGroup {
+    return this.bind([b.means, b.logScales, b.quats, b.projected, b.vProjected, b.vMeans, b.vLogScales, b.vQuats]);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Backward of the forward pass: from dL/dimage to dL/d every raw Gaussian parameter, plus the
+ * densification statistics. Deterministic: partial gradients per (splat, tile) go to the
+ * intersection's emission slot and are reduced per splat in slot order (see the header of
+ * shaders/rasterize_backward.wgsl); no float atomics anywhere.
+ * Must be encoded after ForwardPass.encode for the same frame (it reads that frame's buffers).
+ */
+import { GrowableBuffer, STORAGE } from '../gpu/buffers';
+import { BindGroupCache } from '../gpu/bind-group-cache';
+import { tileGrid } from '../kernels/camera-uniform';
+import { ISECT_GRAD_STRIDE, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
+import { GeometryBackwardKernel, ReduceIsectGradsKernel, ShBackwardKernel, V_PROJECTED_STRIDE } from '../kernels/project-backward';
+import type { ForwardPass } from './forward-pass';
+import type { GaussianBuffers } from './gaussian-buffers';
+
+/** Gradient buffers with the layout of GaussianBuffers. */
+export interface GaussianGradients {
+  vMeans: GPUBuffer; // [N, 3]
+  vLogScales: GPUBuffer; // [N, 3]
+  vQuats: GPUBuffer; // [N, 4]
+  vOpacityLogits: GPUBuffer; // [N]
+  vSh: GPUBuffer; // [N, K, 3]
+  /** [N, 4] f32: sum of NDC mean-gradient norms, visible count, max screen radius, unused. */
+  densify: GPUBuffer;
+}
+
+export class BackwardPass {
+  private readonly raster: RasterizeBackwardKernel;
+  private readonly reduce: ReduceIsectGradsKernel;
+  private readonly shBwd: ShBackwardKernel;
+  private readonly geom: GeometryBackwardKernel;
+  private readonly cache = new BindGroupCache();
+  private readonly vIsect: GrowableBuffer; // [capacity, 9] f32
+  private readonly vProjected: GrowableBuffer; // [N, 9] f32
+  private readonly grads: { [K in keyof GaussianGradients]: GrowableBuffer };
+
+  constructor(private readonly device: GPUDevice) {
+    this.raster = new RasterizeBackwardKernel(device);
+    this.reduce = new ReduceIsectGradsKernel(device);
+    this.shBwd = new ShBackwardKernel(device);
+    this.geom = new GeometryBackwardKernel(device);
+    const g = (label: string) => new GrowableBuffer(device, `Backward.${label}`, STORAGE);
+    this.vIsect = g('vIsect');
+    this.vProjected = g('vProjected');
+    this.grads = {
+      vMeans: g('vMeans'),
+      vLogScales: g('vLogScales'),
+      vQuats: g('vQuats'),
+      vOpacityLogits: g('vOpacityLogits'),
+      vSh: g('vSh'),
+      densify: g('densify'),
+    };
+  }
+
+  /** The gradient buffers (valid after encode; replaced when the splat count grows). */
+  get gradients(): GaussianGradients {
+    const out = {} as GaussianGradients;
+    for (const k of Object.keys(this.grads) as (keyof GaussianGradients)[]) out[k] = this.grads[k].buffer;
+    return out;
+  }
+
+  /** Zeroes the densification statistics (after a densification step). */
+  clearDensifyStats(encoder: GPUCommandEncoder): void {
+    encoder.clearBuffer(this.grads.densify.buffer);
+  }
+
+  private ensure(n: number, k: number, capacity: number): void {
+    // Per-intersection storage is bounded by the binding limit: GrowableBuffer throws a clear
+    // RangeError naming it rather than failing validation.
+    this.vIsect.ensure(capacity * ISECT_GRAD_STRIDE * 4);
+    this.vProjected.ensure(n * V_PROJECTED_STRIDE * 4);
+    this.grads.vMeans.ensure(n * 12);
+    this.grads.vLogScales.ensure(n * 12);
+    this.grads.vQuats.ensure(n * 16);
+    this.grads.vOpacityLogits.ensure(n * 4);
+    this.grads.vSh.ensure(n * k * 12);
+    // A grown statistics buffer starts from zero (createBuffer zero-fills); the trainer resets
+    // the statistics after every topology change anyway.
+    this.grads.densify.ensure(n * 16);
+  }
+
+  /** Bytes of every per-intersection buffer the backward adds, for the benchmark report. */
+  perIntersectionBytes(): number {
+    return ISECT_GRAD_STRIDE * 4;
+  }
+
+  encode(encoder: GPUCommandEncoder, fwd: ForwardPass, gaussians: GaussianBuffers, vImage: GPUBuffer): void {
+    const cam = fwd.lastCamera;
+    if (!cam) throw new Error('BackwardPass: encode the forward pass first');
+    const n = gaussians.count;
+    this.ensure(n, gaussians.shCoeffs, fwd.capacity);
+    const c = this.cache;
+    const u = fwd.uniform.buffer;
+    const [tx, ty] = tileGrid(cam.width, cam.height);
+    const pass = encoder.beginComputePass({ label: 'Backward' });
+
+    const rb = {
+      ranges: fwd.tileRanges.buffer,
+      sortedSlots: fwd.sortedSlots,
+      isectSplats: fwd.isectSplats.buffer,
+      projected: fwd.projected.buffer,
+      image: fwd.image.buffer,
+      pixelState: fwd.pixelState.buffer,
+      vImage,
+      vIsect: this.vIsect.buffer,
+    };
+    this.raster.dispatchGrid(
+      pass,
+      c.get([this.raster, 'camera', u], () => this.raster.bindCamera(u)),
+      c.get([this.raster, ...Object.values(rb)], () => this.raster.bindAll(rb)),
+      tx,
+      ty,
+    );
+
+    const grads = this.gradients;
+    const rd = {
+      depthOrder: fwd.depthOrder,
+      offsets: fwd.offsets.buffer,
+      vIsect: this.vIsect.buffer,
+      projected: fwd.projected.buffer,
+      vProjected: this.vProjected.buffer,
+      vOpacityLogits: grads.vOpacityLogits,
+      densify: grads.densify,
+    };
+    this.reduce.dispatchItems(
+      pass,
+      c.get([this.reduce, 'camera', u], () => this.reduce.bindCamera(u)),
+      c.get([this.reduce, ...Object.values(rd)], () => this.reduce.bindAll(rd)),
+      n,
+    );
+
+    const sb = { means: gaussians.means, sh: gaussians.sh, projected: fwd.projected.buffer, vProjected: this.vProjected.buffer, vSh: grads.vSh, vMeans: grads.vMeans };
+    this.shBwd.dispatchItems(
+      pass,
+      c.get([this.shBwd, 'camera', u], () => this.shBwd.bindCamera(u)),
+      c.get([this.shBwd, ...Object.values(sb)], () => this.shBwd.bindAll(sb)),
+      n,
+    );
+
+    const gb = {
+      means: gaussians.means,
+      logScales: gaussians.logScales,
+      quats: gaussians.quats,
+      projected: fwd.projected.buffer,
+      vProjected: this.vProjected.buffer,
+      vMeans: grads.vMeans,
+      vLogScales: grads.vLogScales,
+      vQuats: grads.vQuats,
+    };
+    this.geom.dispatchItems(
+      pass,
+      c.get([this.geom, 'camera', u], () => this.geom.bindCamera(u)),
+      c.get([this.geom, ...Object.values(gb)], () => this.geom.bindAll(gb)),
+      n,
+    );
+    pass.end();
+  }
+
+  destroy(): void {
+    this.vIsect.destroy();
+    this.vProjected.destroy();
+    for (const b of Object.values(this.grads)) b.destroy();
+  }
+}
