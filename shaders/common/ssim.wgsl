@@ -1,0 +1,32 @@
+// Shared by the image loss kernels (ssim_*.wgsl, loss_*.wgsl): the SSIM window, constants and the
+// per-image parameters. The loss is 0.8 * L1 + 0.2 * (1 - SSIM) by default, every mean taken over
+// the 3 colour channels and all pixels; alpha is ignored (see ../shared/docs/decisions.md "loss").
+
+// Pixel kernels run 16 x 16 workgroups over the image (src/kernels/image-loss.ts reads this).
+const LOSS_WG: u32 = 16u;
+// Threads of the reduction workgroups; equals LOSS_WG * LOSS_WG.
+const LOSS_REDUCE_WG: u32 = 256u;
+// 11-tap window, centre tap SSIM_RADIUS; taps outside the image read as zero (zero padding).
+const SSIM_TAPS: u32 = 11u;
+const SSIM_RADIUS: i32 = 5;
+// Stabilisers for a data range of 1: C1 = 0.01^2, C2 = 0.03^2.
+const SSIM_C1: f32 = 0.0001;
+const SSIM_C2: f32 = 0.0009;
+// PSNR is reported for max(mse, MSE_FLOOR), so identical images give 100 dB instead of +inf.
+const MSE_FLOOR: f32 = 1e-10;
+
+// 1-D Gaussian, sigma 1.5, normalised to sum 1 in float64 and rounded to f32; the 2-D window is
+// its outer product, applied as a horizontal then a vertical pass. A private var (not a const)
+// because the taps are indexed at run time.
+var<private> ssim_window: array<f32, 11> = array<f32, 11>(
+  0.00102838008, 0.00759875814, 0.0360007721, 0.109360690, 0.213005538, 0.266011725,
+  0.213005538, 0.109360690, 0.0360007721, 0.00759875814, 0.00102838008);
+
+struct LossParams {
+  width: u32,
+  height: u32,
+  // lambda: weight of (1 - SSIM); L1 gets 1 - lambda.
+  ssim_weight: f32,
+  // 1 / (3 * width * height), computed in float64 on the host.
+  inv_count: f32,
+}

@@ -1,0 +1,204 @@
+/**
+ * Image loss on the GPU: (1 - lambda) * L1 + lambda * (1 - SSIM) with lambda = 0.2 by default, its
+ * gradient by the rendered image, and MSE / PSNR, all means over the 3 colour channels and all
+ * pixels (../shared/docs/decisions.md "loss"; 3dgs-reference.md section 4).
+ *
+ * Five kernels, each one WGSL file: ssim_blur_h (row filter of the five SSIM moments),
+ * ssim_map (column filter, SSIM map, its local derivatives, per-workgroup sums), loss_reduce
+ * (stats), ssim_backward_h and loss_backward (the adjoint filter and the final v_image). The
+ * separable 11 x 11 window runs as two 11-tap passes through W*H-sized scratch planes.
+ *
+ * The image is not clamped here: a trainer that wants the loss on a [0, 1] image clamps first.
+ * Sums run in a fixed order (workgroup trees, then one workgroup), so results are bit-identical
+ * from run to run.
+ */
+import { BindGroupCache } from '../gpu/bind-group-cache';
+import { GrowableBuffer, readF32 } from '../gpu/buffers';
+import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
+import { ComputeKernel } from './compute-kernel';
+
+const ssimConstants = parseWgslConstants(SHADER_SOURCES.get('common/ssim.wgsl') ?? '');
+/** Side of the square workgroups of the per-pixel loss kernels (shaders/common/ssim.wgsl). */
+export const LOSS_WG = ssimConstants.LOSS_WG;
+if (!(LOSS_WG > 0)) throw new Error('shaders/common/ssim.wgsl lacks const LOSS_WG');
+
+export interface ImageLossOptions {
+  /** lambda, the weight of (1 - SSIM); L1 gets 1 - lambda. Default 0.2 (3DGS). */
+  ssimWeight?: number;
+}
+
+export interface LossStats {
+  loss: number;
+  l1: number;
+  ssim: number;
+  mse: number;
+  /** dB for a data range of 1; identical images give 100 (MSE floored at 1e-10). */
+  psnr: number;
+}
+
+/** Float offsets in `statsBuffer` ([8] f32). */
+export const LOSS_STATS = { loss: 0, l1: 1, ssim: 2, mse: 3, psnr: 4, ssimWeight: 5, pixels: 6, floats: 8 } as const;
+
+const USAGE_STORAGE = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
+const MOMENT_PLANES = 15; // 5 moments x 3 channels
+const GRADIENT_PLANES = 9; // 3 derivatives x 3 channels
+
+export class ImageLoss {
+  /** [8] f32: loss, l1, ssim, mse, psnr, lambda, W*H, 0. Written by encode / encodeMetrics. */
+  readonly statsBuffer: GPUBuffer;
+  readonly ssimWeight: number;
+
+  private readonly blurH: ComputeKernel;
+  private readonly map: ComputeKernel;
+  private readonly reduce: ComputeKernel;
+  private readonly backwardH: ComputeKernel;
+  private readonly backward: ComputeKernel;
+  private readonly params: GPUBuffer;
+  private readonly paramData = new ArrayBuffer(16);
+  private readonly momentsH: GrowableBuffer;
+  private readonly vSsim: GrowableBuffer;
+  private readonly vSsimH: GrowableBuffer;
+  private readonly partialSums: GrowableBuffer;
+  private ownedTarget: GrowableBuffer | undefined;
+  private target: GPUBuffer | undefined;
+  private width = 0;
+  private height = 0;
+  private readonly groups = new BindGroupCache();
+
+  constructor(private readonly device: GPUDevice, opts: ImageLossOptions = {}) {
+    const lambda = opts.ssimWeight ?? 0.2;
+    if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`ImageLoss: ssimWeight must be in [0, 1], got ${lambda}`);
+    this.ssimWeight = lambda;
+    this.blurH = new ComputeKernel(device, 'ImageLoss.blurH', 'ssim_blur_h.wgsl', ['uniform', 'read', 'read', 'rw'], false);
+    this.map = new ComputeKernel(device, 'ImageLoss.map', 'ssim_map.wgsl', ['uniform', 'read', 'read', 'read', 'rw', 'rw'], false);
+    this.reduce = new ComputeKernel(device, 'ImageLoss.reduce', 'loss_reduce.wgsl', ['uniform', 'read', 'rw'], false);
+    this.backwardH = new ComputeKernel(device, 'ImageLoss.backwardH', 'ssim_backward_h.wgsl', ['uniform', 'read', 'rw'], false);
+    this.backward = new ComputeKernel(device, 'ImageLoss.backward', 'loss_backward.wgsl', ['uniform', 'read', 'read', 'read', 'rw'], false);
+    this.params = device.createBuffer({ label: 'ImageLoss.params', size: 16, usage: 0x40 | 0x8 }); // UNIFORM | COPY_DST
+    this.statsBuffer = device.createBuffer({ label: 'ImageLoss.stats', size: LOSS_STATS.floats * 4, usage: USAGE_STORAGE });
+    this.momentsH = new GrowableBuffer(device, 'ImageLoss.momentsH', USAGE_STORAGE);
+    this.vSsim = new GrowableBuffer(device, 'ImageLoss.vSsim', USAGE_STORAGE);
+    this.vSsimH = new GrowableBuffer(device, 'ImageLoss.vSsimH', USAGE_STORAGE);
+    this.partialSums = new GrowableBuffer(device, 'ImageLoss.partialSums', USAGE_STORAGE);
+  }
+
+  /**
+   * Sets the target image [H, W, 4] f32 RGBA (alpha unused): a Float32Array is copied into a
+   * buffer owned here; a GPUBuffer is used as is (keep one per view to upload each view once).
+   * Goes through queue writes, so it applies to command buffers submitted after this call: submit
+   * the work of one target before setting the next.
+   */
+  setTarget(target: Float32Array | GPUBuffer, width: number, height: number): void {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+      throw new RangeError(`ImageLoss.setTarget: image size must be positive integers, got ${width} x ${height}`);
+    }
+    const bytes = width * height * 16;
+    if (target instanceof Float32Array) {
+      if (target.length !== width * height * 4) {
+        throw new RangeError(`ImageLoss.setTarget: target has ${target.length} floats, expected ${width} x ${height} x 4 = ${width * height * 4}`);
+      }
+      this.ownedTarget ??= new GrowableBuffer(this.device, 'ImageLoss.target', USAGE_STORAGE, bytes);
+      this.ownedTarget.ensure(bytes);
+      this.device.queue.writeBuffer(this.ownedTarget.buffer, 0, target.buffer, target.byteOffset, target.byteLength);
+      this.target = this.ownedTarget.buffer;
+    } else {
+      if (target.size < bytes) {
+        throw new RangeError(`ImageLoss.setTarget: target buffer '${target.label}' has ${target.size} bytes, a ${width} x ${height} RGBA f32 image needs ${bytes}`);
+      }
+      this.target = target;
+    }
+    this.width = width;
+    this.height = height;
+    const n = width * height;
+    this.momentsH.ensure(MOMENT_PLANES * n * 4);
+    this.vSsim.ensure(GRADIENT_PLANES * n * 4);
+    this.vSsimH.ensure(GRADIENT_PLANES * n * 4);
+    this.partialSums.ensure(this.groupsX() * this.groupsY() * 16);
+    const u32 = new Uint32Array(this.paramData);
+    const f32 = new Float32Array(this.paramData);
+    u32[0] = width;
+    u32[1] = height;
+    f32[2] = this.ssimWeight;
+    f32[3] = 1 / (3 * n);
+    this.device.queue.writeBuffer(this.params, 0, this.paramData);
+  }
+
+  /**
+   * Records the loss forward and backward: reads `image` [H, W, 4] f32, writes dLoss/dimage into
+   * `vImage` [H, W, 4] f32 (alpha 0) and the stats into `statsBuffer`. No readback.
+   */
+  encode(encoder: GPUCommandEncoder, image: GPUBuffer, vImage: GPUBuffer): void {
+    const target = this.checkImage(image, 'encode');
+    if (vImage.size < this.width * this.height * 16) {
+      throw new RangeError(`ImageLoss.encode: vImage buffer '${vImage.label}' has ${vImage.size} bytes, needs ${this.width * this.height * 16}`);
+    }
+    const pass = encoder.beginComputePass({ label: 'ImageLoss' });
+    this.encodeForward(pass, image, target);
+    const backwardH = this.groups.get(['backwardH', this.params, this.vSsim.buffer, this.vSsimH.buffer], () =>
+      this.backwardH.bind([this.params, this.vSsim.buffer, this.vSsimH.buffer]),
+    );
+    this.backwardH.dispatchGrid(pass, undefined, backwardH, this.groupsX(), this.groupsY());
+    const backward = this.groups.get(['backward', this.params, this.vSsimH.buffer, image, target, vImage], () =>
+      this.backward.bind([this.params, this.vSsimH.buffer, image, target, vImage]),
+    );
+    this.backward.dispatchGrid(pass, undefined, backward, this.groupsX(), this.groupsY());
+    pass.end();
+  }
+
+  /** Records the metrics only (no gradient): the same stats as `encode`, into `statsBuffer`. */
+  encodeMetrics(encoder: GPUCommandEncoder, image: GPUBuffer): void {
+    const target = this.checkImage(image, 'encodeMetrics');
+    const pass = encoder.beginComputePass({ label: 'ImageLoss.metrics' });
+    this.encodeForward(pass, image, target);
+    pass.end();
+  }
+
+  /** Reads the stats written by the last submitted encode / encodeMetrics. */
+  async readStats(): Promise<LossStats> {
+    const s = await readF32(this.device, this.statsBuffer, LOSS_STATS.floats);
+    return { loss: s[LOSS_STATS.loss], l1: s[LOSS_STATS.l1], ssim: s[LOSS_STATS.ssim], mse: s[LOSS_STATS.mse], psnr: s[LOSS_STATS.psnr] };
+  }
+
+  destroy(): void {
+    this.params.destroy();
+    this.statsBuffer.destroy();
+    this.momentsH.destroy();
+    this.vSsim.destroy();
+    this.vSsimH.destroy();
+    this.partialSums.destroy();
+    this.ownedTarget?.destroy();
+    this.target = undefined;
+  }
+
+  private encodeForward(pass: GPUComputePassEncoder, image: GPUBuffer, target: GPUBuffer): void {
+    const gx = this.groupsX();
+    const gy = this.groupsY();
+    const blurH = this.groups.get(['blurH', this.params, image, target, this.momentsH.buffer], () =>
+      this.blurH.bind([this.params, image, target, this.momentsH.buffer]),
+    );
+    this.blurH.dispatchGrid(pass, undefined, blurH, gx, gy);
+    const mapBuffers = [this.params, this.momentsH.buffer, image, target, this.vSsim.buffer, this.partialSums.buffer];
+    const map = this.groups.get(['map', ...mapBuffers], () => this.map.bind(mapBuffers));
+    this.map.dispatchGrid(pass, undefined, map, gx, gy);
+    const reduce = this.groups.get(['reduce', this.params, this.partialSums.buffer, this.statsBuffer], () =>
+      this.reduce.bind([this.params, this.partialSums.buffer, this.statsBuffer]),
+    );
+    this.reduce.dispatchGrid(pass, undefined, reduce, 1, 1);
+  }
+
+  private checkImage(image: GPUBuffer, what: string): GPUBuffer {
+    if (!this.target) throw new Error(`ImageLoss.${what}: call setTarget first`);
+    if (image.size < this.width * this.height * 16) {
+      throw new RangeError(`ImageLoss.${what}: image buffer '${image.label}' has ${image.size} bytes, a ${this.width} x ${this.height} RGBA f32 image needs ${this.width * this.height * 16}`);
+    }
+    return this.target;
+  }
+
+  private groupsX(): number {
+    return Math.ceil(this.width / LOSS_WG);
+  }
+
+  private groupsY(): number {
+    return Math.ceil(this.height / LOSS_WG);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * GPU image loss (src/kernels/image-loss.ts) against the float64 reference (src/reference/loss.ts):
+ * stats and v_image on random images and a photo crop, sizes that are not multiples of 16, one
+ * instance reused across sizes, determinism, the metrics-only path and bad input.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import jpeg from 'jpeg-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
+import { SHADER_SOURCES } from '../../src/gpu/wgsl';
+import { ImageLoss, LOSS_STATS } from '../../src/kernels/image-loss';
+import { gaussianWindow, imageLoss, imageLossGradient } from '../../src/reference/loss';
+import { compareArrays, expectClose, rng } from '../helpers/compare';
+import { getTestDevice } from '../helpers/gpu';
+
+const DATA = path.resolve(__dirname, '../../../shared/data');
+
+function randomImage(width: number, height: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const img = new Float32Array(width * height * 4);
+  for (let i = 0; i < img.length; i++) img[i] = i % 4 === 3 ? 1 : r();
+  return img;
+}
+
+/** target + uniform noise of amplitude `amp`, some values leaving [0, 1] (the loss does not clamp). */
+function noisy(target: Float32Array, amp: number, seed: number): Float32Array {
+  const r = rng(seed);
+  return target.map((v, i) => (i % 4 === 3 ? 0.5 : v + amp * (2 * r() - 1)));
+}
+
+/** A width x height crop of buddha13 image 00007, box-downsampled by `factor`, as RGBA f32 in [0, 1]. */
+function photoCrop(width: number, height: number, factor: number, x0: number, y0: number): Float32Array {
+  const jpg = jpeg.decode(readFileSync(path.join(DATA, 'colmap/buddha13/images/00007.jpg')), { useTArray: true });
+  if (x0 + width * factor > jpg.width || y0 + height * factor > jpg.height) throw new Error('photo crop outside the image');
+  const out = new Float32Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let dy = 0; dy < factor; dy++) {
+          for (let dx = 0; dx < factor; dx++) s += jpg.data[((y0 + y * factor + dy) * jpg.width + x0 + x * factor + dx) * 4 + c];
+        }
+        out[(y * width + x) * 4 + c] = s / (255 * factor * factor);
+      }
+      out[(y * width + x) * 4 + 3] = 1;
+    }
+  }
+  return out;
+}
+
+let device: GPUDevice;
+
+beforeAll(async () => {
+  device = await getTestDevice();
+});
+
+interface GpuResult {
+  stats: Float32Array;
+  vImage: Float32Array;
+}
+
+async function runLoss(loss: ImageLoss, image: Float32Array, target: Float32Array | GPUBuffer, width: number, height: number): Promise<GpuResult> {
+  const imageBuf = createBufferWithData(device, 'test.image', image);
+  // NaN-filled, so a pixel the kernel never writes fails the comparison.
+  const vImageBuf = createBufferWithData(device, 'test.vImage', new Float32Array(width * height * 4).fill(NaN));
+  loss.setTarget(target, width, height);
+  const enc = device.createCommandEncoder({ label: 'test.loss' });
+  loss.encode(enc, imageBuf, vImageBuf);
+  device.queue.submit([enc.finish()]);
+  const vImage = await readF32(device, vImageBuf, width * height * 4);
+  const stats = await readF32(device, loss.statsBuffer, LOSS_STATS.floats);
+  imageBuf.destroy();
+  vImageBuf.destroy();
+  return { stats, vImage };
+}
+
+/**
+ * Checks stats and v_image against the float64 reference.
+ * Stats atol 2e-6: f32 moments over 121 taps then E[x^2] - mu^2 (cancellation of values <= ~1,
+ * ~1e-7 each), averaged over many pixels, whose f32 tree sums add ~1e-7 relative.
+ * v_image is compared in units of 1/(3HW) (the size of one L1 step) with atol 1e-5 units plus
+ * 5e-5 of the largest |v_image|: the SSIM derivatives divide by A B, down to C1 C2 ~ 1e-7 in flat
+ * regions, where they reach ~30 units and carry the f32 moment error with them; the backward
+ * filter spreads that error over 11 x 11 neighbours (measured: 1e-6 units on random images,
+ * 5.5e-4 units = 2e-5 of the largest value on the photo crop).
+ */
+function checkAgainstReference(name: string, got: GpuResult, image: Float32Array, target: Float32Array, width: number, height: number, lambda = 0.2): void {
+  const ref = imageLoss(image, target, width, height, lambda);
+  const s = got.stats;
+  expectClose([s[LOSS_STATS.loss], s[LOSS_STATS.l1], s[LOSS_STATS.ssim], s[LOSS_STATS.mse]], [ref.loss, ref.l1, ref.ssim, ref.mse], 2e-6, 0, `${name} stats`);
+  // PSNR = -10 log10(mse): d psnr = 4.34 d(mse)/mse, relative mse error ~1e-6.
+  expect(Math.abs(s[LOSS_STATS.psnr] - ref.psnr)).toBeLessThan(1e-4);
+  expect(s[LOSS_STATS.ssimWeight]).toBeCloseTo(lambda, 6);
+  expect(s[LOSS_STATS.pixels]).toBe(width * height);
+  const unit = 3 * width * height;
+  const refGrad = imageLossGradient(image, target, width, height, lambda).map((v) => v * unit);
+  const gotGrad = got.vImage.map((v) => v * unit);
+  const largest = refGrad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  expectClose(gotGrad, refGrad, 1e-5 + 5e-5 * largest, 0, `${name} v_image x 3HW`);
+}
+
+describe('ImageLoss', () => {
+  it('uses the float64 window in shaders/common/ssim.wgsl (rel 1e-7: 9 significant digits, then f32)', () => {
+    const text = SHADER_SOURCES.get('common/ssim.wgsl') ?? '';
+    const m = /ssim_window\s*:\s*array<f32,\s*11>\s*=\s*array<f32,\s*11>\(([^)]*)\)/.exec(text);
+    expect(m).not.toBeNull();
+    const taps = m![1].split(',').map((t) => Number(t.trim()));
+    expectClose(taps, Array.from(gaussianWindow()), 0, 1e-7, 'ssim window');
+  });
+
+  it('matches the reference on random images of 16x16, 37x23 and 64x48 with one instance', async () => {
+    const loss = new ImageLoss(device);
+    for (const [w, h, seed] of [
+      [16, 16, 1],
+      [64, 48, 2],
+      [37, 23, 3], // shrinking reuses the grown scratch buffers
+    ]) {
+      const target = randomImage(w, h, seed);
+      const image = noisy(target, 0.15, seed + 100);
+      checkAgainstReference(`${w}x${h}`, await runLoss(loss, image, target, w, h), image, target, w, h);
+    }
+    loss.destroy();
+  });
+
+  it('matches the reference on a photo crop, with the target as a GPU buffer and lambda 0.5', async () => {
+    const w = 45;
+    const h = 30;
+    const target = photoCrop(w, h, 4, 200, 150);
+    // A shifted crop of the same photo: structured, realistic differences.
+    const image = photoCrop(w, h, 4, 204, 152);
+    const targetBuf = createBufferWithData(device, 'test.target', target);
+    const loss = new ImageLoss(device, { ssimWeight: 0.5 });
+    const got = await runLoss(loss, image, targetBuf, w, h);
+    checkAgainstReference('photo', got, image, target, w, h, 0.5);
+    const ssimValue = got.stats[LOSS_STATS.ssim];
+    expect(ssimValue).toBeGreaterThan(0.05);
+    expect(ssimValue).toBeLessThan(0.95);
+    loss.destroy();
+    targetBuf.destroy();
+  });
+
+  it('gives SSIM 1, loss 0, PSNR 100 and a zero gradient on identical images', async () => {
+    const w = 21;
+    const h = 18;
+    const img = randomImage(w, h, 9);
+    const loss = new ImageLoss(device);
+    const got = await runLoss(loss, img, img, w, h);
+    // SSIM of identical inputs: every map value is q/q with q computed once, up to f32 rounding.
+    expect(Math.abs(got.stats[LOSS_STATS.ssim] - 1)).toBeLessThan(1e-6);
+    expect(got.stats[LOSS_STATS.l1]).toBe(0);
+    expect(got.stats[LOSS_STATS.psnr]).toBeCloseTo(100, 4);
+    // At the maximum of SSIM the gradient vanishes; f32 rounding leaves ~3e-7 of one L1 unit.
+    const unit = 3 * w * h;
+    const maxGrad = Math.max(...got.vImage.map((v) => Math.abs(v * unit)));
+    expect(maxGrad).toBeLessThan(1e-5);
+    loss.destroy();
+  });
+
+  it('is deterministic: two runs give bit-identical v_image and stats; metrics-only gives the same stats', async () => {
+    const w = 53;
+    const h = 35;
+    const target = randomImage(w, h, 11);
+    const image = noisy(target, 0.3, 12);
+    const loss = new ImageLoss(device);
+    const a = await runLoss(loss, image, target, w, h);
+    const b = await runLoss(loss, image, target, w, h);
+    expect(new Uint32Array(b.vImage.buffer)).toEqual(new Uint32Array(a.vImage.buffer));
+    expect(new Uint32Array(b.stats.buffer)).toEqual(new Uint32Array(a.stats.buffer));
+
+    const zero = new Float32Array(LOSS_STATS.floats);
+    device.queue.writeBuffer(loss.statsBuffer, 0, zero);
+    const imageBuf = createBufferWithData(device, 'test.image', image);
+    const enc = device.createCommandEncoder({ label: 'test.metrics' });
+    loss.encodeMetrics(enc, imageBuf);
+    device.queue.submit([enc.finish()]);
+    const stats = await loss.readStats();
+    expect([stats.loss, stats.l1, stats.ssim, stats.mse, stats.psnr]).toEqual(Array.from(a.stats.subarray(0, 5)));
+    expect(compareArrays(a.vImage, new Float32Array(a.vImage.length), 0).ok).toBe(false); // the gradient is not trivially zero
+    imageBuf.destroy();
+    loss.destroy();
+  });
+
+  it('rejects bad input with messages naming the problem', () => {
+    const loss = new ImageLoss(device);
+    const buf = createBufferWithData(device, 'test.small', new Float32Array(16));
+    const enc = device.createCommandEncoder();
+    expect(() => loss.encode(enc, buf, buf)).toThrow(/call setTarget first/);
+    expect(() => loss.setTarget(new Float32Array(10), 4, 4)).toThrow(/target has 10 floats, expected 4 x 4 x 4 = 64/);
+    expect(() => loss.setTarget(buf, 8, 8)).toThrow(/'test.small' has 64 bytes, a 8 x 8 RGBA f32 image needs 1024/);
+    expect(() => loss.setTarget(new Float32Array(0), 0, 5)).toThrow(/positive integers/);
+    loss.setTarget(new Float32Array(8 * 8 * 4), 8, 8);
+    expect(() => loss.encode(enc, buf, buf)).toThrow(/image buffer 'test.small' has 64 bytes/);
+    expect(() => new ImageLoss(device, { ssimWeight: 1.5 })).toThrow(/ssimWeight must be in \[0, 1\]/);
+    enc.finish();
+    buf.destroy();
+    loss.destroy();
+  });
+});
