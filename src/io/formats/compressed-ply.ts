@@ -96,24 +96,22 @@ export function readCompressedPly(bytes: Uint8Array, file: string): LoadedScene 
   const { means, logScales, quats, opacityLogits, sh } = scene;
   const k = shCoeffCount(degree);
   const chunk = new Float64Array(18);
-  const rot = [0, 0, 0, 0];
+  const [posCol, rotCol, scaleCol, colorCol] = packed;
   for (let i = 0; i < n; i++) {
     if (i % COMPRESSED_PLY_CHUNK_SIZE === 0) {
       const c = i / COMPRESSED_PLY_CHUNK_SIZE;
       for (let j = 0; j < chunkCols.length; j++) chunk[j] = view.getFloat32(chunkCols[j].offset + c * chunkCols[j].stride, true);
     }
-    const word = (j: number) => view.getUint32(packed[j].offset + i * packed[j].stride, true);
-    const pos = word(0);
+    const pos = view.getUint32(posCol.offset + i * posCol.stride, true);
     means[i * 3] = lerp(chunk[0], chunk[3], unorm(pos >>> 21, 11));
     means[i * 3 + 1] = lerp(chunk[1], chunk[4], unorm(pos >>> 11, 10));
     means[i * 3 + 2] = lerp(chunk[2], chunk[5], unorm(pos, 11));
-    const scl = word(2);
+    const scl = view.getUint32(scaleCol.offset + i * scaleCol.stride, true);
     logScales[i * 3] = lerp(chunk[6], chunk[9], unorm(scl >>> 21, 11));
     logScales[i * 3 + 1] = lerp(chunk[7], chunk[10], unorm(scl >>> 11, 10));
     logScales[i * 3 + 2] = lerp(chunk[8], chunk[11], unorm(scl, 11));
-    unpackRotation(word(1), rot);
-    quats.set(rot, i * 4);
-    const col = word(3);
+    unpackRotation(view.getUint32(rotCol.offset + i * rotCol.stride, true), quats, i * 4);
+    const col = view.getUint32(colorCol.offset + i * colorCol.stride, true);
     for (let a = 0; a < 3; a++) {
       const t = unorm(col >>> (24 - 8 * a), 8);
       const v = hasColors ? lerp(chunk[12 + a], chunk[15 + a], t) : t;
@@ -142,14 +140,16 @@ function lerp(a: number, b: number, t: number): number {
   return a * (1 - t) + b * t;
 }
 
-/** Smallest-three quaternion: the largest component is implied by unit length. */
-function unpackRotation(v: number, out: number[]): void {
+/** Smallest-three quaternion into out[at..at+4): the largest component is implied by unit length. */
+function unpackRotation(v: number, out: Float32Array, at: number): void {
   const a = (unorm(v >>> 20, 10) - 0.5) * Math.SQRT2;
   const b = (unorm(v >>> 10, 10) - 0.5) * Math.SQRT2;
   const c = (unorm(v, 10) - 0.5) * Math.SQRT2;
   const m = Math.sqrt(Math.max(0, 1 - (a * a + b * b + c * c)));
   const largest = v >>> 30;
-  let j = 0;
-  const rest = [a, b, c];
-  for (let i = 0; i < 4; i++) out[i] = i === largest ? m : rest[j++];
+  // The three stored components fill the other slots in order.
+  out[at] = largest === 0 ? m : a;
+  out[at + 1] = largest === 1 ? m : largest === 0 ? a : b;
+  out[at + 2] = largest === 2 ? m : largest === 3 ? c : b;
+  out[at + 3] = largest === 3 ? m : c;
 }
