@@ -4,7 +4,8 @@
  */
 import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
-import type { Vec3 } from './view-camera';
+import { framingDistance } from './orbit-controller';
+import type { Vec3, ViewPose } from './view-camera';
 
 export interface RobustBounds {
   min: Vec3;
@@ -106,4 +107,33 @@ export function pickOnTargetPlane(camera: Camera, target: Vec3, px: number, py: 
   const depth = R[6] * (target[0] - eye[0]) + R[7] * (target[1] - eye[1]) + R[8] * (target[2] - eye[2]);
   const s = depth > 0 ? depth : 1;
   return [eye[0] + s * dir[0], eye[1] + s * dir[1], eye[2] + s * dir[2]];
+}
+
+/** Elevation of the default view above the horizon: a slight top-down look reads as 3-D. */
+const DEFAULT_ELEVATION = (15 * Math.PI) / 180;
+
+/**
+ * The view a scene opens with: looking at the robust centre along +z (the direction COLMAP
+ * cameras face, so captures are seen from the front), raised by 15 degrees around `up`, far
+ * enough that the robust bounding sphere fits.
+ */
+export function defaultViewPose(bounds: RobustBounds, up: Vec3, fovY: number, aspect: number): ViewPose {
+  const n = Math.hypot(up[0], up[1], up[2]);
+  const u = [up[0] / n, up[1] / n, up[2] / n];
+  // Horizontal direction from the target back to the eye: -z made perpendicular to up (for an
+  // up along z, where that vanishes, -y instead).
+  const horizontal = (v: number[]): number[] => {
+    const d = v[0] * u[0] + v[1] * u[1] + v[2] * u[2];
+    return [v[0] - d * u[0], v[1] - d * u[1], v[2] - d * u[2]];
+  };
+  let h = horizontal([0, 0, -1]);
+  if (Math.hypot(h[0], h[1], h[2]) < 1e-6) h = horizontal([0, -1, 0]);
+  const hn = Math.hypot(h[0], h[1], h[2]);
+  const dist = framingDistance(bounds.radius, fovY, aspect);
+  const c = bounds.centre;
+  const eye: Vec3 = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    eye[i] = c[i] + dist * (Math.cos(DEFAULT_ELEVATION) * (h[i] / hn) + Math.sin(DEFAULT_ELEVATION) * u[i]);
+  }
+  return { eye, target: [c[0], c[1], c[2]], up: [u[0], u[1], u[2]], fovY };
 }

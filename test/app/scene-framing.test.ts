@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pickOnTargetPlane, pickPoint, robustBounds } from '../../src/app/scene-framing';
-import { poseToCamera } from '../../src/app/view-camera';
+import { framingDistance } from '../../src/app/orbit-controller';
+import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds } from '../../src/app/scene-framing';
+import { poseToCamera, type Vec3 } from '../../src/app/view-camera';
 import { emptyScene, type SplatScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
 
@@ -81,5 +82,32 @@ describe('pickPoint', () => {
     expect(c[2]).toBeCloseTo(5, 12);
     expect((cam.fx * c[0]) / c[2] + cam.cx).toBeCloseTo(80, 10);
     expect((cam.fy * c[1]) / c[2] + cam.cy).toBeCloseTo(10, 10);
+  });
+});
+
+describe('defaultViewPose', () => {
+  const bounds = { min: [-1, -2, -1] as Vec3, max: [1, 0, 1] as Vec3, centre: [0, -1, 0] as Vec3, radius: Math.sqrt(6) / 2 };
+
+  it('looks at the centre from the -z side, raised towards up, with the bounding sphere fitting', () => {
+    const pose = defaultViewPose(bounds, [0, -1, 0], 50, 4 / 3);
+    expect(pose.target).toEqual([0, -1, 0]);
+    const off = pose.eye.map((v, i) => v - pose.target[i]);
+    const d = Math.hypot(...off);
+    expect(d).toBeCloseTo(framingDistance(bounds.radius, 50, 4 / 3), 12);
+    expect(off[0]).toBeCloseTo(0, 12);
+    expect(off[2] / d).toBeCloseTo(-Math.cos((15 * Math.PI) / 180), 12);
+    expect(-off[1] / d).toBeCloseTo(Math.sin((15 * Math.PI) / 180), 12); // raised along up = -y
+    // Upright: a point above the centre (along up) projects above the image centre.
+    const cam = poseToCamera(pose, 40, 30);
+    const p = [0, -1.5, 0];
+    const c = [0, 1, 2].map((r) => cam.R[r * 3] * p[0] + cam.R[r * 3 + 1] * p[1] + cam.R[r * 3 + 2] * p[2] + cam.t[r]);
+    expect((cam.fy * c[1]) / c[2] + cam.cy).toBeLessThan(15);
+  });
+
+  it('still gives a valid pose when up is along z', () => {
+    const pose = defaultViewPose(bounds, [0, 0, 2], 50, 1);
+    expect(pose.up).toEqual([0, 0, 1]);
+    const cam = poseToCamera(pose, 10, 10);
+    cam.R.forEach((v) => expect(Number.isFinite(v)).toBe(true));
   });
 });

@@ -1,0 +1,25 @@
+/** "Download as": serialises the open scene and hands the bytes to the browser as a file. */
+import { writeScene, type WriteFormat } from '../io/load';
+import type { SplatScene } from '../io/scene';
+import { downloadName } from './file-names';
+
+const EXTENSIONS: Record<WriteFormat, string> = { ply: '.ply', splat: '.splat', spz: '.spz', sog: '.sog' };
+
+/** Formats offered in the panel; INRIA .ply (lossless) first. */
+export const DOWNLOAD_FORMATS = Object.keys(EXTENSIONS) as WriteFormat[];
+
+export async function downloadScene(scene: SplatScene, format: string, sourceName: string): Promise<void> {
+  if (!(format in EXTENSIONS)) throw new Error(`unknown format "${format}" (available: ${DOWNLOAD_FORMATS.join(', ')})`);
+  const f = format as WriteFormat;
+  const bytes = await writeScene(scene, f);
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = downloadName(sourceName, EXTENSIONS[f]);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The click hands the blob to the download manager; revoke once that has surely happened.
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}

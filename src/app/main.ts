@@ -1,0 +1,77 @@
+/**
+ * Page entry: gets the WebGPU device, starts the viewer and opens the scene of the link
+ * (`?url=`) or the embedded default, and wires the file button and drag and drop.
+ */
+import './viewer.css';
+import defaultSceneUrl from '../../scenes/playbot-31000.ply?url';
+import { requestBrowserDevice } from '../gpu/device';
+import { Overlay } from './overlay';
+import { COLMAP_UP, DEFAULT_FOV_Y } from './view-camera';
+import { parseViewParams, poseFromParams } from './view-url';
+import { Viewer } from './viewer';
+
+async function main(): Promise<void> {
+  const overlay = new Overlay();
+  const canvas = document.querySelector<HTMLCanvasElement>('#view');
+  const fileInput = document.querySelector<HTMLInputElement>('#file-input');
+  if (!canvas || !fileInput) throw new Error('index.html: missing #view or #file-input');
+
+  let gpu;
+  try {
+    gpu = await requestBrowserDevice({
+      onError: (message) => {
+        console.error(`WebGPU error: ${message}`);
+        overlay.error(`WebGPU error: ${message}`);
+      },
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    window.__error = message;
+    overlay.error(message);
+    return;
+  }
+  const viewer = new Viewer(canvas, gpu, overlay);
+
+  fileInput.addEventListener('change', () => {
+    const files = [...(fileInput.files ?? [])];
+    fileInput.value = ''; // choosing the same file again must fire 'change' again
+    if (files.length > 0) void viewer.open({ kind: 'files', files }, { linkUrl: null });
+  });
+  wireDragAndDrop(overlay, (files) => void viewer.open({ kind: 'files', files }, { linkUrl: null }));
+
+  const params = parseViewParams(location.search);
+  const pose = poseFromParams(params, { up: COLMAP_UP, fovY: DEFAULT_FOV_Y });
+  const url = params.url ?? defaultSceneUrl;
+  const ok = await viewer.open({ kind: 'url', url }, { pose, linkUrl: params.url });
+  if (ok && params.errors.length > 0) overlay.notice(params.errors.join('\n'));
+}
+
+function wireDragAndDrop(overlay: Overlay, open: (files: File[]) => void): void {
+  const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+  window.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer!.dropEffect = 'copy';
+    overlay.showDropZone(true);
+  });
+  window.addEventListener('dragleave', (e) => {
+    // relatedTarget is null only when the pointer leaves the window.
+    if (e.relatedTarget === null) overlay.showDropZone(false);
+  });
+  window.addEventListener('drop', (e) => {
+    overlay.showDropZone(false);
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length > 0) open(files);
+  });
+}
+
+main().catch((e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(e);
+  window.__error = message;
+  document.querySelector('#banner')?.removeAttribute('hidden');
+  const text = document.querySelector('#banner .message');
+  if (text) text.textContent = message;
+});

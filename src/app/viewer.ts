@@ -1,0 +1,272 @@
+/**
+ * The viewer: one scene at a time on a canvas, drawn every animation frame by the GPU renderer
+ * from the damped orbit camera. Loading replaces the scene only on success; failures show on
+ * the page and the previous scene stays. Automation hooks: `window.__ready` (first frame of
+ * the loaded scene done on the GPU), `window.__error`, `window.__frames`.
+ */
+import type { GpuContext } from '../gpu/device';
+import type { SplatScene } from '../io/scene';
+import { SplatRenderer, type RenderOptions } from '../render/splat-renderer';
+import { CameraInput } from './input';
+import { OrbitController } from './orbit-controller';
+import type { Overlay } from './overlay';
+import { defaultSettings, ViewerPanel, type ViewerSettings, type ViewerStats } from './panel';
+import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds, type RobustBounds } from './scene-framing';
+import { openScene, type SceneSource } from './scene-source';
+import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose } from './view-camera';
+import { formatViewSearch } from './view-url';
+import { DOWNLOAD_FORMATS, downloadScene } from './download';
+import type { Camera } from '../io/camera';
+
+declare global {
+  interface Window {
+    __ready?: boolean;
+    __error?: string;
+    /** Frames the GPU has finished since the page opened. */
+    __frames?: number;
+  }
+}
+
+interface CurrentScene {
+  scene: SplatScene;
+  name: string;
+  /** Address for links; null for local files and the embedded default. */
+  linkUrl: string | null;
+  bounds: RobustBounds | null;
+  home: ViewPose;
+}
+
+/** At most this many frames queued on the GPU: rAF can outrun a slow GPU (SwiftShader). */
+const MAX_FRAMES_IN_FLIGHT = 2;
+/** The address bar follows the camera once it has been still this long (ms). */
+const URL_DEBOUNCE_MS = 250;
+/** Double-click pick radius in CSS pixels. */
+const PICK_RADIUS_CSS = 6;
+
+export class Viewer {
+  readonly settings: ViewerSettings = defaultSettings();
+  readonly stats: ViewerStats = { fps: 0, frameMs: 0, splats: 0, intersections: 0 };
+  private readonly device: GPUDevice;
+  private readonly context: GPUCanvasContext;
+  private readonly renderer: SplatRenderer;
+  private readonly controller = new OrbitController();
+  private readonly panel: ViewerPanel;
+  private readonly input: CameraInput;
+  private current: CurrentScene | null = null;
+  private loadToken = 0;
+  private generation = 0;
+  private readyGeneration = -1;
+  private inFlight = 0;
+  private lastTime = -1;
+  private fpsWindow = { start: 0, frames: 0 };
+  private urlDirty = false;
+  private lastMotion = 0;
+  private stopped = false;
+  // Reused every frame: the frame loop allocates nothing of its own.
+  private readonly pose: ViewPose = { eye: [0, 0, 0], target: [0, 0, 0], up: [0, 0, 0], fovY: DEFAULT_FOV_Y };
+  private readonly camera: Camera = { width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: new Array(9).fill(0), t: [0, 0, 0] };
+  private readonly renderOptions: RenderOptions = { shDegree: 0, splatScale: 1, background: [0, 0, 0] };
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    gpu: GpuContext,
+    private readonly overlay: Overlay,
+  ) {
+    this.device = gpu.device;
+    const context = canvas.getContext('webgpu');
+    if (!context) throw new Error('This browser has WebGPU but cannot draw it to a canvas');
+    this.context = context;
+    const format = navigator.gpu.getPreferredCanvasFormat();
+    this.context.configure({ device: this.device, format, alphaMode: 'opaque' });
+    this.renderer = new SplatRenderer(this.device, { canvasFormat: format });
+    this.panel = new ViewerPanel(undefined, this.settings, this.stats, {
+      onSettingsChange: (key) => {
+        if (key === 'yUp' && this.controller.up[1] > 0 !== this.settings.yUp) this.controller.flipUp();
+      },
+      onOpenFile: () => document.querySelector<HTMLInputElement>('#file-input')?.click(),
+      onDownload: (format) => this.download(format),
+      onFrame: () => this.frameScene(),
+      onReset: () => this.resetView(),
+    }, DOWNLOAD_FORMATS);
+    this.input = new CameraInput(canvas, this.controller, {
+      onPick: (x, y) => this.pick(x, y),
+      onFrame: () => this.frameScene(),
+      onReset: () => this.resetView(),
+    });
+    this.device.lost.then((info) => {
+      if (this.stopped) return;
+      this.fail(`The GPU device was lost (${info.reason}): ${info.message}. Reload the page.`);
+      this.stopped = true;
+    });
+    requestAnimationFrame(this.frame);
+  }
+
+  /**
+   * Loads a scene and shows it from `pose` (a shared link) or framed from the front. Resolves
+   * once the scene is on the GPU, or after showing the error; never rejects.
+   */
+  async open(source: SceneSource, opts: { pose?: ViewPose | null; linkUrl?: string | null } = {}): Promise<boolean> {
+    const token = ++this.loadToken;
+    try {
+      const opened = await openScene(source, (p) => {
+        if (token === this.loadToken) this.overlay.showProgress(p.label, p.fraction);
+      });
+      if (token !== this.loadToken) return false; // a newer load superseded this one
+      const { scene, warnings } = opened.loaded;
+      if (scene.count === 0) throw new Error(`${opened.name}: the file holds no splats`);
+      this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
+      const bounds = robustBounds(scene);
+      const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
+      const home = opts.pose ?? this.framedPose(bounds, up);
+      const linkUrl = opts.linkUrl !== undefined ? opts.linkUrl : opened.url;
+      this.current = { scene, name: opened.name, linkUrl, bounds, home };
+      this.controller.setSceneRadius(bounds?.radius ?? 1);
+      this.controller.setPose(home);
+      this.settings.yUp = home.up[1] > 0;
+      this.settings.shDegree = scene.shDegree;
+      this.panel.setMaxShDegree(scene.shDegree);
+      this.panel.refresh();
+      this.stats.splats = scene.count;
+      this.overlay.setSceneInfo(`${opened.name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
+      this.overlay.hideProgress();
+      if (warnings.length > 0) this.overlay.notice(warnings.join('\n'));
+      else this.overlay.hideBanner();
+      window.__error = undefined;
+      window.__ready = false;
+      this.readyGeneration = ++this.generation;
+      this.urlDirty = true;
+      return true;
+    } catch (e) {
+      if (token === this.loadToken) {
+        this.overlay.hideProgress();
+        this.fail(e instanceof Error ? e.message : String(e));
+      }
+      return false;
+    }
+  }
+
+  destroy(): void {
+    this.stopped = true;
+    this.input.destroy();
+    this.panel.dispose();
+    this.renderer.destroy();
+  }
+
+  private fail(message: string): void {
+    console.error(message);
+    window.__error = message;
+    this.overlay.error(message);
+  }
+
+  private framedPose(bounds: RobustBounds | null, up: Vec3): ViewPose {
+    const b = bounds ?? { min: [-1, -1, -1], max: [1, 1, 1], centre: [0, 0, 0], radius: 1 };
+    return defaultViewPose(b, up, this.controller.fovY, this.aspect());
+  }
+
+  private aspect(): number {
+    return (this.canvas.clientWidth || 1) / (this.canvas.clientHeight || 1);
+  }
+
+  private frameScene(): void {
+    const b = this.current?.bounds;
+    if (b) this.controller.frame(b.centre, b.radius, this.aspect());
+  }
+
+  private resetView(): void {
+    if (!this.current) return;
+    this.controller.setPose(this.current.home, true);
+    this.settings.yUp = this.current.home.up[1] > 0;
+    this.panel.refresh();
+  }
+
+  private pick(cssX: number, cssY: number): void {
+    if (!this.current) return;
+    const w = this.canvas.clientWidth || 1;
+    const h = this.canvas.clientHeight || 1;
+    // Pick in CSS pixels: the render resolution does not matter for choosing a point.
+    const cam = poseToCamera(this.controller.getGoalPose(), w, h);
+    const target = this.controller.getGoalPose().target;
+    const p = pickPoint(this.current.scene, cam, cssX, cssY, PICK_RADIUS_CSS) ?? pickOnTargetPlane(cam, target, cssX, cssY);
+    this.controller.setOrbitCentre(p);
+  }
+
+  private async download(format: string): Promise<void> {
+    if (!this.current) return;
+    try {
+      await downloadScene(this.current.scene, format, this.current.name);
+    } catch (e) {
+      this.fail(`Download as ${format} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private readonly frame = (now: number): void => {
+    if (this.stopped) return;
+    requestAnimationFrame(this.frame);
+    const dt = this.lastTime < 0 ? 0 : Math.min(0.1, (now - this.lastTime) / 1000);
+    this.lastTime = now;
+    if (this.controller.update(dt)) {
+      this.urlDirty = true;
+      this.lastMotion = now;
+    }
+    if (this.urlDirty && now - this.lastMotion > URL_DEBOUNCE_MS && this.current) this.writeUrl();
+    if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) return;
+    this.resizeCanvas();
+    const s = this.settings;
+    const width = Math.max(1, Math.round(this.canvas.width * s.resolutionScale));
+    const height = Math.max(1, Math.round(this.canvas.height * s.resolutionScale));
+    poseToCamera(this.controller.getPose(this.pose), width, height, this.camera);
+    const o = this.renderOptions;
+    o.shDegree = s.shDegree;
+    o.splatScale = s.splatScale;
+    o.background[0] = s.background.r;
+    o.background[1] = s.background.g;
+    o.background[2] = s.background.b;
+    this.device.pushErrorScope('validation');
+    this.renderer.drawToTexture(this.camera, o, this.context.getCurrentTexture());
+    this.device.popErrorScope().then((err) => {
+      if (err && !this.stopped) {
+        this.stopped = true;
+        this.fail(`Rendering failed: ${err.message}`);
+      }
+    });
+    this.inFlight++;
+    const submitted = performance.now();
+    const generation = this.generation;
+    this.device.queue.onSubmittedWorkDone().then(() => this.frameDone(submitted, generation));
+  };
+
+  private frameDone(submitted: number, generation: number): void {
+    this.inFlight--;
+    const done = performance.now();
+    this.stats.frameMs = done - submitted;
+    this.stats.intersections = this.renderer.frameStats.intersections;
+    window.__frames = (window.__frames ?? 0) + 1;
+    const w = this.fpsWindow;
+    if (w.frames === 0) w.start = done;
+    w.frames++;
+    if (done - w.start >= 500) {
+      this.stats.fps = ((w.frames - 1) * 1000) / (done - w.start);
+      w.frames = 0;
+    }
+    if (generation === this.readyGeneration) {
+      window.__ready = true;
+      this.readyGeneration = -1;
+    }
+  }
+
+  private resizeCanvas(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(this.canvas.clientWidth * dpr));
+    const h = Math.max(1, Math.round(this.canvas.clientHeight * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+    }
+  }
+
+  private writeUrl(): void {
+    this.urlDirty = false;
+    const search = formatViewSearch(location.search, this.controller.getGoalPose(), this.current?.linkUrl ?? null);
+    if (search !== location.search) history.replaceState(history.state, '', search + location.hash);
+  }
+}
