@@ -13,7 +13,7 @@
  */
 
 /** Ranges of at most this many points are scanned linearly. */
-const LEAF_SIZE = 8;
+const LEAF_SIZE = 16;
 
 export interface KnnResult {
   k: number;
@@ -36,56 +36,69 @@ export function nearestNeighbours(xyz: ArrayLike<number>, k: number): KnnResult 
   for (let i = 0; i < n; i++) perm[i] = i;
   const splitAxis = new Uint8Array(n);
   build(pts, perm, splitAxis);
+  // Points copied into tree order: leaf scans and the queries (also made in tree order, so
+  // consecutive queries walk the same nodes) touch contiguous memory.
+  const tx = new Float64Array(n);
+  const ty = new Float64Array(n);
+  const tz = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    tx[s] = pts[perm[s] * 3];
+    ty[s] = pts[perm[s] * 3 + 1];
+    tz[s] = pts[perm[s] * 3 + 2];
+  }
 
   const dist2 = new Float64Array(n * k).fill(Infinity);
   const index = new Int32Array(n * k).fill(-1);
-  // Explicit stack of (lo, hi, squared distance of the query to the node's side of its parent split).
-  const stackLo = new Int32Array(64 * 2);
-  const stackHi = new Int32Array(64 * 2);
-  const stackBound = new Float64Array(64 * 2);
+  // Best k of the current query, by tree position; sorted ascending.
+  const bestD = new Float64Array(k);
+  const bestS = new Int32Array(k);
+  // Explicit stack of (lo, hi, lower bound on the squared distance to that range's points).
+  const stackLo = new Int32Array(128);
+  const stackHi = new Int32Array(128);
+  const stackBound = new Float64Array(128);
+  const last = k - 1;
   for (let q = 0; q < n; q++) {
-    const qx = pts[q * 3];
-    const qy = pts[q * 3 + 1];
-    const qz = pts[q * 3 + 2];
-    const base = q * k;
-    const last = base + k - 1;
-    // Insertion into the sorted k-list of this query; returns nothing, keeps dist2[last] as the worst.
-    const offer = (p: number) => {
-      if (p === q) return;
-      const dx = pts[p * 3] - qx;
-      const dy = pts[p * 3 + 1] - qy;
-      const dz = pts[p * 3 + 2] - qz;
-      const d = dx * dx + dy * dy + dz * dz;
-      if (d >= dist2[last]) return;
-      let s = last;
-      while (s > base && dist2[s - 1] > d) {
-        dist2[s] = dist2[s - 1];
-        index[s] = index[s - 1];
-        s--;
-      }
-      dist2[s] = d;
-      index[s] = p;
-    };
-    let top = 0;
+    const qx = tx[q];
+    const qy = ty[q];
+    const qz = tz[q];
+    bestD.fill(Infinity);
+    bestS.fill(-1);
+    let top = 1;
     stackLo[0] = 0;
     stackHi[0] = n;
     stackBound[0] = 0;
-    top = 1;
     while (top > 0) {
       top--;
       const lo = stackLo[top];
       const hi = stackHi[top];
-      if (stackBound[top] >= dist2[last]) continue;
-      if (hi - lo <= LEAF_SIZE) {
-        for (let s = lo; s < hi; s++) offer(perm[s]);
-        continue;
-      }
+      const bound = stackBound[top];
+      if (bound >= bestD[last]) continue;
+      const leaf = hi - lo <= LEAF_SIZE;
       const mid = (lo + hi) >> 1;
+      const scanLo = leaf ? lo : mid;
+      const scanHi = leaf ? hi : mid + 1;
+      for (let s = scanLo; s < scanHi; s++) {
+        if (s === q) continue;
+        const dx = tx[s] - qx;
+        const dy = ty[s] - qy;
+        const dz = tz[s] - qz;
+        const d = dx * dx + dy * dy + dz * dz;
+        if (d >= bestD[last]) continue;
+        let j = last;
+        while (j > 0 && bestD[j - 1] > d) {
+          bestD[j] = bestD[j - 1];
+          bestS[j] = bestS[j - 1];
+          j--;
+        }
+        bestD[j] = d;
+        bestS[j] = s;
+      }
+      if (leaf) continue;
       const axis = splitAxis[mid];
-      const pivot = perm[mid];
-      offer(pivot);
-      const diff = (axis === 0 ? qx : axis === 1 ? qy : qz) - pts[pivot * 3 + axis];
-      const far = diff * diff;
+      const diff = (axis === 0 ? qx - tx[mid] : axis === 1 ? qy - ty[mid] : qz - tz[mid]);
+      // A child's points are at least as far as its parent's bound and, for the far child,
+      // as far as the split plane.
+      const far = Math.max(bound, diff * diff);
       // Push the far side first so the near side is searched first and tightens the bound.
       if (diff < 0) {
         stackLo[top] = mid + 1;
@@ -93,15 +106,20 @@ export function nearestNeighbours(xyz: ArrayLike<number>, k: number): KnnResult 
         stackBound[top++] = far;
         stackLo[top] = lo;
         stackHi[top] = mid;
-        stackBound[top++] = 0;
+        stackBound[top++] = bound;
       } else {
         stackLo[top] = lo;
         stackHi[top] = mid;
         stackBound[top++] = far;
         stackLo[top] = mid + 1;
         stackHi[top] = hi;
-        stackBound[top++] = 0;
+        stackBound[top++] = bound;
       }
+    }
+    const base = perm[q] * k;
+    for (let j = 0; j < k; j++) {
+      dist2[base + j] = bestD[j];
+      index[base + j] = bestS[j] < 0 ? -1 : perm[bestS[j]];
     }
   }
   return { k, dist2, index };
