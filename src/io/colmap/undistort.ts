@@ -88,7 +88,17 @@ export function undistortPoint(ud: number, vd: number, d: OpenCvDistortion): [nu
     if (Math.abs(su) + Math.abs(sv) < 1e-14 * (1 + Math.abs(u) + Math.abs(v))) break;
   }
   const [cu, cv] = distortPoint(u, v, d);
-  return Math.abs(cu - ud) + Math.abs(cv - vd) < 1e-9 ? [u, v] : undefined;
+  if (!(Math.abs(cu - ud) + Math.abs(cv - vd) < 1e-9)) return undefined;
+  // A root where the radial factor or the Jacobian has flipped sign lies on the far branch
+  // of a folded distortion (a ray behind the lens edge), not the one the photo shows.
+  const r2 = u * u + v * v;
+  const radial = 1 + d.k1 * r2 + d.k2 * r2 * r2;
+  const dRadial = 2 * (d.k1 + 2 * d.k2 * r2);
+  const j00 = radial + u * u * dRadial + 2 * d.p1 * v + 6 * d.p2 * u;
+  const j01 = u * v * dRadial + 2 * d.p1 * u + 2 * d.p2 * v;
+  const j10 = u * v * dRadial + 2 * d.p2 * v + 2 * d.p1 * u;
+  const j11 = radial + v * v * dRadial + 2 * d.p2 * u + 6 * d.p1 * v;
+  return radial > 0 && j00 * j11 - j01 * j10 > 0 ? [u, v] : undefined;
 }
 
 /** Samples along each border side when finding the undistorted outline. */
