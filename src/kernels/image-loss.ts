@@ -159,6 +159,13 @@ export class ImageLoss {
     return { loss: s[LOSS_STATS.loss], l1: s[LOSS_STATS.l1], ssim: s[LOSS_STATS.ssim], mse: s[LOSS_STATS.mse], psnr: s[LOSS_STATS.psnr] };
   }
 
+  /** Bytes of the scratch buffers by name (capacity, grown by doubling), for benchmarks. */
+  scratchBytes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const b of [this.momentsH, this.vSsim, this.vSsimH, this.partialSums, this.ownedTarget]) if (b) out[b.label] = b.capacity;
+    return out;
+  }
+
   destroy(): void {
     this.params.destroy();
     this.statsBuffer.destroy();
