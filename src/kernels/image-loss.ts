@@ -8,6 +8,11 @@
  * (stats), ssim_backward_h and loss_backward (the adjoint filter and the final v_image). The
  * separable 11 x 11 window runs as two 11-tap passes through W*H-sized scratch planes.
  *
+ * Scratch: 33 f32 per pixel (momentsH 15 planes, vSsim and vSsimH 9 each); the largest buffer,
+ * 60 bytes per pixel, fits WebGPU's default 128 MiB storage binding up to about 2.2 Mpx (1080p);
+ * larger images need the adapter's raised limit (src/gpu/device.ts asks for its maximum), else
+ * GrowableBuffer throws naming the limit.
+ *
  * The image is not clamped here: a trainer that wants the loss on a [0, 1] image clamps first.
  * Sums run in a fixed order (workgroup trees, then one workgroup), so results are bit-identical
  * from run to run.

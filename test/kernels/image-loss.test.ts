@@ -109,12 +109,14 @@ describe('ImageLoss', () => {
     expectClose(taps, Array.from(gaussianWindow()), 0, 1e-7, 'ssim window');
   });
 
-  it('matches the reference on random images of 16x16, 37x23 and 64x48 with one instance', async () => {
+  it('matches the reference on random images of 16x16, 64x48, 37x23, 1x1 and 17x2 with one instance', async () => {
     const loss = new ImageLoss(device);
     for (const [w, h, seed] of [
       [16, 16, 1],
       [64, 48, 2],
       [37, 23, 3], // shrinking reuses the grown scratch buffers
+      [1, 1, 4], // smaller than the window: every pixel sees the zero padding
+      [17, 2, 5],
     ]) {
       const target = randomImage(w, h, seed);
       const image = noisy(target, 0.15, seed + 100);
