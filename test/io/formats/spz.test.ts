@@ -153,6 +153,33 @@ describe('readSpz', () => {
     expectSameDecode(scene, await oracle(bytes, '.spz'), 'v4');
   });
 
+  it('decodes version 1 (float16 positions) and degree-1 SH as Niantic does', async () => {
+    const n = 5;
+    const r = rng(41);
+    const shDim = 3;
+    const payload = new Uint8Array(16 + n * (6 + 1 + 3 + 3 + 3 + shDim * 3));
+    const view = new DataView(payload.buffer);
+    view.setUint32(0, 0x5053474e, true);
+    view.setUint32(4, 1, true);
+    view.setUint32(8, n, true);
+    payload[12] = 1;
+    let o = 16;
+    // Float16 with exponents 5..24 (magnitudes ~1e-3..500): normal numbers, no Inf/NaN.
+    for (let i = 0; i < n * 3; i++, o += 2) view.setUint16(o, (r() < 0.5 ? 0x8000 : 0) | ((5 + Math.floor(r() * 20)) << 10) | Math.floor(r() * 1024), true);
+    for (; o < payload.length; o++) payload[o] = 1 + Math.floor(r() * 254);
+    const bytes = gzipSync(payload);
+    const { scene } = await readSpz(bytes, 'v1.spz');
+    expect(scene.shDegree).toBe(1);
+    expectSameDecode(scene, await oracle(bytes, '.spz'), 'v1');
+  });
+
+  it('recognises SPZ by content only', () => {
+    expect(isSpz(load('ply/playbot-1873.ply'))).toBe(false);
+    expect(isSpz(gzipSync(new TextEncoder().encode('not a splat file at all')))).toBe(false);
+    expect(isSpz(load('splat/minimal.splat'))).toBe(false);
+    expect(isSpz(new Uint8Array([0x1f, 0x8b]))).toBe(false);
+  });
+
   it('places the fixtures in RDF axes: RUB y and z are negated', async () => {
     // minimal-raw.spz is uncompressed v2; its first splat's position bytes are 00 ff ff (x), 00 00 00 ...
     const raw = load('splat/minimal-raw.spz');
