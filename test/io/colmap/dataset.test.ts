@@ -277,3 +277,26 @@ describe('undistortion at load', () => {
     expect(maxErr).toBeLessThan(4e-3);
   });
 });
+
+describe('image files at another size than their camera', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const files = (imgW: number, imgH: number) =>
+    new Map<string, Uint8Array>([
+      ['sparse/0/cameras.txt', enc('3 SIMPLE_PINHOLE 96 64 70 48 32\n')],
+      ['sparse/0/images.txt', enc('1 1 0 0 0 0 0 0 3 a.png\n')],
+      ['sparse/0/points3D.txt', enc('1 0 0 5 10 20 30 0\n')],
+      ['images/a.png', encodePng({ width: imgW, height: imgH, channels: 3, depth: 8, data: new Uint8Array(imgW * imgH * 3).fill(128) })],
+    ]);
+
+  it('scales the intrinsics when the aspect ratio agrees (pre-downscaled images)', async () => {
+    const ds = await loadColmapDataset(memorySource(files(48, 32)));
+    expect(ds.train[0].camera).toMatchObject({ width: 48, height: 32, fx: 35, fy: 35, cx: 24, cy: 16 });
+    expect(ds.train[0].image[0]).toBeCloseTo(128 / 255, 7);
+  });
+
+  it('refuses a different aspect ratio, naming both sizes', async () => {
+    const e = await loadError(files(48, 48));
+    expect(e.file).toBe('mem/images/a.png');
+    expect(e.problem).toMatch(/image is 48x48 but camera 3 in mem\/sparse\/0\/cameras\.txt is 96x64/);
+  });
+});
