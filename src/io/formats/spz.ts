@@ -112,11 +112,34 @@ function gunzip(bytes: Uint8Array, fail: (p: string) => never): Uint8Array {
   if (declared > bytes.length * DEFLATE_MAX_RATIO) {
     fail(`corrupt gzip stream: trailer declares ${declared} bytes, impossible from ${bytes.length} compressed bytes (truncated file?)`);
   }
+  let out: Uint8Array;
   try {
-    return gunzipSync(bytes);
+    out = gunzipSync(bytes);
   } catch (e) {
     return fail(`corrupt gzip stream: ${(e as Error).message}`);
   }
+  // fflate does not check the trailer; a flipped bit in a stored or literal run would otherwise decode silently.
+  if (out.length !== declared || crc32(out) !== readU32(bytes, bytes.length - 8)) {
+    fail('corrupt gzip stream: CRC or length in the trailer does not match the data');
+  }
+  return out;
+}
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (IEEE, as in gzip trailers). */
+function crc32(data: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function checkCommonHeader(h: SpzHeader, fail: (p: string) => never): void {

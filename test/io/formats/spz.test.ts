@@ -219,6 +219,9 @@ describe('readSpz', () => {
     const flipped = v3.slice();
     flipped[20] ^= 0xff;
     await bad(flipped, /gzip/);
+    const badCrc = v3.slice();
+    badCrc[v3.length - 6] ^= 1;
+    await bad(badCrc, /CRC/);
     await bad(v4.subarray(0, v4.length - 5), /truncated/);
     const v4Count = v4.slice();
     v4Count.set([0x10, 0, 0, 0], 8);
