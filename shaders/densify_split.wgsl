@@ -1,0 +1,77 @@
+// Densification, pass 4 of 4: one invocation per source splat i < count whose final action is
+// a split writes its surviving children's means and log-scales over the copies densify_scatter
+// put at rows [layout[N + i], layout[N + i + 1]): child c gets
+//   mean = mu + R(q / |q|) (exp(s) * z),  z ~ N(0, I)  (a sample of the parent Gaussian),
+//   log_scale = s - log(divisor)  (= log(exp(s) / divisor), without the exp round trip).
+// z comes from a counter-based hash of (seed, iteration, i, c), so results do not depend on
+// scheduling; src/reference/densify.ts `splitNoise` is the same function in float64.
+#include "common/constants.wgsl"
+#include "common/dispatch.wgsl"
+#include "common/gaussian.wgsl"
+#include "densify_common.wgsl"
+
+struct SplitParams {
+  count: u32,
+  seed: u32,
+  iteration: u32,
+  _pad: u32,
+  log_divisor: f32,
+}
+
+const PI: f32 = 3.14159265358979;
+
+@group(0) @binding(0) var<uniform> params: SplitParams;
+@group(0) @binding(1) var<storage, read> actions: array<u32>;         // [N] final action word
+@group(0) @binding(2) var<storage, read> layout: array<u32>;          // [2N + 1] exclusive scan of rows
+@group(0) @binding(3) var<storage, read> src_means: array<f32>;       // [N, 3]
+@group(0) @binding(4) var<storage, read> src_log_scales: array<f32>;  // [N, 3]
+@group(0) @binding(5) var<storage, read> src_quats: array<f32>;       // [N, 4] wxyz, unnormalised
+@group(0) @binding(6) var<storage, read_write> dst_means: array<f32>; // [N', 3]
+@group(0) @binding(7) var<storage, read_write> dst_log_scales: array<f32>; // [N', 3]
+
+fn pcg_hash(x: u32) -> u32 {
+  let state = x * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+  return (word >> 22u) ^ word;
+}
+
+// Open (0, 1) on a 2^-24 grid: exact in f32, never 0 (log) or 1.
+fn unit_open(h: u32) -> f32 {
+  return (f32(h >> 8u) + 0.5) * (1.0 / 16777216.0);
+}
+
+// Box-Muller with angles in [-pi, pi], where WGSL bounds the error of cos and sin.
+fn split_noise(i: u32, child: u32) -> vec3<f32> {
+  let key = pcg_hash(pcg_hash(pcg_hash(i) ^ params.iteration) ^ params.seed);
+  let u0 = unit_open(pcg_hash(key + child * 4u));
+  let u1 = unit_open(pcg_hash(key + child * 4u + 1u));
+  let u2 = unit_open(pcg_hash(key + child * 4u + 2u));
+  let u3 = unit_open(pcg_hash(key + child * 4u + 3u));
+  let r0 = sqrt(-2.0 * log(u0));
+  let t0 = 2.0 * PI * u1 - PI;
+  let r1 = sqrt(-2.0 * log(u2));
+  let t1 = 2.0 * PI * u3 - PI;
+  return vec3<f32>(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1));
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let i = linear_index(wg, nwg, li, WG_SIZE);
+  let n = params.count;
+  if (i >= n || action_kind(actions[i]) != ACTION_SPLIT) { return; }
+  let mu = vec3<f32>(src_means[3u * i], src_means[3u * i + 1u], src_means[3u * i + 2u]);
+  let s = vec3<f32>(src_log_scales[3u * i], src_log_scales[3u * i + 1u], src_log_scales[3u * i + 2u]);
+  let q = vec4<f32>(src_quats[4u * i], src_quats[4u * i + 1u], src_quats[4u * i + 2u], src_quats[4u * i + 3u]);
+  let rot = quat_to_mat(safe_normalize4(q));
+  let sd = exp(s);
+  let child_s = s - vec3<f32>(params.log_divisor);
+  let first = layout[n + i];
+  for (var r = first; r < layout[n + i + 1u]; r++) {
+    let m = mu + rot * (sd * split_noise(i, r - first));
+    for (var k = 0u; k < 3u; k++) {
+      dst_means[3u * r + k] = m[k];
+      dst_log_scales[3u * r + k] = child_s[k];
+    }
+  }
+}
