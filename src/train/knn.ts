@@ -9,7 +9,8 @@
  * smaller-or-equal coordinates to its left. A node is therefore identified by its mid, and the
  * split axis is stored at splitAxis[mid]. The axis is the widest extent of the node's points,
  * which keeps clustered and flat point sets efficient. Duplicated points are handled like any
- * other: they are each other's neighbours at distance 0.
+ * other: they are each other's neighbours at distance 0. Queries run in tree order over a
+ * tree-ordered copy of the points, so neighbouring queries reuse cached nodes and leaves.
  */
 
 /** Ranges of at most this many points are scanned linearly. */

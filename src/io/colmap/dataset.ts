@@ -107,7 +107,7 @@ export function targetSize(width: number, height: number, opts: ColmapLoadOption
   return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
 }
 
-/** Checks the model and returns per-camera pinhole intrinsics (before any image is read). */
+/** Checks ids, models, poses and points before any image is read; returns cameras by id. */
 function checkModel(model: SparseModel, files: ModelFiles, name: string): Map<number, ColmapCamera> {
   const camFile = `${name}/${files.cameras}`;
   const imgFile = `${name}/${files.images}`;
@@ -228,10 +228,16 @@ export async function loadColmapDataset(source: DatasetSource, opts: ColmapLoadO
     };
     views.push({ name: im.name, camera, image: pixels });
     opts.onProgress?.(views.length, sorted.length);
+    // Decoding, undistorting and resizing are synchronous; yielding to the event loop between
+    // images keeps a page responsive while a large dataset loads.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   const test = opts.evalSplit ? views.filter((_, i) => i % EVAL_HOLD_EVERY === 0) : [];
   const train = opts.evalSplit ? views.filter((_, i) => i % EVAL_HOLD_EVERY !== 0) : views;
+  if (train.length === 0) {
+    throw new ColmapError(`${source.name}/${files.images}`, `the evaluation split of ${views.length} image(s) leaves no training views`);
+  }
   return { train, test, points: model.points, extent: sceneExtent(train, model.points) };
 }
 

@@ -300,3 +300,17 @@ describe('image files at another size than their camera', () => {
     expect(e.problem).toMatch(/image is 48x48 but camera 3 in mem\/sparse\/0\/cameras\.txt is 96x64/);
   });
 });
+
+describe('evaluation split of a single image', () => {
+  it('is refused instead of training on nothing', async () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const files = new Map<string, Uint8Array>([
+      ['sparse/0/cameras.txt', enc('1 PINHOLE 4 4 3 3 2 2\n')],
+      ['sparse/0/images.txt', enc('1 1 0 0 0 0 0 0 1 a.png\n')],
+      ['sparse/0/points3D.txt', enc('1 0 0 5 10 20 30 0\n')],
+      ['images/a.png', encodePng({ width: 4, height: 4, channels: 3, depth: 8, data: new Uint8Array(48) })],
+    ]);
+    expect((await loadError(files, { evalSplit: true })).problem).toMatch(/evaluation split of 1 image\(s\) leaves no training views/);
+    expect((await loadColmapDataset(memorySource(files))).train).toHaveLength(1);
+  });
+});
