@@ -115,6 +115,7 @@ function checkModel(model: SparseModel, files: ModelFiles, name: string): Map<nu
   for (const c of model.cameras) {
     if (cameras.has(c.id)) throw new ColmapError(camFile, `camera id ${c.id} appears twice`);
     if (!(c.width > 0 && c.height > 0)) throw new ColmapError(camFile, `camera ${c.id} has size ${c.width}x${c.height}`);
+    if (!c.params.every(Number.isFinite)) throw new ColmapError(camFile, `camera ${c.id} has non-finite parameters (${c.params.join(', ')})`);
     cameras.set(c.id, c);
   }
   if (model.images.length === 0) throw new ColmapError(imgFile, 'no registered images');
@@ -129,10 +130,13 @@ function checkModel(model: SparseModel, files: ModelFiles, name: string): Map<nu
     seen.add(im.name);
     const n = Math.hypot(...im.qvec);
     if (!(n > 1e-12) || !im.tvec.every(Number.isFinite)) throw new ColmapError(imgFile, `image ${im.name} has an invalid pose`);
-    const model = cameras.get(im.cameraId)!.model;
-    if (!PINHOLE_MODELS.has(model) && !UNDISTORTED_MODELS.has(model)) {
-      throw new ColmapError(camFile, `camera ${im.cameraId} uses the ${model} model, which is not supported (supported: ${[...PINHOLE_MODELS, ...UNDISTORTED_MODELS].join(', ')}); undistort the images first, e.g. with colmap image_undistorter`);
+    const cam = cameras.get(im.cameraId)!;
+    if (!PINHOLE_MODELS.has(cam.model) && !UNDISTORTED_MODELS.has(cam.model)) {
+      throw new ColmapError(camFile, `camera ${im.cameraId} uses the ${cam.model} model, which is not supported (supported: ${[...PINHOLE_MODELS, ...UNDISTORTED_MODELS].join(', ')}); undistort the images first, e.g. with colmap image_undistorter`);
     }
+    // Every supported model stores focal length(s) first: f, or fx then fy (PINHOLE, OPENCV).
+    const focals = cam.model === 'PINHOLE' || cam.model === 'OPENCV' ? cam.params.slice(0, 2) : cam.params.slice(0, 1);
+    if (!focals.every((f) => f > 0)) throw new ColmapError(camFile, `camera ${cam.id} has a non-positive focal length (${focals.join(', ')})`);
   }
   if (model.points.xyz.length === 0) throw new ColmapError(`${name}/${files.points}`, 'the model has zero 3D points; initialisation needs a sparse point cloud');
   return cameras;

@@ -218,6 +218,15 @@ describe('loadColmapDataset errors name the file and the problem', () => {
     expect(e.problem).toMatch(/camera 1 uses the OPENCV_FISHEYE model, which is not supported/);
   });
 
+  it('a non-positive focal length', async () => {
+    const files = buddhaFiles();
+    files.delete('sparse/0/cameras.bin');
+    files.set('sparse/0/cameras.txt', new TextEncoder().encode('1 PINHOLE 684 385 465 0 342 193\n'));
+    const e = await loadError(files);
+    expect(e.file).toBe('mem/sparse/0/cameras.txt');
+    expect(e.problem).toBe('camera 1 has a non-positive focal length (465, 0)');
+  });
+
   it('bad options', async () => {
     await expect(loadColmapDataset(memorySource(buddhaFiles()), { resolution: 0 })).rejects.toThrow(/resolution must be a positive number/);
   });
