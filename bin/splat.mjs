@@ -1,18 +1,13 @@
 #!/usr/bin/env node
-// CLI launcher: runs src/cli/main.ts through vite's module runner, which resolves the `.wgsl?raw`
-// shader imports the same way the browser build and the tests do.
+// The `splat` CLI: src/cli/main.ts run through vite's module runner (see scripts/vite-runner.mjs).
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { runTs } from '../scripts/vite-runner.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// Dawn needs a Vulkan driver; fall back to SwiftShader (Debian `chromium`) when none is named.
-const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(icd) && !existsSync('/dev/nvidia0') && !existsSync('/dev/dri/renderD128')) {
-  process.env.VK_ICD_FILENAMES = icd;
+try {
+  process.exit(await runTs(resolve(root, 'src/cli/main.ts'), process.argv.slice(2), root));
+} catch (e) {
+  console.error(`splat: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
 }
-if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
-const { runnerImport } = await import('vite');
-const { module } = await runnerImport(resolve(root, 'src/cli/main.ts'), { root, logLevel: 'error', configFile: false });
-const code = await module.main(process.argv.slice(2));
-process.exit(code ?? 0);

@@ -1,13 +1,13 @@
 // Tile rasterizer backward: one workgroup per 16x16 tile; deterministic, no float atomics.
 //
 // Scheme: thread k of the workgroup owns splat k of the current batch of the tile's range and
-// accumulates that splat's partial gradients over the tile's 256 pixels in registers. Pixels are
-// visited with diagonal scheduling: at step s thread k handles pixel s - k, so splat k reaches a
+// accumulates that splat's partial gradients over the tile's 256 pixels in registers. Pixel rows
+// are visited with diagonal scheduling: at step s thread k handles row s - k, so splat k reaches a
 // pixel exactly one step after splat k - 1 did. The per-pixel blending state (colour accumulated
 // in front, transmittance) lives in workgroup memory and is advanced front to back by each splat
 // in depth order, reproducing the forward's T_i for every (splat, pixel) pair. Each thread then
 // writes its 9 partial sums to the intersection's emission slot. Every sum is taken in a fixed
-// order (pixels 0..255 within the tile), so gradients are bit-identical from run to run; the
+// order (pixels in row-major order within the tile), so gradients are bit-identical from run to run; the
 // per-splat totals are formed by project_backward_reduce.wgsl, also in a fixed order.
 //
 // Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i, C_final
@@ -88,14 +88,20 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     var v_opacity = 0.0;
     var v_rgb = vec3<f32>(0.0);
 
-    let steps = TILE_PIXELS + batch_count - 1u;
+    // Diagonal scheduling by pixel rows: at step s thread k blends its splat into row s - k,
+    // so the per-pixel state is advanced by the splats in depth order, with TILE_SIZE +
+    // batch_count - 1 barriers per batch.
+    let steps = TILE_SIZE + batch_count - 1u;
     for (var s = 0u; s < steps; s++) {
-      let q = s - li; // wraps to a huge value while s < li
-      if (has && q < TILE_PIXELS && entry <= pix_last[q]) {
-        let pix = vec2<f32>(f32(wg.x * TILE_SIZE + q % TILE_SIZE) + 0.5, f32(wg.y * TILE_SIZE + q / TILE_SIZE) + 0.5);
-        let d = p.xy - pix;
-        let alpha = splat_alpha(d, p.conic, p.opacity);
-        if (alpha >= ALPHA_MIN) {
+      let row = s - li; // wraps to a huge value while s < li
+      if (has && row < TILE_SIZE) {
+        for (var col = 0u; col < TILE_SIZE; col++) {
+          let q = row * TILE_SIZE + col;
+          if (entry > pix_last[q]) { continue; }
+          let pix = vec2<f32>(f32(wg.x * TILE_SIZE + col) + 0.5, f32(wg.y * TILE_SIZE + row) + 0.5);
+          let d = p.xy - pix;
+          let alpha = splat_alpha(d, p.conic, p.opacity);
+          if (alpha < ALPHA_MIN) { continue; }
           let acc = pix_acc[q];
           let t = acc.w;
           let gr = pix_grad[q];

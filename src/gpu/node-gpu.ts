@@ -3,6 +3,7 @@
  * the SwiftShader driver from Debian's `chromium` package works (see README, "Testing").
  */
 import { existsSync } from 'node:fs';
+import { create, globals } from 'webgpu';
 import { type DeviceOptions, type GpuContext, requestDeviceFrom } from './device';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -18,9 +19,8 @@ export async function requestNodeDevice(options: DeviceOptions = {}): Promise<Gp
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   if (!gpuInstance) {
-    const webgpu = await import('webgpu');
-    Object.assign(globalThis, webgpu.globals);
-    gpuInstance = webgpu.create([]) as unknown as GPU;
+    Object.assign(globalThis, globals);
+    gpuInstance = create([]) as unknown as GPU;
   }
   return requestDeviceFrom(gpuInstance, INSTALL_HINT, options);
 }

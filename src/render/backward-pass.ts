@@ -11,7 +11,7 @@ import { tileGrid } from '../kernels/camera-uniform';
 import { ISECT_GRAD_STRIDE, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
 import { GeometryBackwardKernel, ReduceIsectGradsKernel, ShBackwardKernel, V_PROJECTED_STRIDE } from '../kernels/project-backward';
 import type { ForwardPass } from './forward-pass';
-import type { GaussianBuffers } from './gaussian-buffers';
+import type { GaussianSet } from './gaussian-buffers';
 
 /** Gradient buffers with the layout of GaussianBuffers. */
 export interface GaussianGradients {
@@ -84,7 +84,7 @@ export class BackwardPass {
     return ISECT_GRAD_STRIDE * 4;
   }
 
-  encode(encoder: GPUCommandEncoder, fwd: ForwardPass, gaussians: GaussianBuffers, vImage: GPUBuffer): void {
+  encode(encoder: GPUCommandEncoder, fwd: ForwardPass, gaussians: GaussianSet, vImage: GPUBuffer): void {
     const cam = fwd.lastCamera;
     if (!cam) throw new Error('BackwardPass: encode the forward pass first');
     const n = gaussians.count;

@@ -17,7 +17,7 @@ import { TileRangesKernel } from '../kernels/tile-ranges';
 import { RasterizeKernel } from '../kernels/rasterize';
 import { RadixSort } from '../kernels/radix-sort';
 import { PrefixSum } from '../kernels/prefix-sum';
-import type { GaussianBuffers } from './gaussian-buffers';
+import type { GaussianSet } from './gaussian-buffers';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 
 export interface ForwardOptions {
@@ -96,9 +96,9 @@ export class ForwardPass {
     this.depthValues = g('depthValues');
     this.tileCounts = g('tileCounts');
     this.offsets = g('offsets');
-    this.isectTiles = g('isectTiles', 1 << 20);
-    this.isectSlots = g('isectSlots', 1 << 20);
-    this.isectSplats = g('isectSplats', 1 << 20);
+    this.isectTiles = g('isectTiles', 1 << 14);
+    this.isectSlots = g('isectSlots', 1 << 14);
+    this.isectSplats = g('isectSplats', 1 << 14);
     this.tileRanges = g('tileRanges');
     this.image = g('image');
     this.pixelState = g('pixelState');
@@ -129,8 +129,19 @@ export class ForwardPass {
     }
   }
 
-  /** Records the whole forward pass for one camera into `encoder`. */
-  encode(encoder: GPUCommandEncoder, gaussians: GaussianBuffers, cam: Camera, opts: ForwardOptions): void {
+  /**
+   * Records the whole forward pass for one camera into `encoder`. `nextStage`, when given, is
+   * asked for a fresh encoder before the sort stage and before the raster stage, so a benchmark
+   * can submit and time the three stages separately.
+   */
+  encode(
+    first: GPUCommandEncoder,
+    gaussians: GaussianSet,
+    cam: Camera,
+    opts: ForwardOptions,
+    nextStage?: (stage: 'sort' | 'raster') => GPUCommandEncoder,
+  ): void {
+    let encoder = first;
     const n = gaussians.count;
     this.ensureSizes(n, cam);
     const params: FrameParams = {
@@ -166,6 +177,7 @@ export class ForwardPass {
     this.project.dispatchItems(pass, camP, projectGroup, n);
     pass.end();
 
+    if (nextStage) encoder = nextStage('sort');
     const depth = this.depthSort.encode(encoder, {
       keys: this.depthKeys.buffer,
       values: this.depthValues.buffer,
@@ -219,6 +231,7 @@ export class ForwardPass {
     this.sortedTiles = sorted.keys;
     this.sortedSlots = sorted.values;
 
+    if (nextStage) encoder = nextStage('raster');
     encoder.clearBuffer(this.tileRanges.buffer, 0, tiles * 8);
     pass = encoder.beginComputePass({ label: 'Forward.rasterize' });
     const rangeGroup = c.get([this.ranges, sorted.keys, this.isectCount, this.tileRanges.buffer], () =>
@@ -262,8 +275,13 @@ export class ForwardPass {
     return total <= capacity;
   }
 
+  /** Grows the intersection buffers to `records` before the next encode (a known overflow). */
+  requireCapacity(records: number): void {
+    this.pendingRequiredCapacity = Math.max(this.pendingRequiredCapacity, records);
+  }
+
   /** Encodes, submits and repeats once with grown buffers when the intersections overflowed. */
-  async renderExact(gaussians: GaussianBuffers, cam: Camera, opts: ForwardOptions): Promise<void> {
+  async renderExact(gaussians: GaussianSet, cam: Camera, opts: ForwardOptions): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const enc = this.device.createCommandEncoder({ label: 'Forward' });
       this.encode(enc, gaussians, cam, opts);

@@ -6,7 +6,20 @@ import type { SplatScene } from '../io/scene';
 import { shCoeffCount } from '../io/scene';
 import { STORAGE, createBufferWithData, readF32 } from '../gpu/buffers';
 
-export class GaussianBuffers {
+/** What the forward and backward passes read: the parameter buffers and their shape. */
+export interface GaussianSet {
+  readonly count: number;
+  /** SH degree of the buffer layout; K = shCoeffs = (shDegree + 1)^2. */
+  readonly shDegree: number;
+  readonly shCoeffs: number;
+  readonly means: GPUBuffer; // [N, 3] f32
+  readonly logScales: GPUBuffer; // [N, 3] f32
+  readonly quats: GPUBuffer; // [N, 4] f32 wxyz
+  readonly opacityLogits: GPUBuffer; // [N] f32
+  readonly sh: GPUBuffer; // [N, K, 3] f32
+}
+
+export class GaussianBuffers implements GaussianSet {
   private constructor(
     readonly device: GPUDevice,
     readonly count: number,

@@ -7,7 +7,7 @@ import type { SplatScene } from '../io/scene';
 import { readF32 } from '../gpu/buffers';
 import { BlitKernel } from '../kernels/blit';
 import { ForwardPass } from './forward-pass';
-import { GaussianBuffers } from './gaussian-buffers';
+import { GaussianBuffers, type GaussianSet } from './gaussian-buffers';
 
 export interface RenderOptions {
   /** Active SH degree (clamped to the scene's). */
@@ -26,7 +26,9 @@ export interface FrameStats {
 }
 
 export class SplatRenderer {
-  private gaussians: GaussianBuffers | undefined;
+  private gaussians: GaussianSet | undefined;
+  /** Buffers this renderer uploaded (and destroys); undefined when showing an external set. */
+  private owned: GaussianBuffers | undefined;
   private readonly forward: ForwardPass;
   private blit: BlitKernel | undefined;
   private checking = false;
@@ -42,9 +44,21 @@ export class SplatRenderer {
   /** Uploads `scene`; the previous scene stays when this throws (e.g. too large). */
   setScene(scene: SplatScene): void {
     const next = GaussianBuffers.upload(this.device, scene);
-    this.gaussians?.destroy();
+    this.owned?.destroy();
+    this.owned = next;
     this.gaussians = next;
     this.frameStats.splats = scene.count;
+  }
+
+  /**
+   * Shows Gaussians owned by someone else (the trainer's live parameters). The set is read at
+   * every draw, so a trainer that swaps buffers after densification is followed automatically.
+   */
+  setGaussians(set: GaussianSet): void {
+    this.owned?.destroy();
+    this.owned = undefined;
+    this.gaussians = set;
+    this.frameStats.splats = set.count;
   }
 
   get hasScene(): boolean {
@@ -59,6 +73,7 @@ export class SplatRenderer {
   drawToTexture(camera: Camera, opts: RenderOptions, target: GPUTexture): void {
     const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
     if (this.gaussians) {
+      this.frameStats.splats = this.gaussians.count;
       this.forward.encode(enc, this.gaussians, camera, opts);
     } else {
       this.forward.image.ensure(camera.width * camera.height * 16);
@@ -104,12 +119,12 @@ export class SplatRenderer {
     return this.forward;
   }
 
-  get gaussianBuffers(): GaussianBuffers | undefined {
+  get gaussianSet(): GaussianSet | undefined {
     return this.gaussians;
   }
 
   destroy(): void {
-    this.gaussians?.destroy();
+    this.owned?.destroy();
     this.forward.destroy();
     this.blit?.destroy();
   }

@@ -1,0 +1,118 @@
+/**
+ * Training configuration. Every default follows ../shared/docs/decisions.md (the INRIA 2024
+ * release schedule); each field says where its value comes from.
+ */
+import type { DensityConfig } from './density-control';
+
+export type BackgroundMode = 'black' | 'white' | 'random';
+
+export interface LearningRates {
+  /** Means: log-linear from meansInit * E to meansFinal * E over the run (E = scene extent). */
+  meansInit: number; // 1.6e-4
+  meansFinal: number; // 1.6e-6
+  /** SH DC coefficients. */
+  shDc: number; // 2.5e-3
+  /** SH coefficients of degree >= 1 (shDc / 20). */
+  shRest: number; // 1.25e-4
+  opacity: number; // 0.025 (2024 release; 0.05 in 2023)
+  scale: number; // 5e-3
+  rotation: number; // 1e-3
+}
+
+export interface TrainConfig {
+  /** Iterations to run. Default 30,000 (reference). */
+  iterations: number;
+  /** Highest SH degree trained. Default 3. */
+  shDegree: number;
+  /** The active SH degree rises by one every this many iterations. Default 1000. */
+  shIncreaseEvery: number;
+  /** Background composited under the splats while training. Default black. */
+  background: BackgroundMode;
+  /** Weight of (1 - SSIM) in the loss: (1 - w) L1 + w (1 - SSIM). Default 0.2. */
+  ssimWeight: number;
+  lr: LearningRates;
+  /** Density control overrides (src/train/density-control.ts has the defaults). */
+  density: Partial<DensityConfig>;
+  /** Seeds the view order (a fresh permutation every epoch), random backgrounds and splits. */
+  seed: number;
+  /** The schedule length the means' learning rate decays over. Default: `iterations`. */
+  lrDecayIterations?: number;
+}
+
+export const DEFAULT_LR: LearningRates = {
+  meansInit: 1.6e-4,
+  meansFinal: 1.6e-6,
+  shDc: 2.5e-3,
+  shRest: 1.25e-4,
+  opacity: 0.025,
+  scale: 5e-3,
+  rotation: 1e-3,
+};
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  iterations: 30_000,
+  shDegree: 3,
+  shIncreaseEvery: 1000,
+  background: 'black',
+  ssimWeight: 0.2,
+  lr: DEFAULT_LR,
+  density: {},
+  seed: 0,
+};
+
+/** Fills defaults without mutating the caller's object. */
+export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
+  const out: TrainConfig = { ...DEFAULT_TRAIN, ...c, lr: { ...DEFAULT_LR, ...(c.lr ?? {}) }, density: { ...(c.density ?? {}) } };
+  if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
+  if (!Number.isInteger(out.shDegree) || out.shDegree < 0 || out.shDegree > 3) throw new Error(`shDegree must be 0..3, got ${c.shDegree}`);
+  if (!['black', 'white', 'random'].includes(out.background)) throw new Error(`background must be black, white or random, got ${c.background}`);
+  return out;
+}
+
+/** Position learning rate at `step` (1-based): exp((1 - tau) ln a + tau ln b), tau = step / total. */
+export function meansLearningRate(step: number, total: number, extent: number, lr: LearningRates): number {
+  const tau = Math.min(Math.max(step / Math.max(total, 1), 0), 1);
+  return Math.exp((1 - tau) * Math.log(lr.meansInit * extent) + tau * Math.log(lr.meansFinal * extent));
+}
+
+/** Active SH degree at iteration `it` (1-based): +1 at every multiple of `every`, up to `max`. */
+export function activeShDegree(it: number, every: number, max: number): number {
+  return Math.min(max, Math.floor(it / every));
+}
+
+/** mulberry32: small, seedable, good enough for view order and backgrounds. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Views in a fresh random order each epoch (without replacement), as the reference samples. */
+export class ViewSampler {
+  private order: number[] = [];
+  private readonly random: () => number;
+
+  constructor(
+    private readonly count: number,
+    seed: number,
+  ) {
+    if (count < 1) throw new Error('no training views');
+    this.random = seededRandom(seed ^ 0x5bd1e995);
+  }
+
+  next(): number {
+    if (this.order.length === 0) {
+      this.order = Array.from({ length: this.count }, (_, i) => i);
+      for (let i = this.count - 1; i > 0; i--) {
+        const j = Math.floor(this.random() * (i + 1));
+        [this.order[i], this.order[j]] = [this.order[j], this.order[i]];
+      }
+    }
+    return this.order.pop() as number;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The last good training state, kept so a diverged run (NaN/Inf loss) can still be exported.
+ * Captured on the CPU every 100 iterations from a finite-loss step: a download is cheap at that
+ * rate and survives whatever later corrupts the GPU buffers.
+ */
+import type { SplatScene } from '../io/scene';
+import type { SplatState } from './splat-state';
+
+export class Snapshot {
+  scene: SplatScene | undefined;
+  iteration = 0;
+  private pending: Promise<void> | undefined;
+
+  /** Starts a download of `state`; a capture still in flight is not restarted. */
+  capture(state: SplatState, iteration: number): void {
+    if (this.pending) return;
+    this.pending = state
+      .toScene()
+      .then((scene) => {
+        if (isFinite(scene)) {
+          this.scene = scene;
+          this.iteration = iteration;
+        }
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+  }
+
+  destroy(): void {
+    this.scene = undefined;
+  }
+}
+
+function isFinite(s: SplatScene): boolean {
+  for (const a of [s.means, s.logScales, s.quats, s.opacityLogits, s.sh]) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  }
+  return true;
+}

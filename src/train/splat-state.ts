@@ -1,0 +1,134 @@
+/**
+ * The trainer's Gaussians on the GPU: parameters, Adam moments and the shared Adam step count,
+ * one capacity-doubling buffer per parameter group. Implements GaussianSet, so the same forward
+ * and backward passes the viewer uses read it directly.
+ */
+import type { SplatScene } from '../io/scene';
+import { shCoeffCount } from '../io/scene';
+import { GrowableBuffer, STORAGE, readF32 } from '../gpu/buffers';
+import type { GaussianSet } from '../render/gaussian-buffers';
+
+export const PARAM_GROUPS = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;
+export type ParamGroup = (typeof PARAM_GROUPS)[number];
+
+/** f32 values per splat in each group's buffer. */
+export function groupWidth(group: ParamGroup, shCoeffs: number): number {
+  switch (group) {
+    case 'means':
+    case 'logScales':
+      return 3;
+    case 'quats':
+      return 4;
+    case 'opacityLogits':
+      return 1;
+    case 'sh':
+      return shCoeffs * 3;
+  }
+}
+
+export type GroupBuffers = Record<ParamGroup, GrowableBuffer>;
+
+export class SplatState implements GaussianSet {
+  /** Live splat count (rows in use; buffers hold `capacity` rows). */
+  count: number;
+  readonly shCoeffs: number;
+  /** Adam step t shared by all rows (new rows keep it, as the reference's optimizer does). */
+  step = 0;
+  readonly params: GroupBuffers;
+  readonly m: GroupBuffers;
+  readonly v: GroupBuffers;
+  private capacityRows: number;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly shDegree: number,
+    count: number,
+    capacity = Math.max(count, 1024),
+  ) {
+    this.count = count;
+    this.shCoeffs = shCoeffCount(shDegree);
+    this.capacityRows = capacity;
+    const make = (prefix: string): GroupBuffers => {
+      const out = {} as GroupBuffers;
+      for (const g of PARAM_GROUPS) out[g] = new GrowableBuffer(device, `SplatState.${prefix}.${g}`, STORAGE, capacity * groupWidth(g, this.shCoeffs) * 4);
+      return out;
+    };
+    this.params = make('param');
+    this.m = make('m');
+    this.v = make('v');
+  }
+
+  static fromScene(device: GPUDevice, scene: SplatScene): SplatState {
+    const s = new SplatState(device, scene.shDegree, scene.count, Math.max(scene.count * 2, 1024));
+    const q = device.queue;
+    q.writeBuffer(s.params.means.buffer, 0, scene.means);
+    q.writeBuffer(s.params.logScales.buffer, 0, scene.logScales);
+    q.writeBuffer(s.params.quats.buffer, 0, scene.quats);
+    q.writeBuffer(s.params.opacityLogits.buffer, 0, scene.opacityLogits);
+    q.writeBuffer(s.params.sh.buffer, 0, scene.sh);
+    return s;
+  }
+
+  get capacity(): number {
+    return this.capacityRows;
+  }
+
+  /**
+   * Replaces every buffer with one holding at least `rows` rows, copying the first `keepRows`
+   * rows of each (parameters and moments). Callers then fill rows past `keepRows`.
+   */
+  grow(rows: number, keepRows: number): void {
+    if (rows <= this.capacityRows) return;
+    let cap = this.capacityRows;
+    while (cap < rows) cap *= 2;
+    const enc = this.device.createCommandEncoder({ label: 'SplatState.grow' });
+    const old: GPUBuffer[] = [];
+    for (const set of [this.params, this.m, this.v]) {
+      for (const g of PARAM_GROUPS) {
+        const w = groupWidth(g, this.shCoeffs) * 4;
+        const prev = set[g].buffer;
+        const next = new GrowableBuffer(this.device, prev.label, STORAGE, cap * w);
+        if (keepRows > 0) enc.copyBufferToBuffer(prev, 0, next.buffer, 0, keepRows * w);
+        old.push(prev);
+        set[g] = next;
+      }
+    }
+    this.device.queue.submit([enc.finish()]);
+    for (const b of old) b.destroy();
+    this.capacityRows = cap;
+  }
+
+  get means(): GPUBuffer {
+    return this.params.means.buffer;
+  }
+  get logScales(): GPUBuffer {
+    return this.params.logScales.buffer;
+  }
+  get quats(): GPUBuffer {
+    return this.params.quats.buffer;
+  }
+  get opacityLogits(): GPUBuffer {
+    return this.params.opacityLogits.buffer;
+  }
+  get sh(): GPUBuffer {
+    return this.params.sh.buffer;
+  }
+
+  /** Reads the live rows back as a scene (export, checkpoints, tests). */
+  async toScene(): Promise<SplatScene> {
+    const n = this.count;
+    const [means, logScales, quats, opacityLogits, sh] = await Promise.all(
+      PARAM_GROUPS.map((g) => readF32(this.device, this.params[g].buffer, n * groupWidth(g, this.shCoeffs))),
+    );
+    return { count: n, shDegree: this.shDegree, means, logScales, quats, opacityLogits, sh };
+  }
+
+  /** Reads one group's parameters or moments (tests). */
+  async read(which: 'params' | 'm' | 'v', g: ParamGroup): Promise<Float32Array> {
+    return readF32(this.device, this[which][g].buffer, this.count * groupWidth(g, this.shCoeffs));
+  }
+
+  destroy(): void {
+    for (const set of [this.params, this.m, this.v]) for (const g of PARAM_GROUPS) set[g].destroy();
+  }
+}

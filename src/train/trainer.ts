@@ -1,0 +1,217 @@
+/**
+ * The training loop: every step on the GPU (forward, L1 + SSIM loss, backward, Adam, density
+ * control), driven from TypeScript, the same in the browser and in Node. One small readback per
+ * step (the intersection count, which sizes the buffers, and the loss, which is checked for NaN)
+ * is also what paces the loop and lets a browser page stay responsive between steps.
+ */
+import type { ColmapDataset, View } from '../io/colmap/dataset';
+import type { SplatScene } from '../io/scene';
+import { STORAGE } from '../gpu/buffers';
+import { AdamKernel } from '../kernels/adam';
+import { LOSS_STATS } from '../kernels/image-loss';
+import type { ForwardPass } from '../render/forward-pass';
+import { DifferentiableRenderer } from './differentiable-renderer';
+import { type TrainConfig, ViewSampler, activeShDegree, meansLearningRate, resolveTrainConfig, seededRandom } from './config';
+import { DensityControl } from './density-control';
+import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
+import { Snapshot } from './snapshot';
+
+export interface StepInfo {
+  iteration: number;
+  loss: number;
+  psnr: number;
+  splats: number;
+  /** What density control did at this step, if anything. */
+  densified?: { cloned: number; split: number; pruned: number };
+  opacityReset?: boolean;
+}
+
+export interface EvalResult {
+  iteration: number;
+  views: number;
+  psnr: number;
+  ssim: number;
+  l1: number;
+}
+
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
+/** Gradient buffers keyed like the parameter groups. */
+const GRAD_OF: Record<ParamGroup, 'vMeans' | 'vLogScales' | 'vQuats' | 'vOpacityLogits' | 'vSh'> = {
+  means: 'vMeans',
+  logScales: 'vLogScales',
+  quats: 'vQuats',
+  opacityLogits: 'vOpacityLogits',
+  sh: 'vSh',
+};
+
+export class Trainer {
+  readonly config: TrainConfig;
+  readonly state: SplatState;
+  iteration = 0;
+  /** Set when a NaN/Inf loss stopped training; the message names the iteration. */
+  diverged: string | undefined;
+
+  private readonly diff: DifferentiableRenderer;
+  private readonly adam: Record<ParamGroup, AdamKernel>;
+  private readonly density: DensityControl;
+  private readonly sampler: ViewSampler;
+  private readonly random: () => number;
+  private readonly snapshot: Snapshot;
+  /** Per-view target images on the GPU when they fit the budget (else uploaded per step). */
+  private readonly targets: (GPUBuffer | undefined)[];
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly dataset: ColmapDataset,
+    initial: SplatScene,
+    config: Partial<TrainConfig> = {},
+  ) {
+    this.config = resolveTrainConfig(config);
+    if (dataset.train.length === 0) throw new Error('the dataset has no training views');
+    this.state = SplatState.fromScene(device, initial);
+    this.diff = new DifferentiableRenderer(device, { ssimWeight: this.config.ssimWeight });
+    this.adam = {} as Record<ParamGroup, AdamKernel>;
+    for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
+    this.density = new DensityControl(device, { seed: this.config.seed, ...this.config.density });
+    this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
+    this.random = seededRandom(this.config.seed + 17);
+    this.snapshot = new Snapshot();
+    const bytes = dataset.train.reduce((s, v) => s + v.image.byteLength, 0);
+    const budget = Math.min(512 * 2 ** 20, device.limits.maxBufferSize * 4);
+    this.targets = dataset.train.map((v) => (bytes <= budget ? this.uploadImage(v) : undefined));
+  }
+
+  private uploadImage(v: View): GPUBuffer {
+    const b = this.device.createBuffer({ label: `Trainer.target.${v.name}`, size: v.image.byteLength, usage: STORAGE });
+    this.device.queue.writeBuffer(b, 0, v.image.buffer, v.image.byteOffset, v.image.byteLength);
+    return b;
+  }
+
+  private background(): [number, number, number] {
+    switch (this.config.background) {
+      case 'white':
+        return [1, 1, 1];
+      case 'random':
+        return [this.random(), this.random(), this.random()];
+      default:
+        return [0, 0, 0];
+    }
+  }
+
+  get activeShDegree(): number {
+    return activeShDegree(Math.max(this.iteration, 1), this.config.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
+  }
+
+  get done(): boolean {
+    return this.iteration >= this.config.iterations || this.diverged !== undefined;
+  }
+
+  /** Runs one iteration. Throws TrainingDivergedError (and keeps the last good state) on NaN. */
+  async step(): Promise<StepInfo> {
+    if (this.diverged) throw new TrainingDivergedError(this.diverged);
+    const it = this.iteration + 1;
+    const viewIndex = this.sampler.next();
+    const view = this.dataset.train[viewIndex];
+    const cam = view.camera;
+    const opts = { shDegree: activeShDegree(it, this.config.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
+    const stats = await this.diff.step(this.state, cam, this.targets[viewIndex] ?? view.image, opts);
+    const lossValue = stats[LOSS_STATS.loss];
+    if (!Number.isFinite(lossValue)) {
+      this.diverged = `loss became ${lossValue} at iteration ${it}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
+      throw new TrainingDivergedError(this.diverged);
+    }
+
+    this.optimizerStep(it);
+    this.iteration = it;
+    const info: StepInfo = { iteration: it, loss: lossValue, psnr: stats[LOSS_STATS.psnr], splats: this.state.count };
+    const d = await this.density.afterStep(it, this.state, this.diff.gradients.densify, this.dataset.extent);
+    if (d.densified) info.densified = { cloned: d.cloned, split: d.split, pruned: d.pruned };
+    if (d.reset) info.opacityReset = true;
+    info.splats = this.state.count;
+    if (it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
+    return info;
+  }
+
+  private optimizerStep(it: number): void {
+    const st = this.state;
+    st.step += 1;
+    const lr = this.config.lr;
+    const grads = this.diff.gradients;
+    const enc = this.device.createCommandEncoder({ label: 'Trainer.adam' });
+    const pass = enc.beginComputePass({ label: 'Adam' });
+    const total = this.config.lrDecayIterations ?? this.config.iterations;
+    const rates: Record<ParamGroup, [number, number]> = {
+      means: [meansLearningRate(it, total, this.dataset.extent, lr), 0],
+      logScales: [lr.scale, 0],
+      quats: [lr.rotation, 0],
+      opacityLogits: [lr.opacity, 0],
+      sh: [lr.shDc, lr.shRest],
+    };
+    for (const g of PARAM_GROUPS) {
+      const [a, b] = rates[g];
+      const width = groupWidth(g, st.shCoeffs);
+      this.adam[g].encode(pass, {
+        param: st.params[g].buffer,
+        grad: grads[GRAD_OF[g]],
+        m: st.m[g].buffer,
+        v: st.v[g].buffer,
+        count: st.count * width,
+        step: st.step,
+        lr: a,
+        ...(g === 'sh' ? { lrRest: b, period: width, first: 3 } : {}),
+      });
+    }
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Mean PSNR, SSIM and L1 over `views` (default: the held-out views, else the training views). */
+  async evaluate(views?: View[]): Promise<EvalResult> {
+    const list = views ?? (this.dataset.test.length > 0 ? this.dataset.test : this.dataset.train);
+    const bg: [number, number, number] = this.config.background === 'white' ? [1, 1, 1] : [0, 0, 0];
+    let psnr = 0;
+    let ssim = 0;
+    let l1 = 0;
+    for (const v of list) {
+      const { forward, loss } = this.diff;
+      await forward.renderExact(this.state, v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg });
+      loss.setTarget(v.image, v.camera.width, v.camera.height);
+      const enc = this.device.createCommandEncoder({ label: 'Trainer.eval' });
+      loss.encodeMetrics(enc, forward.image.buffer);
+      this.device.queue.submit([enc.finish()]);
+      const s = await loss.readStats();
+      psnr += s.psnr;
+      ssim += s.ssim;
+      l1 += s.l1;
+    }
+    const n = Math.max(list.length, 1);
+    return { iteration: this.iteration, views: list.length, psnr: psnr / n, ssim: ssim / n, l1: l1 / n };
+  }
+
+  /** The current scene, or the last good one after divergence. */
+  async exportScene(): Promise<SplatScene> {
+    if (this.diverged) {
+      const s = this.snapshot.scene;
+      if (!s) throw new Error('training diverged before any good state was captured');
+      return s;
+    }
+    return this.state.toScene();
+  }
+
+  /** Forward pass buffers (the live view renders from `state` with its own renderer). */
+  get forwardPass(): ForwardPass {
+    return this.diff.forward;
+  }
+
+  destroy(): void {
+    this.diff.destroy();
+    for (const g of PARAM_GROUPS) this.adam[g].destroy();
+    this.density.destroy();
+    this.snapshot.destroy();
+    for (const t of this.targets) t?.destroy();
+    this.state.destroy();
+  }
+}
