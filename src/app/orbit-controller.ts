@@ -152,28 +152,34 @@ export class OrbitController {
     copyState(this.current, this.goal);
   }
 
-  /** Advances the damped motion by `dt` seconds; returns true while the camera still moves. */
+  /**
+   * Advances the damped motion by `dt` seconds; returns true when the camera moved in this step
+   * (false once it rests at the goal).
+   */
   update(dt: number): boolean {
     const flying = this.fly.forward !== 0 || this.fly.right !== 0 || this.fly.up !== 0;
     if (flying) this.applyFly(dt);
+    const before = this.gap();
+    if (before === 0) return false;
     const k = 1 - Math.exp(-Math.max(dt, 0) / this.tau);
     const g = this.goal;
     const c = this.current;
-    const scale = Math.exp(c.logDistance);
-    let gap = 0;
-    for (let i = 0; i < 3; i++) {
-      c.target[i] += (g.target[i] - c.target[i]) * k;
-      gap = Math.max(gap, Math.abs(g.target[i] - c.target[i]) / scale);
-    }
+    for (let i = 0; i < 3; i++) c.target[i] += (g.target[i] - c.target[i]) * k;
     c.yaw += (g.yaw - c.yaw) * k;
     c.pitch += (g.pitch - c.pitch) * k;
     c.logDistance += (g.logDistance - c.logDistance) * k;
-    gap = Math.max(gap, Math.abs(g.yaw - c.yaw), Math.abs(g.pitch - c.pitch), Math.abs(g.logDistance - c.logDistance));
-    if (gap < SETTLE) {
-      copyState(c, g);
-      return flying;
-    }
+    if (this.gap() < SETTLE) copyState(c, g);
     return true;
+  }
+
+  /** Largest difference between current and goal: angles in radians, positions in orbit distances. */
+  private gap(): number {
+    const g = this.goal;
+    const c = this.current;
+    const scale = Math.exp(c.logDistance);
+    let gap = Math.max(Math.abs(g.yaw - c.yaw), Math.abs(g.pitch - c.pitch), Math.abs(g.logDistance - c.logDistance));
+    for (let i = 0; i < 3; i++) gap = Math.max(gap, Math.abs(g.target[i] - c.target[i]) / scale);
+    return gap;
   }
 
   private applyFly(dt: number): void {

@@ -40,6 +40,8 @@ interface CurrentScene {
 const MAX_FRAMES_IN_FLIGHT = 2;
 /** The address bar follows the camera once it has been still this long (ms). */
 const URL_DEBOUNCE_MS = 250;
+/** Longest time step of the camera motion, seconds. */
+const MAX_FRAME_DT = 1;
 /** Double-click pick radius in CSS pixels. */
 const PICK_RADIUS_CSS = 6;
 
@@ -202,7 +204,10 @@ export class Viewer {
   private readonly frame = (now: number): void => {
     if (this.stopped) return;
     requestAnimationFrame(this.frame);
-    const dt = this.lastTime < 0 ? 0 : Math.min(0.1, (now - this.lastTime) / 1000);
+    // Real elapsed time, so motion takes the same time however slow the GPU (rAF follows the
+    // frames it presents). The damping is exact for any step; the cap only bounds a fly step
+    // after the tab was hidden.
+    const dt = this.lastTime < 0 ? 0 : Math.min(MAX_FRAME_DT, (now - this.lastTime) / 1000);
     this.lastTime = now;
     if (this.controller.update(dt)) {
       this.urlDirty = true;

@@ -105,6 +105,10 @@ describe('OrbitController', () => {
     const logD = Math.log(len(sub(p.eye, p.target)));
     expect(logD - logD0).toBeCloseTo(1 - Math.exp(-1), 10);
     settle(c);
+    // A step long enough to arrive still reports that the camera moved (the address bar must follow).
+    c.zoom(2);
+    expect(c.update(10)).toBe(true);
+    expect(c.update(1 / 60)).toBe(false);
   });
 
   it('sets the orbit centre without moving the eye', () => {

@@ -24,11 +24,16 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export interface ViewerSession {
-  baseUrl: string;
+export interface ViewerPage {
   page: Page;
   /** console.error lines and uncaught page errors, in order. */
   errors: string[];
+}
+
+export interface ViewerSession extends ViewerPage {
+  baseUrl: string;
+  /** Another tab (fresh page state) with its own error log. */
+  openPage(init?: () => void): Promise<ViewerPage>;
   close(): Promise<void>;
 }
 
@@ -46,18 +51,23 @@ export async function startViewer(viewport: { width: number; height: number }): 
     const address = server.httpServer?.address();
     if (!address || typeof address === 'string') throw new Error('vite dev server did not report a TCP port');
     const baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    const b = browser;
+    const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = b;
+    const openPage = async (init?: () => void): Promise<ViewerPage> => {
+      const page = await b.newPage({ viewport, deviceScaleFactor: 1 });
+      if (init) await page.addInitScript(init);
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+      return { page, errors };
+    };
+    const first = await openPage();
     return {
+      ...first,
       baseUrl,
-      page,
-      errors,
+      openPage,
       close: async () => {
         await b.close();
         await server.close();

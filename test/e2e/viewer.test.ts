@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poseToCamera, type ViewPose } from '../../src/app/view-camera';
 import { readPly } from '../../src/io/ply';
+import type { SplatScene } from '../../src/io/scene';
 import { referenceRender } from '../../src/reference/render';
 import { REPO_ROOT, SHARED_DATA, startViewer, type ViewerSession } from './browser';
 
@@ -60,6 +61,13 @@ function savePng(name: string, rgb: Uint8Array): void {
   writeFileSync(resolve(OUT, name), encode({ width: VIEW.width, height: VIEW.height, data: rgb, channels: 3, depth: 8 }));
 }
 
+/** The camera the address bar describes. */
+async function linkPose(page: Page): Promise<ViewPose & { text: Record<string, string> }> {
+  const text: Record<string, string> = await page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
+  const v = (k: string) => text[k].split(',').map(Number) as [number, number, number];
+  return { eye: v('eye'), target: v('target'), up: v('up'), fovY: Number(text.fov), text };
+}
+
 function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
@@ -68,6 +76,7 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 
 describe('viewer in headless Chromium', () => {
   let firstImage: Uint8Array;
+  let scene: SplatScene;
 
   it('renders the default scene like the CPU reference from the camera in the link', async () => {
     const { page, baseUrl } = session;
@@ -80,7 +89,7 @@ describe('viewer in headless Chromium', () => {
     firstImage = shown;
 
     const file = resolve(SHARED_DATA, 'ply/playbot-31000.ply');
-    const { scene } = await readPly(new Uint8Array(readFileSync(file)), file);
+    scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
     const camera = poseToCamera(POSE, VIEW.width, VIEW.height);
     const ref = referenceRender(scene, camera, { shDegree: scene.shDegree, background: [0, 0, 0], splatScale: 1 }).image;
     const ref8 = new Uint8Array(ref.length);
@@ -108,9 +117,11 @@ describe('viewer in headless Chromium', () => {
     const { page } = session;
     const eyeBefore = await page.evaluate(() => new URLSearchParams(location.search).get('eye'));
     expect(eyeBefore).not.toBeNull();
+    // Chromium delivers pointer moves once per frame, and a SwiftShader frame takes seconds:
+    // one move event makes the whole drag.
     await page.mouse.move(128, 96);
     await page.mouse.down();
-    await page.mouse.move(168, 104, { steps: 4 });
+    await page.mouse.move(168, 104);
     await page.mouse.up();
     await page.waitForFunction((before) => new URLSearchParams(location.search).get('eye') !== before, eyeBefore, {
       polling: 100,
@@ -128,6 +139,32 @@ describe('viewer in headless Chromium', () => {
     const after = await canvasRgb(page);
     savePng('viewer-dragged.png', after);
     expect(meanAbsDiff(after, firstImage)).toBeGreaterThan(3);
+  });
+
+  it('sets the orbit centre on double-click: the eye stays and the splat under the cursor becomes the target', async () => {
+    const { page } = session;
+    const before = await linkPose(page);
+    const click = { x: 128, y: 70 }; // the robot's face
+    await page.mouse.dblclick(click.x, click.y);
+    await page.waitForFunction((t) => new URLSearchParams(location.search).get('target') !== t, before.text.target, {
+      polling: 100,
+      timeout: 30_000,
+    });
+    const after = await linkPose(page);
+    after.eye.forEach((v, i) => expect(v).toBeCloseTo(before.eye[i], 4));
+    // The new target is a splat mean (not the fallback plane point): the link keeps 6 digits.
+    let nearest = Infinity;
+    for (let i = 0; i < scene.count; i++) {
+      const d = Math.hypot(...after.target.map((v, a) => v - scene.means[i * 3 + a]));
+      nearest = Math.min(nearest, d);
+    }
+    expect(nearest).toBeLessThan(1e-5);
+    // ...and it lies under the cursor, within the 6 px pick radius, in the camera before the click.
+    const cam = poseToCamera(before, VIEW.width, VIEW.height);
+    const c = [0, 1, 2].map((r) => cam.R[r * 3] * after.target[0] + cam.R[r * 3 + 1] * after.target[1] + cam.R[r * 3 + 2] * after.target[2] + cam.t[r]);
+    const u = (cam.fx * c[0]) / c[2] + cam.cx;
+    const v = (cam.fy * c[1]) / c[2] + cam.cy;
+    expect(Math.hypot(u - click.x, v - click.y)).toBeLessThan(6.01);
   });
 
   it('replaces the scene with a .ply opened through the file input', async () => {
@@ -168,8 +205,77 @@ describe('viewer in headless Chromium', () => {
     await waitFrames(page, 1); // still rendering
   });
 
+  it('opens a file dropped on the page', async () => {
+    const { page } = session;
+    const bytes = readFileSync(resolve(SHARED_DATA, 'ply/playbot-8406.ply'));
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, b64 }) => {
+        const raw = atob(b64);
+        const data = new Uint8Array(raw.length);
+        for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], name));
+        return dt;
+      },
+      { name: 'playbot-8406.ply', b64: bytes.toString('base64') },
+    );
+    await page.dispatchEvent('#view', 'drop', { dataTransfer });
+    await page.waitForFunction(() => document.querySelector('#scene-info')?.textContent?.includes('8,406 splats'), null, {
+      polling: 100,
+      timeout: 60_000,
+    });
+    await waitReady(page);
+    expect(await page.locator('#banner').isVisible()).toBe(false); // the old error went away
+  });
+
   it('logged no errors other than the expected malformed-file one (no device loss, no GPU validation error)', () => {
     const unexpected = session.errors.filter((e) => !e.includes('broken.ply'));
     expect(unexpected).toEqual([]);
+  });
+
+  afterAll(async () => {
+    // Stop its frame loop: SwiftShader is shared by every tab, and the next tests time frames.
+    await session?.page.close();
+  });
+});
+
+describe('links and failures in a fresh tab', () => {
+  it('opens ?url= from the camera of the link and keeps the scene address in the address bar', async () => {
+    const { page, errors } = await session.openPage();
+    const url = `/@fs${SHARED_DATA}/ply/playbot-1873.ply`;
+    const pose: ViewPose = { eye: [1.5, -1, -2], target: [0, -0.5, 0], up: [0, -1, 0], fovY: 40 };
+    const link = `/?url=${encodeURIComponent(url)}&eye=${vec(pose.eye)}&target=${vec(pose.target)}&up=${vec(pose.up)}&fov=${pose.fovY}`;
+    await page.goto(session.baseUrl + link);
+    await waitReady(page);
+    expect(await page.locator('#scene-info').textContent()).toContain('1,873 splats');
+    await page.waitForTimeout(600); // past the address-bar debounce
+    const shown = await linkPose(page);
+    expect(shown.text.url).toBe(url);
+    for (const k of ['eye', 'target', 'up'] as const) shown[k].forEach((v, i) => expect(v).toBeCloseTo(pose[k][i], 4));
+    expect(shown.fovY).toBe(40);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows an error when the linked scene cannot be downloaded', async () => {
+    const { page } = await session.openPage();
+    await page.goto(session.baseUrl + '/?url=/no-such-scene.ply');
+    await page.waitForFunction(() => window.__error !== undefined, null, { polling: 100, timeout: 60_000 });
+    const error = await page.evaluate(() => window.__error!);
+    expect(error).toContain('no-such-scene.ply');
+    expect(await page.locator('#banner .message').textContent()).toBe(error);
+    expect(await page.evaluate(() => window.__ready)).toBeUndefined();
+    await page.close();
+  });
+
+  it('says so on the page when the browser has no WebGPU', async () => {
+    const { page } = await session.openPage(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    await page.goto(session.baseUrl + '/');
+    await page.waitForFunction(() => window.__error !== undefined, null, { polling: 100, timeout: 30_000 });
+    expect(await page.locator('#banner .message').textContent()).toMatch(/WebGPU is not available/);
+    expect(await page.locator('#banner').isVisible()).toBe(true);
+    await page.close();
   });
 });
