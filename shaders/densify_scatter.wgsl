@@ -1,7 +1,7 @@
 // Densification, pass 3 of 4 (once per parameter group): one invocation per element (i, e) of
-// the source rows [N, width]. With layout = exclusive scan of densify_cap's rows [2, N], row i
-// survives iff layout[i + 1] > layout[i] and then lands at row layout[i] with its parameters and
-// Adam moments; its new rows are [layout[N + i], layout[N + i + 1]), each a copy of its
+// the source rows [N, width]. With row_layout = exclusive scan of densify_cap's rows [2, N], row i
+// survives iff row_layout[i + 1] > row_layout[i] and then lands at row row_layout[i] with its parameters and
+// Adam moments; its new rows are [row_layout[N + i], row_layout[N + i + 1]), each a copy of its
 // parameters with zero moments (the reference's optimizer extends moments with zeros).
 // densify_split then overwrites split children's means and log-scales. Source and destination
 // are different buffers, so no row is read after being overwritten.
@@ -16,7 +16,7 @@ struct ScatterParams {
 }
 
 @group(0) @binding(0) var<uniform> params: ScatterParams;
-@group(0) @binding(1) var<storage, read> layout: array<u32>;          // [2N + 1] exclusive scan of rows
+@group(0) @binding(1) var<storage, read> row_layout: array<u32>;          // [2N + 1] exclusive scan of rows
 @group(0) @binding(2) var<storage, read> src_param: array<f32>;       // [N, width]
 @group(0) @binding(3) var<storage, read> src_m: array<f32>;           // [N, width] Adam first moment
 @group(0) @binding(4) var<storage, read> src_v: array<f32>;           // [N, width] Adam second moment
@@ -34,13 +34,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let i = idx / w;
   let e = idx - i * w;
   let p = src_param[idx];
-  if (layout[i + 1u] > layout[i]) {
-    let d = layout[i] * w + e;
+  if (row_layout[i + 1u] > row_layout[i]) {
+    let d = row_layout[i] * w + e;
     dst_param[d] = p;
     dst_m[d] = src_m[idx];
     dst_v[d] = src_v[idx];
   }
-  for (var r = layout[n + i]; r < layout[n + i + 1u]; r++) {
+  for (var r = row_layout[n + i]; r < row_layout[n + i + 1u]; r++) {
     let d = r * w + e;
     dst_param[d] = p;
     dst_m[d] = 0.0;

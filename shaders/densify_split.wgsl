@@ -1,6 +1,6 @@
 // Densification, pass 4 of 4: one invocation per source splat i < count whose final action is
 // a split writes its surviving children's means and log-scales over the copies densify_scatter
-// put at rows [layout[N + i], layout[N + i + 1]): child c gets
+// put at rows [row_layout[N + i], row_layout[N + i + 1]): child c gets
 //   mean = mu + R(q / |q|) (exp(s) * z),  z ~ N(0, I)  (a sample of the parent Gaussian),
 //   log_scale = s - log(divisor)  (= log(exp(s) / divisor), without the exp round trip).
 // z comes from a counter-based hash of (seed, iteration, i, c), so results do not depend on
@@ -22,7 +22,7 @@ const PI: f32 = 3.14159265358979;
 
 @group(0) @binding(0) var<uniform> params: SplitParams;
 @group(0) @binding(1) var<storage, read> actions: array<u32>;         // [N] final action word
-@group(0) @binding(2) var<storage, read> layout: array<u32>;          // [2N + 1] exclusive scan of rows
+@group(0) @binding(2) var<storage, read> row_layout: array<u32>;          // [2N + 1] exclusive scan of rows
 @group(0) @binding(3) var<storage, read> src_means: array<f32>;       // [N, 3]
 @group(0) @binding(4) var<storage, read> src_log_scales: array<f32>;  // [N, 3]
 @group(0) @binding(5) var<storage, read> src_quats: array<f32>;       // [N, 4] wxyz, unnormalised
@@ -66,8 +66,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let rot = quat_to_mat(safe_normalize4(q));
   let sd = exp(s);
   let child_s = s - vec3<f32>(params.log_divisor);
-  let first = layout[n + i];
-  for (var r = first; r < layout[n + i + 1u]; r++) {
+  let first = row_layout[n + i];
+  for (var r = first; r < row_layout[n + i + 1u]; r++) {
     let m = mu + rot * (sd * split_noise(i, r - first));
     for (var k = 0u; k < 3u; k++) {
       dst_means[3u * r + k] = m[k];
