@@ -75,7 +75,10 @@ export const DEFAULT_DENSITY: DensityConfig = Object.freeze({
 /** Fills defaults and checks every field; never mutates the caller's object. */
 export function resolveDensityConfig(c: Partial<DensityConfig> = {}): DensityConfig {
   const out: DensityConfig = { ...DEFAULT_DENSITY };
-  for (const [k, v] of Object.entries(c) as [keyof DensityConfig, number | undefined][]) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(c) as [keyof DensityConfig, number | undefined][]) {
+    if (!(k in DEFAULT_DENSITY)) throw new RangeError(`density config: unknown option '${k}'`);
+    if (v !== undefined) out[k] = v;
+  }
   const bad = (k: keyof DensityConfig, need: string): never => {
     throw new RangeError(`density config: ${k} must be ${need}, got ${String(out[k])}`);
   };

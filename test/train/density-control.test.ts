@@ -119,6 +119,7 @@ describe('density schedule', () => {
     expect(() => resolveDensityConfig({ densifyEvery: 2.5 })).toThrow(/densifyEvery/);
     expect(() => resolveDensityConfig({ resetOpacity: 1 })).toThrow(/resetOpacity/);
     expect(() => resolveDensityConfig({ gradThreshold: NaN })).toThrow(/gradThreshold/);
+    expect(() => resolveDensityConfig({ gradTreshold: 1 } as Partial<DensityConfig>)).toThrow(/unknown option 'gradTreshold'/);
   });
 });
 
