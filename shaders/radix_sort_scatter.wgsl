@@ -1,8 +1,8 @@
 // Radix sort pass, step 3: one workgroup per block b of SORT_BLOCK (key, value) pairs. Ranks the
 // block's pairs by this pass's digit, stably, in workgroup memory, then writes each pair to
 // offsets[d * blocks + b] + (its rank among the block's digit-d pairs).
-// Ranking: invocation t owns the SORT_EPT consecutive pairs t * SORT_EPT ..; it counts its digits
-// in 16 packed 16-bit fields (two vec4<u32>), and a workgroup scan of those packed counts gives,
+// Ranking: invocation t owns the SORT_EPT = 4 consecutive pairs 4t .. 4t + 3 (held as a vec4);
+// it counts its digits in packed 16-bit fields, and a raking workgroup scan of those counts gives,
 // per digit, how many equal digits precede it in the block. Order within a digit is input order,
 // which makes every pass stable. The block is reordered by digit in workgroup memory first, so
 // the global writes come out as contiguous runs (one per digit) instead of scattered words.
@@ -17,26 +17,85 @@
 @group(0) @binding(5) var<storage, read_write> keys_out: array<u32>;   // [count] u32
 @group(0) @binding(6) var<storage, read_write> values_out: array<u32>; // [count] u32
 
-// [SORT_BLOCK] u32: the block's keys in input order, later in digit order.
-var<workgroup> block_keys: array<u32, SORT_BLOCK>;
-// [SORT_WG, 2] vec4<u32> packed digit counts during the scan; afterwards [SORT_BLOCK] u32
-// values in digit order (element i at [i / 4][i % 4]). Sharing keeps the kernel under 16 KiB.
-var<workgroup> shared_scan: array<vec4<u32>, 512>;
+// One workgroup array reused by phase, since its size is what CPU implementations of WebGPU
+// pay for per workgroup (zero-initialisation):
+//   load:    [KEYS_AT, +SORT_BLOCK) keys in input order
+//   rank:    [COUNTS_AT, +8 * SORT_WG) packed digit counts, word-major (word w of invocation t at
+//            w * SORT_WG + t), scanned in place; [SEGMENTS_AT, +256) raking segment prefixes
+//   reorder: [KEYS_AT, +SORT_BLOCK) keys and [VALUES_AT, +SORT_BLOCK) values in digit order
+var<workgroup> words: array<u32, 2304>;
+const KEYS_AT: u32 = 0u;
+const VALUES_AT: u32 = 1024u;
+const COUNTS_AT: u32 = 0u;
+const SEGMENTS_AT: u32 = 2048u;
 var<workgroup> digit_start: array<u32, RADIX_BINS>;  // first position of each digit in the block
 var<workgroup> digit_dest: array<u32, RADIX_BINS>;   // first global slot of each digit of the block
 
-// Field d (16 bits) of 16 packed counters: words 0..3 in lo, 4..7 in hi, two fields per word.
-fn packed_get(lo: vec4<u32>, hi: vec4<u32>, d: u32) -> u32 {
-  let w = d >> 1u;
-  let word = select(hi[w & 3u], lo[w & 3u], w < 4u);
-  return (word >> ((d & 1u) * 16u)) & 0xffffu;
+// The packed-count scan rakes: each of the 8 words has SORT_WG entries, split into RAKE_SEGMENTS
+// segments of RAKE_LEN scanned serially by one invocation each (8 * 32 = SORT_WG invocations).
+const RAKE_SEGMENTS: u32 = 32u;
+const RAKE_LEN: u32 = 8u;
+
+fn store_packed(t: u32, p: Packed16) {
+  words[COUNTS_AT + t] = p.lo.x;
+  words[COUNTS_AT + SORT_WG + t] = p.lo.y;
+  words[COUNTS_AT + 2u * SORT_WG + t] = p.lo.z;
+  words[COUNTS_AT + 3u * SORT_WG + t] = p.lo.w;
+  words[COUNTS_AT + 4u * SORT_WG + t] = p.hi.x;
+  words[COUNTS_AT + 5u * SORT_WG + t] = p.hi.y;
+  words[COUNTS_AT + 6u * SORT_WG + t] = p.hi.z;
+  words[COUNTS_AT + 7u * SORT_WG + t] = p.hi.w;
 }
 
-// The packed representation of a single count in field d.
-fn packed_unit(d: u32) -> vec4<u32> {
-  var v = vec4<u32>(0u);
-  v[(d >> 1u) & 3u] = 1u << ((d & 1u) * 16u);
-  return v;
+// Inclusive prefix of word w at invocation t, once the raking scan has run.
+fn scanned_word(w: u32, t: u32) -> u32 {
+  return words[COUNTS_AT + w * SORT_WG + t] + words[SEGMENTS_AT + w * RAKE_SEGMENTS + t / RAKE_LEN];
+}
+
+fn scanned_packed(t: u32) -> Packed16 {
+  return Packed16(
+    vec4<u32>(scanned_word(0u, t), scanned_word(1u, t), scanned_word(2u, t), scanned_word(3u, t)),
+    vec4<u32>(scanned_word(4u, t), scanned_word(5u, t), scanned_word(6u, t), scanned_word(7u, t)),
+  );
+}
+
+// Inclusive scan over invocations of the packed counts in words[COUNTS_AT ..], by raking: invocation t
+// scans segment t % 32 of word t / 32 serially, the 32 segment sums of each word are scanned
+// across invocations, and scanned_word() combines both. Call in uniform control flow after a
+// barrier that follows store_packed().
+fn rake_scan(t: u32) {
+  let seg_base = t * RAKE_LEN;  // == (t / 32) * SORT_WG + (t % 32) * RAKE_LEN
+  var run = 0u;
+  for (var k = 0u; k < RAKE_LEN; k = k + 1u) {
+    run = run + words[COUNTS_AT + seg_base + k];
+    words[COUNTS_AT + seg_base + k] = run;
+  }
+  let seg_total = run;
+  let seg = t % RAKE_SEGMENTS;
+  var acc = seg_total;
+  words[SEGMENTS_AT + t] = acc;
+  for (var off = 1u; off < RAKE_SEGMENTS; off = off << 1u) {
+    workgroupBarrier();
+    if (seg >= off) {
+      acc = acc + words[SEGMENTS_AT + t - off];
+    }
+    workgroupBarrier();
+    words[SEGMENTS_AT + t] = acc;
+  }
+  workgroupBarrier();
+  words[SEGMENTS_AT + t] = acc - seg_total;
+  workgroupBarrier();
+}
+
+// Moves one pair to its digit-ordered position in the block (i: its position in input order).
+fn place(key: u32, d: u32, rank: u32, excl: Packed16, i: u32, base: u32, valid: u32) {
+  let pos = digit_start[d] + packed_get(excl, d) + rank;
+  var value = 0u;
+  if (i < valid) {
+    value = values_in[base + i];
+  }
+  words[KEYS_AT + pos] = key;
+  words[VALUES_AT + pos] = value;
 }
 
 @compute @workgroup_size(SORT_WG)
@@ -57,82 +116,61 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     if (i < valid) {
       key = keys_in[base + i];
     }
-    block_keys[i] = key;
+    words[KEYS_AT + i] = key;
   }
   workgroupBarrier();
 
-  // Counts of 16-bit fields never carry: a field holds at most SORT_BLOCK = 1024.
-  var keys: vec4<u32>;
-  var digits: vec4<u32>;
-  var ranks: vec4<u32>;  // equal digits among this invocation's earlier pairs
-  var lo = vec4<u32>(0u);
-  var hi = vec4<u32>(0u);
-  for (var k = 0u; k < SORT_EPT; k = k + 1u) {
-    let i = t * SORT_EPT + k;
-    let key = block_keys[i];
-    let d = select(RADIX_BINS - 1u, radix_digit(key, p), i < valid);
-    keys[k] = key;
-    digits[k] = d;
-    ranks[k] = packed_get(lo, hi, d);
-    if (d < 8u) {
-      lo = lo + packed_unit(d);
-    } else {
-      hi = hi + packed_unit(d);
-    }
-  }
+  let i0 = t * SORT_EPT;
+  let keys = vec4<u32>(words[KEYS_AT + i0], words[KEYS_AT + i0 + 1u], words[KEYS_AT + i0 + 2u], words[KEYS_AT + i0 + 3u]);
+  let own_valid = vec4<u32>(i0) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(valid);
+  let digits = select(vec4<u32>(RADIX_BINS - 1u),
+                      vec4<u32>(radix_digit(keys.x, p), radix_digit(keys.y, p), radix_digit(keys.z, p), radix_digit(keys.w, p)),
+                      own_valid);
+  // Equal digits among this invocation's earlier pairs.
+  let ranks = vec4<u32>(
+    0u,
+    u32(digits.y == digits.x),
+    u32(digits.z == digits.x) + u32(digits.z == digits.y),
+    u32(digits.w == digits.x) + u32(digits.w == digits.y) + u32(digits.w == digits.z),
+  );
+  var own = Packed16(vec4<u32>(0u), vec4<u32>(0u));
+  own = packed_add(own, digits.x, 1u);
+  own = packed_add(own, digits.y, 1u);
+  own = packed_add(own, digits.z, 1u);
+  own = packed_add(own, digits.w, 1u);
 
-  // Inclusive Hillis-Steele scan of the packed counts over invocations.
-  var acc_lo = lo;
-  var acc_hi = hi;
-  shared_scan[2u * t] = acc_lo;
-  shared_scan[2u * t + 1u] = acc_hi;
-  for (var off = 1u; off < SORT_WG; off = off << 1u) {
-    workgroupBarrier();
-    if (t >= off) {
-      acc_lo = acc_lo + shared_scan[2u * (t - off)];
-      acc_hi = acc_hi + shared_scan[2u * (t - off) + 1u];
-    }
-    workgroupBarrier();
-    shared_scan[2u * t] = acc_lo;
-    shared_scan[2u * t + 1u] = acc_hi;
-  }
+  // The counts overwrite the staged keys, which every invocation must have read first.
   workgroupBarrier();
-  let excl_lo = acc_lo - lo;
-  let excl_hi = acc_hi - hi;
+  store_packed(t, own);
+  workgroupBarrier();
+  rake_scan(t);
+  let excl = packed_diff(scanned_packed(t), own);
   if (t < RADIX_BINS) {
-    let tot_lo = shared_scan[2u * (SORT_WG - 1u)];
-    let tot_hi = shared_scan[2u * (SORT_WG - 1u) + 1u];
+    let total = scanned_packed(SORT_WG - 1u);
     var start = 0u;
     for (var d = 0u; d < t; d = d + 1u) {
-      start = start + packed_get(tot_lo, tot_hi, d);
+      start = start + packed_get(total, d);
     }
     digit_start[t] = start;
     digit_dest[t] = offsets[t * blocks + block];
   }
-  // Every read of shared_scan and block_keys above happens before it is overwritten below.
+  // Every read of the counts above happens before place() overwrites them.
   workgroupBarrier();
 
-  for (var k = 0u; k < SORT_EPT; k = k + 1u) {
-    let i = t * SORT_EPT + k;
-    let d = digits[k];
-    let pos = digit_start[d] + packed_get(excl_lo, excl_hi, d) + ranks[k];
-    var value = 0u;
-    if (i < valid) {
-      value = values_in[base + i];
-    }
-    block_keys[pos] = keys[k];
-    shared_scan[pos >> 2u][pos & 3u] = value;
-  }
+  place(keys.x, digits.x, ranks.x, excl, i0, base, valid);
+  place(keys.y, digits.y, ranks.y, excl, i0 + 1u, base, valid);
+  place(keys.z, digits.z, ranks.z, excl, i0 + 2u, base, valid);
+  place(keys.w, digits.w, ranks.w, excl, i0 + 3u, base, valid);
   workgroupBarrier();
 
   for (var j = 0u; j < SORT_EPT; j = j + 1u) {
     let i = j * SORT_WG + t;
     if (i < valid) {
-      let key = block_keys[i];
+      let key = words[KEYS_AT + i];
       let d = radix_digit(key, p);
       let dst = digit_dest[d] + (i - digit_start[d]);
       keys_out[dst] = key;
-      values_out[dst] = shared_scan[i >> 2u][i & 3u];
+      values_out[dst] = words[VALUES_AT + i];
     }
   }
 }
