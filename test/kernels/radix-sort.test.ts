@@ -90,6 +90,21 @@ describe('RadixSort', () => {
     await check(0, 32, 62, 10, 5000);
   });
 
+  it('clamps a GPU count above the buffers to their length instead of writing past them', async () => {
+    const n = 3000;
+    const keyData = randomKeys(n, 65, 100);
+    const keys = createBufferWithData(device, 'test.keys', keyData);
+    const values = createBufferWithData(device, 'test.values', Uint32Array.from({ length: n }, (_, i) => i));
+    const countBuffer = createBufferWithData(device, 'test.count', new Uint32Array([1_000_000]));
+    const enc = device.createCommandEncoder();
+    const out = sorter.encode(enc, { keys, values, countBuffer, maxCount: n, bits: 32 });
+    device.queue.submit([enc.finish()]);
+    const want = referenceSort(keyData, n, 32);
+    expectSame('keys', await readU32(device, out.keys, n), want.keys);
+    expectSame('values', await readU32(device, out.values, n), want.values);
+    for (const b of [keys, values, countBuffer]) b.destroy();
+  });
+
   it('sorts one million pairs with many equal keys', async () => {
     await check(1_000_000, 32, 70, 50_000);
   });

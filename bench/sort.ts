@@ -1,0 +1,86 @@
+/**
+ * Radix sort and prefix sum micro-benchmark: milliseconds and millions of keys per second for
+ * random u32 keys at several sizes, 32-bit keys (the depth sort) and 16-bit keys (a tile sort of
+ * up to 65,536 tiles), and the exclusive scan. Each figure is `iterations` encodes in one
+ * submission after a warm-up, so the queue round trip is paid once.
+ * `node scripts/run-ts.mjs bench/sort.ts [--sizes 10000,1000000] [--iterations N]`; nothing runs on
+ * import except through `main`.
+ */
+import { createBufferWithData } from '../src/gpu/buffers';
+import { requestNodeDevice } from '../src/gpu/node-gpu';
+import { PrefixSum } from '../src/kernels/prefix-sum';
+import { RadixSort } from '../src/kernels/radix-sort';
+import { round } from './timing';
+
+export interface SortBenchResult {
+  count: number;
+  /** Milliseconds per sort of `count` pairs by 32 and by 16 key bits, and per scan. */
+  sort32Ms: number;
+  sort16Ms: number;
+  scanMs: number;
+  /** Millions of pairs sorted per second at 32 bits. */
+  sort32Mkeys: number;
+}
+
+async function timeIt(device: GPUDevice, iterations: number, record: (enc: GPUCommandEncoder) => void): Promise<number> {
+  const warm = device.createCommandEncoder({ label: 'bench.sort.warmup' });
+  record(warm);
+  device.queue.submit([warm.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  const enc = device.createCommandEncoder({ label: 'bench.sort' });
+  for (let i = 0; i < iterations; i++) record(enc);
+  const t0 = performance.now();
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  return (performance.now() - t0) / iterations;
+}
+
+export async function benchSort(device: GPUDevice, sizes = [10_000, 100_000, 1_000_000, 4_000_000], iterations = 10): Promise<SortBenchResult[]> {
+  const sorter = new RadixSort(device, 'bench.RadixSort');
+  const scan = new PrefixSum(device, 'bench.PrefixSum');
+  const results: SortBenchResult[] = [];
+  let seed = 12345;
+  const random = (): number => {
+    // xorshift32: reproducible keys without a dependency.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  for (const count of sizes) {
+    const keys = createBufferWithData(device, 'bench.keys', Uint32Array.from({ length: count }, random));
+    const values = createBufferWithData(device, 'bench.values', Uint32Array.from({ length: count }, (_, i) => i));
+    const countBuffer = createBufferWithData(device, 'bench.count', new Uint32Array([count]));
+    const scanIn = createBufferWithData(device, 'bench.scanIn', Uint32Array.from({ length: count }, () => random() & 63));
+    const scanOut = device.createBuffer({ label: 'bench.scanOut', size: (count + 1) * 4, usage: 0x80 | 0x8 | 0x4 });
+    // Re-sorting sorted output costs the same as sorting random keys: every pass does the same work.
+    const sortBits = (bits: number) => (enc: GPUCommandEncoder) => {
+      sorter.encode(enc, { keys, values, countBuffer, maxCount: count, bits });
+    };
+    const sort32Ms = await timeIt(device, iterations, sortBits(32));
+    const sort16Ms = await timeIt(device, iterations, sortBits(16));
+    const scanMs = await timeIt(device, iterations, (enc) => scan.encode(enc, { input: scanIn, output: scanOut, count }));
+    results.push({ count, sort32Ms: round(sort32Ms, 3), sort16Ms: round(sort16Ms, 3), scanMs: round(scanMs, 3), sort32Mkeys: round(count / sort32Ms / 1000, 3) });
+    for (const b of [keys, values, countBuffer, scanIn, scanOut]) b.destroy();
+  }
+  sorter.destroy();
+  scan.destroy();
+  return results;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = arg('--sizes')?.split(',').map(Number);
+  const iterations = Number(arg('--iterations') ?? 10);
+  if (sizes?.some((n) => !Number.isInteger(n) || n < 1)) {
+    console.error(`bench/sort.ts: --sizes must be positive integers, got ${arg('--sizes')}`);
+    return 2;
+  }
+  const ctx = await requestNodeDevice();
+  console.log(`adapter: ${ctx.adapterName}`);
+  console.table(await benchSort(ctx.device, sizes, iterations));
+  return 0;
+}
