@@ -1,14 +1,15 @@
-// Tile rasterizer backward: one workgroup per 16x16 tile; deterministic, no float atomics.
+// Tile rasterizer backward: one workgroup of 32 threads per 16x16 tile; deterministic, no float
+// atomics.
 //
-// Scheme: thread k of the workgroup owns splat k of the current batch of the tile's range and
-// accumulates that splat's partial gradients over the tile's 256 pixels in registers. Pixel rows
-// are visited with diagonal scheduling: at step s thread k handles row s - k, so splat k reaches a
-// pixel exactly one step after splat k - 1 did. The per-pixel blending state (colour accumulated
-// in front, transmittance) lives in workgroup memory and is advanced front to back by each splat
-// in depth order, reproducing the forward's T_i for every (splat, pixel) pair. Each thread then
-// writes its 9 partial sums to the intersection's emission slot. Every sum is taken in a fixed
-// order (pixels in row-major order within the tile), so gradients are bit-identical from run to run; the
-// per-splat totals are formed by project_backward_reduce.wgsl, also in a fixed order.
+// Scheme: every thread owns 8 pixels of the tile (pixels li, li + 32, ...) and keeps their
+// blending state (colour accumulated in front, transmittance) in registers. The tile's splats are
+// staged through workgroup memory in batches of 32 and visited front to back, exactly as the
+// forward did, so each pixel's state before splat i is the forward's T_i. For every sub-batch of
+// 8 splats a thread sums its pixels' partial gradients per splat (in its fixed pixel order) and
+// parks the 9 sums in workgroup memory; after a barrier the 72 (splat, component) totals are
+// formed by summing the 32 threads' values in thread order and written to the intersection's
+// emission slot. Every sum has a fixed order, so gradients are bit-identical from run to run;
+// project_backward_reduce.wgsl then totals each splat's slots, also in a fixed order.
 //
 // Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i, C_final
 // the foreground colour, C_<=i the colour accumulated through i and T_final the pixel's final T:
@@ -32,110 +33,120 @@
 @group(1) @binding(7) var<storage, read_write> v_isect: array<f32>;
 
 const ISECT_GRAD_STRIDE: u32 = 9u;
+const THREADS: u32 = 32u;
+const PIX_PER_THREAD: u32 = 8u;  // TILE_PIXELS / THREADS
+const SUB: u32 = 8u;             // splats per reduction round
+const PARTIALS: u32 = 72u;       // SUB * ISECT_GRAD_STRIDE
 
-var<workgroup> pix_acc: array<vec4<f32>, TILE_PIXELS>;   // colour in front of the next splat, T
-var<workgroup> pix_grad: array<vec4<f32>, TILE_PIXELS>;  // dL/dcolour, bg . dL/dcolour
-var<workgroup> pix_final: array<vec4<f32>, TILE_PIXELS>; // foreground colour, final T
-var<workgroup> pix_last: array<u32, TILE_PIXELS>;        // entries of the range consumed by the pixel
+var<workgroup> batch_xy_ab: array<vec4<f32>, THREADS>;   // x, y, conic A, conic B
+var<workgroup> batch_c_o_rg: array<vec4<f32>, THREADS>;  // conic C, opacity, r, g
+var<workgroup> batch_b: array<f32, THREADS>;             // blue
+var<workgroup> batch_slot: array<u32, THREADS>;
+var<workgroup> partials: array<f32, 2304>;               // [PARTIALS, THREADS]
 var<workgroup> range_shared: vec2<u32>;
 
-@compute @workgroup_size(TILE_PIXELS)
+@compute @workgroup_size(THREADS)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let width = cam.image.x;
   let height = cam.image.y;
   let tile = wg.y * cam.image.z + wg.x;
   let bg = cam.background.rgb;
 
-  // Phase 1: thread li loads pixel li of the tile.
-  {
-    let px = wg.x * TILE_SIZE + li % TILE_SIZE;
-    let py = wg.y * TILE_SIZE + li / TILE_SIZE;
-    var last = 0u;
-    var g = vec3<f32>(0.0);
-    var final_t = 1.0;
-    var fg = vec3<f32>(0.0);
+  var acc: array<vec4<f32>, PIX_PER_THREAD>;   // colour in front of the next splat, T
+  var grad: array<vec4<f32>, PIX_PER_THREAD>;  // dL/dcolour, bg . dL/dcolour
+  var fin: array<vec4<f32>, PIX_PER_THREAD>;   // foreground colour, final T
+  var last: array<u32, PIX_PER_THREAD>;        // range entries the pixel consumed
+  var centre: array<vec2<f32>, PIX_PER_THREAD>;
+  for (var p = 0u; p < PIX_PER_THREAD; p++) {
+    let q = li + p * THREADS;
+    let px = wg.x * TILE_SIZE + q % TILE_SIZE;
+    let py = wg.y * TILE_SIZE + q / TILE_SIZE;
+    centre[p] = vec2<f32>(f32(px) + 0.5, f32(py) + 0.5);
+    acc[p] = vec4<f32>(0.0, 0.0, 0.0, 1.0);
+    grad[p] = vec4<f32>(0.0);
+    fin[p] = vec4<f32>(0.0, 0.0, 0.0, 1.0);
+    last[p] = 0u;
     if (px < width && py < height) {
       let idx = py * width + px;
       let st = pixel_state[idx];
-      final_t = bitcast<f32>(st.x);
-      last = st.y;
-      g = v_image[idx].rgb;
-      fg = image[idx].rgb - final_t * bg;
+      let final_t = bitcast<f32>(st.x);
+      let g = v_image[idx].rgb;
+      last[p] = st.y;
+      grad[p] = vec4<f32>(g, dot(bg, g));
+      fin[p] = vec4<f32>(image[idx].rgb - final_t * bg, final_t);
     }
-    pix_acc[li] = vec4<f32>(0.0, 0.0, 0.0, 1.0);
-    pix_grad[li] = vec4<f32>(g, dot(bg, g));
-    pix_final[li] = vec4<f32>(fg, final_t);
-    pix_last[li] = last;
-    if (li == 0u) { range_shared = ranges[tile]; }
   }
+  if (li == 0u) { range_shared = ranges[tile]; }
   let range = workgroupUniformLoad(&range_shared);
   let n = range.y - range.x;
-  let batches = (n + TILE_PIXELS - 1u) / TILE_PIXELS;
+  let batches = (n + THREADS - 1u) / THREADS;
 
   for (var b = 0u; b < batches; b++) {
-    let batch_count = min(TILE_PIXELS, n - b * TILE_PIXELS);
-    let j = range.x + b * TILE_PIXELS + li;
-    let has = li < batch_count;
-    let entry = b * TILE_PIXELS + li + 1u; // 1-based position in the range, as pixel_state counts
-    var p: ProjectedSplat;
-    var slot = 0u;
-    if (has) {
-      slot = sorted_slots[j];
-      p = projected[isect_splats[slot]];
+    let batch_count = min(THREADS, n - b * THREADS);
+    if (li < batch_count) {
+      let slot = sorted_slots[range.x + b * THREADS + li];
+      let sp = projected[isect_splats[slot]];
+      batch_xy_ab[li] = vec4<f32>(sp.xy, sp.conic.x, sp.conic.y);
+      batch_c_o_rg[li] = vec4<f32>(sp.conic.z, sp.opacity, sp.rgb.x, sp.rgb.y);
+      batch_b[li] = sp.rgb.z;
+      batch_slot[li] = slot;
     }
-    var v_xy = vec2<f32>(0.0);
-    var v_conic = vec3<f32>(0.0);
-    var v_opacity = 0.0;
-    var v_rgb = vec3<f32>(0.0);
+    workgroupBarrier();
 
-    // Diagonal scheduling by pixel rows: at step s thread k blends its splat into row s - k,
-    // so the per-pixel state is advanced by the splats in depth order, with TILE_SIZE +
-    // batch_count - 1 barriers per batch.
-    let steps = TILE_SIZE + batch_count - 1u;
-    for (var s = 0u; s < steps; s++) {
-      let row = s - li; // wraps to a huge value while s < li
-      if (has && row < TILE_SIZE) {
-        for (var col = 0u; col < TILE_SIZE; col++) {
-          let q = row * TILE_SIZE + col;
-          if (entry > pix_last[q]) { continue; }
-          let pix = vec2<f32>(f32(wg.x * TILE_SIZE + col) + 0.5, f32(wg.y * TILE_SIZE + row) + 0.5);
-          let d = p.xy - pix;
-          let alpha = splat_alpha(d, p.conic, p.opacity);
-          if (alpha < ALPHA_MIN) { continue; }
-          let acc = pix_acc[q];
-          let t = acc.w;
-          let gr = pix_grad[q];
-          let fin = pix_final[q];
-          let weight = alpha * t;
-          v_rgb += weight * gr.xyz;
-          let c_incl = acc.xyz + p.rgb * weight;
-          let g_power = exp(splat_power(d, p.conic));
-          let raw_alpha = p.opacity * g_power;
-          if (raw_alpha <= ALPHA_MAX) {
-            let inv = 1.0 / (1.0 - alpha);
-            let v_alpha = dot(gr.xyz, p.rgb * t - (fin.xyz - c_incl) * inv) - fin.w * inv * gr.w;
-            v_opacity += g_power * v_alpha;
-            let v_power = raw_alpha * v_alpha;
-            v_conic += vec3<f32>(-0.5 * d.x * d.x, -d.x * d.y, -0.5 * d.y * d.y) * v_power;
-            v_xy += vec2<f32>(-p.conic.x * d.x - p.conic.y * d.y, -p.conic.y * d.x - p.conic.z * d.y) * v_power;
+    let rounds = (batch_count + SUB - 1u) / SUB;
+    for (var r = 0u; r < rounds; r++) {
+      for (var kk = 0u; kk < SUB; kk++) {
+        let k = r * SUB + kk;
+        var v = array<f32, 9>();
+        if (k < batch_count) {
+          let entry = b * THREADS + k + 1u; // 1-based position in the range, as pixel_state counts
+          let xy_ab = batch_xy_ab[k];
+          let c_o_rg = batch_c_o_rg[k];
+          let conic = vec3<f32>(xy_ab.zw, c_o_rg.x);
+          let opacity = c_o_rg.y;
+          let rgb = vec3<f32>(c_o_rg.zw, batch_b[k]);
+          for (var p = 0u; p < PIX_PER_THREAD; p++) {
+            if (entry > last[p]) { continue; }
+            let d = xy_ab.xy - centre[p];
+            let alpha = splat_alpha(d, conic, opacity);
+            if (alpha < ALPHA_MIN) { continue; }
+            let t = acc[p].w;
+            let gr = grad[p];
+            let weight = alpha * t;
+            v[6] += weight * gr.x;
+            v[7] += weight * gr.y;
+            v[8] += weight * gr.z;
+            let c_incl = acc[p].xyz + rgb * weight;
+            let g_power = exp(splat_power(d, conic));
+            let raw_alpha = opacity * g_power;
+            if (raw_alpha <= ALPHA_MAX) {
+              let inv = 1.0 / (1.0 - alpha);
+              let v_alpha = dot(gr.xyz, rgb * t - (fin[p].xyz - c_incl) * inv) - fin[p].w * inv * gr.w;
+              v[5] += g_power * v_alpha;
+              let v_power = raw_alpha * v_alpha;
+              v[0] += (-conic.x * d.x - conic.y * d.y) * v_power;
+              v[1] += (-conic.y * d.x - conic.z * d.y) * v_power;
+              v[2] += -0.5 * d.x * d.x * v_power;
+              v[3] += -d.x * d.y * v_power;
+              v[4] += -0.5 * d.y * d.y * v_power;
+            }
+            acc[p] = vec4<f32>(c_incl, t * (1.0 - alpha));
           }
-          pix_acc[q] = vec4<f32>(c_incl, t * (1.0 - alpha));
+        }
+        for (var c = 0u; c < ISECT_GRAD_STRIDE; c++) {
+          partials[(kk * ISECT_GRAD_STRIDE + c) * THREADS + li] = v[c];
         }
       }
       workgroupBarrier();
-    }
-
-    if (has) {
-      let o = slot * ISECT_GRAD_STRIDE;
-      v_isect[o] = v_xy.x;
-      v_isect[o + 1u] = v_xy.y;
-      v_isect[o + 2u] = v_conic.x;
-      v_isect[o + 3u] = v_conic.y;
-      v_isect[o + 4u] = v_conic.z;
-      v_isect[o + 5u] = v_opacity;
-      v_isect[o + 6u] = v_rgb.x;
-      v_isect[o + 7u] = v_rgb.y;
-      v_isect[o + 8u] = v_rgb.z;
+      for (var e = li; e < PARTIALS; e += THREADS) {
+        let k = r * SUB + e / ISECT_GRAD_STRIDE;
+        if (k < batch_count) {
+          var sum = 0.0;
+          for (var tt = 0u; tt < THREADS; tt++) { sum += partials[e * THREADS + tt]; }
+          v_isect[batch_slot[k] * ISECT_GRAD_STRIDE + e % ISECT_GRAD_STRIDE] = sum;
+        }
+      }
+      workgroupBarrier();
     }
   }
 }
