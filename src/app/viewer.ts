@@ -60,6 +60,7 @@ export class Viewer {
   private readyGeneration = -1;
   private inFlight = 0;
   private lastTime = -1;
+  private lastDone = 0;
   private fpsWindow = { start: 0, frames: 0 };
   private urlDirty = false;
   private lastMotion = 0;
@@ -243,7 +244,9 @@ export class Viewer {
   private frameDone(submitted: number, generation: number): void {
     this.inFlight--;
     const done = performance.now();
-    this.stats.frameMs = done - submitted;
+    // A frame queued behind the previous one only starts when that one is done.
+    this.stats.frameMs = done - Math.max(submitted, this.lastDone);
+    this.lastDone = done;
     this.stats.intersections = this.renderer.frameStats.intersections;
     window.__frames = (window.__frames ?? 0) + 1;
     const w = this.fpsWindow;

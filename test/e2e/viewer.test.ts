@@ -47,8 +47,9 @@ async function waitFrames(page: Page, n: number): Promise<void> {
 
 /** RGB bytes of the canvas as the page shows it, without the panel and the scene line on top. */
 async function canvasRgb(page: Page): Promise<Uint8Array> {
-  await page.addStyleTag({ content: '.tp-dfwv, #scene-info { visibility: hidden !important; }' });
+  const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info { visibility: hidden !important; }' });
   const png = decode(await page.locator('#view').screenshot());
+  await hide.evaluate((el) => el.remove());
   expect([png.width, png.height]).toEqual([VIEW.width, VIEW.height]);
   const rgb = new Uint8Array(png.width * png.height * 3);
   for (let p = 0; p < png.width * png.height; p++) {
@@ -226,6 +227,24 @@ describe('viewer in headless Chromium', () => {
     });
     await waitReady(page);
     expect(await page.locator('#banner').isVisible()).toBe(false); // the old error went away
+  });
+
+  it('downloads the open scene as an INRIA .ply from the panel', async () => {
+    const { page } = session;
+    await page.locator('.tp-rotv_b').first().click(); // unfold the panel (folded on small screens)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('Download as', { exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe('playbot-8406.ply');
+    const saved = resolve(OUT, 'viewer-download.ply');
+    await download.saveAs(saved);
+    const source = resolve(SHARED_DATA, 'ply/playbot-8406.ply');
+    const got = (await readPly(new Uint8Array(readFileSync(saved)), saved)).scene;
+    const want = (await readPly(new Uint8Array(readFileSync(source)), source)).scene;
+    expect(got.count).toBe(8406);
+    expect(got.shDegree).toBe(want.shDegree);
+    // Lossless: float32 in, float32 out.
+    expect(Buffer.from(got.means.buffer).equals(Buffer.from(want.means.buffer))).toBe(true);
+    expect(Buffer.from(got.sh.buffer).equals(Buffer.from(want.sh.buffer))).toBe(true);
+    await page.locator('.tp-rotv_b').first().click();
   });
 
   it('logged no errors other than the expected malformed-file one (no device loss, no GPU validation error)', () => {
