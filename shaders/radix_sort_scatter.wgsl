@@ -1,11 +1,11 @@
-// Radix sort pass, step 3: one workgroup per block b of SORT_BLOCK (key, value) pairs. Ranks the
-// block's pairs by this pass's digit, stably, in workgroup memory, then writes each pair to
-// offsets[d * blocks + b] + (its rank among the block's digit-d pairs).
-// Ranking: invocation t owns the SORT_EPT = 4 consecutive pairs 4t .. 4t + 3 (held as a vec4);
-// it counts its digits in packed 16-bit fields, and a raking workgroup scan of those counts gives,
-// per digit, how many equal digits precede it in the block. Order within a digit is input order,
-// which makes every pass stable. The block is reordered by digit in workgroup memory first, so
-// the global writes come out as contiguous runs (one per digit) instead of scattered words.
+// Radix sort pass, step 3: one workgroup per block b of SORT_BLOCK (key, value) pairs. Writes each
+// pair to offsets[d * blocks + b] + (the number of pairs of the block before it with the same
+// digit d), which keeps equal digits in input order, so every pass is stable.
+// Ranking: invocation t owns the SORT_EPT = 8 consecutive pairs 8t .. 8t + 7. It counts its digits
+// in 16 packed 8-bit fields (one vec4<u32>; at most 8 per field), and a raking scan of those
+// counts over the workgroup gives, per digit, how many equal digits earlier invocations hold.
+// Keys are reordered by digit in workgroup memory before the global write, so keys go out as
+// contiguous runs; values go straight to their slots (a second staged copy would not fit 16 KiB).
 // Pairs past the count get digit RADIX_BINS - 1 and come last in their block; they are never written.
 #include "common/sort.wgsl"
 
@@ -17,85 +17,97 @@
 @group(0) @binding(5) var<storage, read_write> keys_out: array<u32>;   // [count] u32
 @group(0) @binding(6) var<storage, read_write> values_out: array<u32>; // [count] u32
 
-// One workgroup array reused by phase, since its size is what CPU implementations of WebGPU
-// pay for per workgroup (zero-initialisation):
-//   load:    [KEYS_AT, +SORT_BLOCK) keys in input order
-//   rank:    [COUNTS_AT, +8 * SORT_WG) packed digit counts, word-major (word w of invocation t at
-//            w * SORT_WG + t), scanned in place; [SEGMENTS_AT, +256) raking segment prefixes
-//   reorder: [KEYS_AT, +SORT_BLOCK) keys and [VALUES_AT, +SORT_BLOCK) values in digit order
-var<workgroup> words: array<u32, 2304>;
-const KEYS_AT: u32 = 0u;
-const VALUES_AT: u32 = 1024u;
+// One workgroup array reused by phase, since its size is what CPU implementations of WebGPU pay
+// for per workgroup (zero-initialisation):
+//   load:    [0, SORT_BLOCK) keys in input order
+//   rank:    [COUNTS_AT, +4 * SORT_WG) packed 8-bit digit counts, word-major (word w of invocation
+//            t at w * SORT_WG + t), scanned in place within raking segments;
+//            [SEG_TOTALS_AT, +128) the segments' 8-bit packed totals;
+//            [SEG_PREFIX_AT, +256) their exclusive scan over the block in 16-bit fields
+//   reorder: [0, SORT_BLOCK) keys in digit order
+var<workgroup> words: array<u32, SORT_BLOCK>;
 const COUNTS_AT: u32 = 0u;
-const SEGMENTS_AT: u32 = 2048u;
+const SEG_TOTALS_AT: u32 = 1024u;
+const SEG_PREFIX_AT: u32 = 1152u;
 var<workgroup> digit_start: array<u32, RADIX_BINS>;  // first position of each digit in the block
 var<workgroup> digit_dest: array<u32, RADIX_BINS>;   // first global slot of each digit of the block
 
-// The packed-count scan rakes: each of the 8 words has SORT_WG entries, split into RAKE_SEGMENTS
-// segments of RAKE_LEN scanned serially by one invocation each (8 * 32 = SORT_WG invocations).
+// Raking: each 8-bit count word has SORT_WG entries, cut into RAKE_SEGMENTS segments of RAKE_LEN
+// consecutive invocations. Segment sums stay <= RAKE_LEN * SORT_EPT = 64, so 8-bit fields hold
+// them; sums over segments reach SORT_BLOCK and use 16-bit fields.
 const RAKE_SEGMENTS: u32 = 32u;
 const RAKE_LEN: u32 = 8u;
 
-fn store_packed(t: u32, p: Packed16) {
-  words[COUNTS_AT + t] = p.lo.x;
-  words[COUNTS_AT + SORT_WG + t] = p.lo.y;
-  words[COUNTS_AT + 2u * SORT_WG + t] = p.lo.z;
-  words[COUNTS_AT + 3u * SORT_WG + t] = p.lo.w;
-  words[COUNTS_AT + 4u * SORT_WG + t] = p.hi.x;
-  words[COUNTS_AT + 5u * SORT_WG + t] = p.hi.y;
-  words[COUNTS_AT + 6u * SORT_WG + t] = p.hi.z;
-  words[COUNTS_AT + 7u * SORT_WG + t] = p.hi.w;
+fn lane(w: u32) -> vec4<bool> {
+  return vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(w & 3u);
 }
 
-// Inclusive prefix of word w at invocation t, once the raking scan has run.
-fn scanned_word(w: u32, t: u32) -> u32 {
-  return words[COUNTS_AT + w * SORT_WG + t] + words[SEGMENTS_AT + w * RAKE_SEGMENTS + t / RAKE_LEN];
+// Field d of 16 packed 8-bit counters (component d / 4, byte d % 4). Selection avoids dynamic
+// vector indexing, which CPU WebGPU implementations run slowly.
+fn count8(p: vec4<u32>, d: u32) -> u32 {
+  let word = dot(p, select(vec4<u32>(0u), vec4<u32>(1u), lane(d >> 2u)));
+  return (word >> ((d & 3u) * 8u)) & 0xffu;
 }
 
-fn scanned_packed(t: u32) -> Packed16 {
-  return Packed16(
-    vec4<u32>(scanned_word(0u, t), scanned_word(1u, t), scanned_word(2u, t), scanned_word(3u, t)),
-    vec4<u32>(scanned_word(4u, t), scanned_word(5u, t), scanned_word(6u, t), scanned_word(7u, t)),
-  );
+fn unit8(d: u32) -> vec4<u32> {
+  return select(vec4<u32>(0u), vec4<u32>(1u << ((d & 3u) * 8u)), lane(d >> 2u));
 }
 
-// Inclusive scan over invocations of the packed counts in words[COUNTS_AT ..], by raking: invocation t
-// scans segment t % 32 of word t / 32 serially, the 32 segment sums of each word are scanned
-// across invocations, and scanned_word() combines both. Call in uniform control flow after a
-// barrier that follows store_packed().
-fn rake_scan(t: u32) {
-  let seg_base = t * RAKE_LEN;  // == (t / 32) * SORT_WG + (t % 32) * RAKE_LEN
-  var run = 0u;
-  for (var k = 0u; k < RAKE_LEN; k = k + 1u) {
-    run = run + words[COUNTS_AT + seg_base + k];
-    words[COUNTS_AT + seg_base + k] = run;
-  }
-  let seg_total = run;
-  let seg = t % RAKE_SEGMENTS;
-  var acc = seg_total;
-  words[SEGMENTS_AT + t] = acc;
-  for (var off = 1u; off < RAKE_SEGMENTS; off = off << 1u) {
-    workgroupBarrier();
-    if (seg >= off) {
-      acc = acc + words[SEGMENTS_AT + t - off];
-    }
-    workgroupBarrier();
-    words[SEGMENTS_AT + t] = acc;
-  }
-  workgroupBarrier();
-  words[SEGMENTS_AT + t] = acc - seg_total;
-  workgroupBarrier();
+// Digits of four keys at block positions first .. first + 3; positions at or past `valid` get the
+// last bin, so they rank after every real pair.
+fn digits4(k: vec4<u32>, first: u32, valid: u32, p: SortPass) -> vec4<u32> {
+  let real = vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(valid);
+  let d = vec4<u32>(radix_digit(k.x, p), radix_digit(k.y, p), radix_digit(k.z, p), radix_digit(k.w, p));
+  return select(vec4<u32>(RADIX_BINS - 1u), d, real);
 }
 
-// Moves one pair to its digit-ordered position in the block (i: its position in input order).
-fn place(key: u32, d: u32, rank: u32, excl: Packed16, i: u32, base: u32, valid: u32) {
-  let pos = digit_start[d] + packed_get(excl, d) + rank;
-  var value = 0u;
+// For four keys in order: equal digits among this invocation's earlier keys; adds them to `own`.
+fn own_ranks4(d: vec4<u32>, own: ptr<function, vec4<u32>>) -> vec4<u32> {
+  var r: vec4<u32>;
+  r.x = count8(*own, d.x);
+  *own = *own + unit8(d.x);
+  r.y = count8(*own, d.y);
+  *own = *own + unit8(d.y);
+  r.z = count8(*own, d.z);
+  *own = *own + unit8(d.z);
+  r.w = count8(*own, d.w);
+  *own = *own + unit8(d.w);
+  return r;
+}
+
+// Digit-d pairs held by invocations before t (after the raking scan).
+fn before_invocation(t: u32, d: u32, own: vec4<u32>) -> u32 {
+  let seg = (words[SEG_PREFIX_AT + (d >> 1u) * RAKE_SEGMENTS + t / RAKE_LEN] >> ((d & 1u) * 16u)) & 0xffffu;
+  let inclusive = (words[COUNTS_AT + (d >> 2u) * SORT_WG + t] >> ((d & 3u) * 8u)) & 0xffu;
+  return seg + inclusive - count8(own, d);
+}
+
+fn before_invocation4(t: u32, d: vec4<u32>, own: vec4<u32>) -> vec4<u32> {
+  return vec4<u32>(before_invocation(t, d.x, own), before_invocation(t, d.y, own),
+                   before_invocation(t, d.z, own), before_invocation(t, d.w, own));
+}
+
+// Digit-d pairs in the whole block (after the raking scan).
+fn digit_total(d: u32) -> u32 {
+  let last = SORT_WG - 1u;
+  let seg = (words[SEG_PREFIX_AT + (d >> 1u) * RAKE_SEGMENTS + last / RAKE_LEN] >> ((d & 1u) * 16u)) & 0xffffu;
+  return seg + ((words[COUNTS_AT + (d >> 2u) * SORT_WG + last] >> ((d & 3u) * 8u)) & 0xffu);
+}
+
+// Stages one key at its digit-ordered block position and writes its value to its global slot.
+// `same` is the number of equal digits before it in the block.
+fn place(key: u32, d: u32, same: u32, i: u32, base: u32, valid: u32) {
+  words[digit_start[d] + same] = key;
   if (i < valid) {
-    value = values_in[base + i];
+    values_out[digit_dest[d] + same] = values_in[base + i];
   }
-  words[KEYS_AT + pos] = key;
-  words[VALUES_AT + pos] = value;
+}
+
+fn place4(k: vec4<u32>, d: vec4<u32>, same: vec4<u32>, first: u32, base: u32, valid: u32) {
+  place(k.x, d.x, same.x, first, base, valid);
+  place(k.y, d.y, same.y, first + 1u, base, valid);
+  place(k.z, d.z, same.z, first + 2u, base, valid);
+  place(k.w, d.w, same.w, first + 3u, base, valid);
 }
 
 @compute @workgroup_size(SORT_WG)
@@ -116,61 +128,78 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     if (i < valid) {
       key = keys_in[base + i];
     }
-    words[KEYS_AT + i] = key;
+    words[i] = key;
   }
   workgroupBarrier();
 
   let i0 = t * SORT_EPT;
-  let keys = vec4<u32>(words[KEYS_AT + i0], words[KEYS_AT + i0 + 1u], words[KEYS_AT + i0 + 2u], words[KEYS_AT + i0 + 3u]);
-  let own_valid = vec4<u32>(i0) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(valid);
-  let digits = select(vec4<u32>(RADIX_BINS - 1u),
-                      vec4<u32>(radix_digit(keys.x, p), radix_digit(keys.y, p), radix_digit(keys.z, p), radix_digit(keys.w, p)),
-                      own_valid);
-  // Equal digits among this invocation's earlier pairs.
-  let ranks = vec4<u32>(
-    0u,
-    u32(digits.y == digits.x),
-    u32(digits.z == digits.x) + u32(digits.z == digits.y),
-    u32(digits.w == digits.x) + u32(digits.w == digits.y) + u32(digits.w == digits.z),
-  );
-  var own = Packed16(vec4<u32>(0u), vec4<u32>(0u));
-  own = packed_add(own, digits.x, 1u);
-  own = packed_add(own, digits.y, 1u);
-  own = packed_add(own, digits.z, 1u);
-  own = packed_add(own, digits.w, 1u);
-
+  let ka = vec4<u32>(words[i0], words[i0 + 1u], words[i0 + 2u], words[i0 + 3u]);
+  let kb = vec4<u32>(words[i0 + 4u], words[i0 + 5u], words[i0 + 6u], words[i0 + 7u]);
+  let da = digits4(ka, i0, valid, p);
+  let db = digits4(kb, i0 + 4u, valid, p);
+  var own = vec4<u32>(0u);
+  let ra = own_ranks4(da, &own);
+  let rb = own_ranks4(db, &own);
   // The counts overwrite the staged keys, which every invocation must have read first.
   workgroupBarrier();
-  store_packed(t, own);
+  words[COUNTS_AT + t] = own.x;
+  words[COUNTS_AT + SORT_WG + t] = own.y;
+  words[COUNTS_AT + 2u * SORT_WG + t] = own.z;
+  words[COUNTS_AT + 3u * SORT_WG + t] = own.w;
   workgroupBarrier();
-  rake_scan(t);
-  let excl = packed_diff(scanned_packed(t), own);
+
+  // Raking, level 1: invocations 0..127 each scan one segment (word t / 32, segment t % 32, which
+  // starts at t * RAKE_LEN in the word-major layout) in place.
+  if (t < 4u * RAKE_SEGMENTS) {
+    var run = 0u;
+    for (var k = 0u; k < RAKE_LEN; k = k + 1u) {
+      run = run + words[COUNTS_AT + t * RAKE_LEN + k];
+      words[COUNTS_AT + t * RAKE_LEN + k] = run;
+    }
+    words[SEG_TOTALS_AT + t] = run;
+  }
+  workgroupBarrier();
+  // Level 2: invocation t scans 16-bit word t / 32 (digits 2w, 2w + 1) over the 32 segments.
+  let w16 = t / RAKE_SEGMENTS;
+  let seg = t % RAKE_SEGMENTS;
+  let packed8 = words[SEG_TOTALS_AT + (w16 >> 1u) * RAKE_SEGMENTS + seg] >> ((w16 & 1u) * 16u);
+  let seg_total = (packed8 & 0xffu) | (((packed8 >> 8u) & 0xffu) << 16u);
+  var acc = seg_total;
+  words[SEG_PREFIX_AT + t] = acc;
+  for (var off = 1u; off < RAKE_SEGMENTS; off = off << 1u) {
+    workgroupBarrier();
+    if (seg >= off) {
+      acc = acc + words[SEG_PREFIX_AT + t - off];
+    }
+    workgroupBarrier();
+    words[SEG_PREFIX_AT + t] = acc;
+  }
+  workgroupBarrier();
+  words[SEG_PREFIX_AT + t] = acc - seg_total;
+  workgroupBarrier();
+
+  let same_a = before_invocation4(t, da, own) + ra;
+  let same_b = before_invocation4(t, db, own) + rb;
   if (t < RADIX_BINS) {
-    let total = scanned_packed(SORT_WG - 1u);
     var start = 0u;
     for (var d = 0u; d < t; d = d + 1u) {
-      start = start + packed_get(total, d);
+      start = start + digit_total(d);
     }
     digit_start[t] = start;
     digit_dest[t] = offsets[t * blocks + block];
   }
   // Every read of the counts above happens before place() overwrites them.
   workgroupBarrier();
-
-  place(keys.x, digits.x, ranks.x, excl, i0, base, valid);
-  place(keys.y, digits.y, ranks.y, excl, i0 + 1u, base, valid);
-  place(keys.z, digits.z, ranks.z, excl, i0 + 2u, base, valid);
-  place(keys.w, digits.w, ranks.w, excl, i0 + 3u, base, valid);
+  place4(ka, da, same_a, i0, base, valid);
+  place4(kb, db, same_b, i0 + 4u, base, valid);
   workgroupBarrier();
 
   for (var j = 0u; j < SORT_EPT; j = j + 1u) {
     let i = j * SORT_WG + t;
     if (i < valid) {
-      let key = words[KEYS_AT + i];
+      let key = words[i];
       let d = radix_digit(key, p);
-      let dst = digit_dest[d] + (i - digit_start[d]);
-      keys_out[dst] = key;
-      values_out[dst] = words[VALUES_AT + i];
+      keys_out[digit_dest[d] + (i - digit_start[d])] = key;
     }
   }
 }

@@ -5,8 +5,8 @@
 
 // One workgroup ranks and scatters one block of SORT_BLOCK keys, SORT_EPT per invocation.
 const SORT_WG: u32 = 256u;
-const SORT_EPT: u32 = 4u;
-const SORT_BLOCK: u32 = 1024u;
+const SORT_EPT: u32 = 8u;
+const SORT_BLOCK: u32 = 2048u;
 // Digits of RADIX_BITS bits, RADIX_BINS bins per pass.
 const RADIX_BITS: u32 = 4u;
 const RADIX_BINS: u32 = 16u;
@@ -47,39 +47,3 @@ fn sort_grid(groups: u32) -> vec3<u32> {
   return vec3<u32>(x, y, 1u);
 }
 
-// 16 digit counters packed as 16-bit fields of two vec4<u32> (words 0..3 in lo, 4..7 in hi, two
-// fields per word), so one invocation's counts for every digit move and add as 8 words. Fields
-// never carry: they count at most SORT_BLOCK = 1024 keys. Component selection is branch- and
-// dynamic-index-free (dynamic vector indexing is slow on CPU WebGPU implementations).
-struct Packed16 {
-  lo: vec4<u32>,
-  hi: vec4<u32>,
-}
-
-fn packed_lane(w: u32) -> vec4<bool> {
-  return vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(w & 3u);
-}
-
-// Field d of p.
-fn packed_get(p: Packed16, d: u32) -> u32 {
-  let w = d >> 1u;
-  let v = select(p.hi, p.lo, w < 4u);
-  let word = dot(v, select(vec4<u32>(0u), vec4<u32>(1u), packed_lane(w)));
-  return (word >> ((d & 1u) * 16u)) & 0xffffu;
-}
-
-// p plus `n` in field d.
-fn packed_add(p: Packed16, d: u32, n: u32) -> Packed16 {
-  let w = d >> 1u;
-  let unit = select(vec4<u32>(0u), vec4<u32>(n << ((d & 1u) * 16u)), packed_lane(w));
-  let zero = vec4<u32>(0u);
-  return Packed16(p.lo + select(zero, unit, w < 4u), p.hi + select(unit, zero, w < 4u));
-}
-
-fn packed_sum(a: Packed16, b: Packed16) -> Packed16 {
-  return Packed16(a.lo + b.lo, a.hi + b.hi);
-}
-
-fn packed_diff(a: Packed16, b: Packed16) -> Packed16 {
-  return Packed16(a.lo - b.lo, a.hi - b.hi);
-}
