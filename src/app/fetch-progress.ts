@@ -17,21 +17,21 @@ export async function fetchWithProgress(url: string, onProgress: (received: numb
   const total = Number.isFinite(header) && header > 0 ? header : null;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  // Written in place when the length is known, so a 1 GB scene does not peak at 2 GB of chunks
+  // plus their concatenation; doubled when the data outgrows it.
+  let bytes = new Uint8Array(total ?? 1 << 20);
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
+    if (received + value.byteLength > bytes.byteLength) {
+      const grown = new Uint8Array(Math.max(bytes.byteLength * 2, received + value.byteLength));
+      grown.set(bytes.subarray(0, received));
+      bytes = grown;
+    }
+    bytes.set(value, received);
     received += value.byteLength;
     onProgress(received, total !== null && received <= total ? total : null);
   }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
-  }
-  return bytes;
+  return received === bytes.byteLength ? bytes : bytes.slice(0, received);
 }

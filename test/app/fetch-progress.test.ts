@@ -44,3 +44,21 @@ describe('fetchWithProgress', () => {
     await expect(fetchWithProgress('http://x/a.ply', () => {})).rejects.toThrow('http://x/a.ply: could not download (Failed to fetch)');
   });
 });
+
+describe('fetchWithProgress without a length', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('grows its buffer past the first megabyte and keeps every byte in order', async () => {
+    const chunks = Array.from({ length: 5 }, (_, k) => Uint8Array.from({ length: 700_000 }, (_, i) => (i * 7 + k) & 255));
+    vi.stubGlobal('fetch', async () => new Response(streamOf(chunks)));
+    const seen: (number | null)[] = [];
+    const bytes = await fetchWithProgress('http://x/big.ply', (_r, t) => seen.push(t));
+    expect(bytes.length).toBe(3_500_000);
+    for (let k = 0; k < 5; k++) {
+      for (const i of [0, 1, 699_999]) expect(bytes[k * 700_000 + i]).toBe((i * 7 + k) & 255);
+    }
+    expect(seen.every((t) => t === null)).toBe(true);
+  });
+});
