@@ -49,7 +49,7 @@ async function waitFrames(page: Page, n: number): Promise<void> {
 async function canvasRgb(page: Page): Promise<Uint8Array> {
   const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info { visibility: hidden !important; }' });
   const png = decode(await page.locator('#view').screenshot());
-  await hide.evaluate((el) => el.remove());
+  await hide.evaluate((el) => (el as Element).remove());
   expect([png.width, png.height]).toEqual([VIEW.width, VIEW.height]);
   const rgb = new Uint8Array(png.width * png.height * 3);
   for (let p = 0; p < png.width * png.height; p++) {
