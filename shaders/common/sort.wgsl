@@ -47,3 +47,41 @@ fn sort_grid(groups: u32) -> vec3<u32> {
   return vec3<u32>(x, y, 1u);
 }
 
+// 16 digit counters packed as 8-bit fields of one vec4<u32> (digit d: component d / 4, byte d % 4),
+// for the SORT_EPT = 8 keys of one invocation (at most 8 per field, so fields never carry).
+fn lane(w: u32) -> vec4<bool> {
+  return vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(w & 3u);
+}
+
+// Field d of 16 packed 8-bit counters (component d / 4, byte d % 4). Selection avoids dynamic
+// vector indexing, which CPU WebGPU implementations run slowly.
+fn count8(p: vec4<u32>, d: u32) -> u32 {
+  let word = dot(p, select(vec4<u32>(0u), vec4<u32>(1u), lane(d >> 2u)));
+  return (word >> ((d & 3u) * 8u)) & 0xffu;
+}
+
+fn unit8(d: u32) -> vec4<u32> {
+  return select(vec4<u32>(0u), vec4<u32>(1u << ((d & 3u) * 8u)), lane(d >> 2u));
+}
+
+// Digits of four keys at block positions first .. first + 3; positions at or past `valid` get the
+// last bin, so they rank after every real pair.
+fn digits4(k: vec4<u32>, first: u32, valid: u32, p: SortPass) -> vec4<u32> {
+  let real = vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(valid);
+  let d = vec4<u32>(radix_digit(k.x, p), radix_digit(k.y, p), radix_digit(k.z, p), radix_digit(k.w, p));
+  return select(vec4<u32>(RADIX_BINS - 1u), d, real);
+}
+
+// For four keys in order: equal digits among this invocation's earlier keys; adds them to `own`.
+fn own_ranks4(d: vec4<u32>, own: ptr<function, vec4<u32>>) -> vec4<u32> {
+  var r: vec4<u32>;
+  r.x = count8(*own, d.x);
+  *own = *own + unit8(d.x);
+  r.y = count8(*own, d.y);
+  *own = *own + unit8(d.y);
+  r.z = count8(*own, d.z);
+  *own = *own + unit8(d.z);
+  r.w = count8(*own, d.w);
+  *own = *own + unit8(d.w);
+  return r;
+}

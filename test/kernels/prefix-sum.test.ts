@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBufferWithData, readU32 } from '../../src/gpu/buffers';
-import { PrefixSum, SCAN_BLOCK } from '../../src/kernels/prefix-sum';
+import { PrefixSum, SCAN_BLOCK, ScanKernels } from '../../src/kernels/prefix-sum';
 import { rng } from '../helpers/compare';
 import { getTestDevice } from '../helpers/gpu';
 
@@ -80,9 +80,39 @@ describe('PrefixSum', () => {
     await check(1 << 20, 7, 4096);
   });
 
-  it('scans more chunks than one spine tile (the spine loops with a carry)', async () => {
-    // > SCAN_BLOCK chunks: the single spine workgroup scans its input in several tiles.
-    await check(SCAN_BLOCK * (SCAN_BLOCK + 3) + 17, 11, 16);
+  it('spine kernel: scans several tiles with a carry, and stops at the limit word', async () => {
+    // PrefixSum only sends > SCAN_BLOCK elements through the spine past SCAN_BLOCK^2 elements, so
+    // the multi-tile loop (and the `limit` binding the radix sort uses) is driven directly.
+    const kernels = new ScanKernels(device, 'test.scan');
+    const n = 3 * SCAN_BLOCK + 777;
+    const data = randomInput(n, 21, 1 << 16);
+    const input = createBufferWithData(device, 'test.input', data);
+    for (const limit of [0xffffffff, 2 * SCAN_BLOCK + 5, 0]) {
+      const limitBuf = createBufferWithData(device, 'test.limit', new Uint32Array([limit]));
+      const output = garbageBuffer(device, 'test.output', n + 1);
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(kernels.spine);
+      pass.setBindGroup(0, device.createBindGroup({
+        layout: kernels.spineLayout,
+        entries: [
+          { binding: 0, resource: { buffer: input, size: n * 4 } },
+          { binding: 1, resource: { buffer: output, size: (n + 1) * 4 } },
+          { binding: 2, resource: { buffer: limitBuf, size: 4 } },
+        ],
+      }));
+      pass.dispatchWorkgroups(1);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const m = Math.min(n, limit);
+      const got = await readU32(device, output, n + 1);
+      const bad = firstDiff(got.subarray(0, m + 1), exclusiveScan(data, m));
+      expect(bad, `limit ${limit}: first bad index ${bad}`).toBe(-1);
+      expect(got.subarray(m + 1).every((v) => v === GARBAGE)).toBe(true);
+      limitBuf.destroy();
+      output.destroy();
+    }
+    input.destroy();
   });
 
   it('keeps two scans recorded in one encoder apart', async () => {
