@@ -1,12 +1,12 @@
 /**
  * Where a scene's bytes come from: a URL (streamed, with download progress) or files the user
  * picked or dropped (several at once for multi-file formats such as unbundled SOG). Both end in
- * `loadScene`, which detects the format by content.
+ * `loadScene` (in a worker), which detects the format by content.
  */
-import { loadScene } from '../io/load';
 import type { LoadedScene } from '../io/scene';
 import { fetchWithProgress } from './fetch-progress';
 import { chooseMainFile, fileNameOf, formatBytes } from './file-names';
+import { loadInWorker } from './worker-loader';
 
 export interface LoadProgress {
   /** 'download' while bytes arrive, 'parse' while the reader runs. */
@@ -59,9 +59,8 @@ export async function openScene(source: SceneSource, onProgress: (p: LoadProgres
     };
   }
   onProgress({ phase: 'parse', fraction: 0, label: `Parsing ${name}` });
-  const loaded = await loadScene(
-    { name, bytes, readSibling },
-    { onProgress: (f) => onProgress({ phase: 'parse', fraction: f, label: `Parsing ${name}: ${Math.round(f * 100)}%` }) },
+  const loaded = await loadInWorker({ name, bytes, readSibling }, (f) =>
+    onProgress({ phase: 'parse', fraction: f, label: `Parsing ${name}: ${Math.round(f * 100)}%` }),
   );
   return { loaded, name, url };
 }

@@ -3,7 +3,7 @@
  * like the CPU reference, a file opened through the file input replaces it, dragging moves the
  * camera, and a malformed file shows an error while the scene stays.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Page } from 'playwright-core';
@@ -245,6 +245,19 @@ describe('viewer in headless Chromium', () => {
     expect(Buffer.from(got.means.buffer).equals(Buffer.from(want.means.buffer))).toBe(true);
     expect(Buffer.from(got.sh.buffer).equals(Buffer.from(want.sh.buffer))).toBe(true);
     await page.locator('.tp-rotv_b').first().click();
+  });
+
+  it('opens an unbundled SOG picked as meta.json plus its WebP textures (the worker asks for siblings)', async () => {
+    const { page } = session;
+    const dir = resolve(SHARED_DATA, 'sog/playbot-8406');
+    const files = readdirSync(dir).map((f) => resolve(dir, f));
+    await page.setInputFiles('#file-input', files);
+    await page.waitForFunction(() => document.querySelector('#scene-info')?.textContent?.startsWith('meta.json'), null, {
+      polling: 100,
+      timeout: 60_000,
+    });
+    await waitReady(page);
+    expect(await page.locator('#scene-info').textContent()).toContain('8,406 splats');
   });
 
   it('logged no errors other than the expected malformed-file one (no device loss, no GPU validation error)', () => {
