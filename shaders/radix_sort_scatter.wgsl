@@ -19,16 +19,21 @@
 
 // One workgroup array reused by phase, since its size is what CPU implementations of WebGPU pay
 // for per workgroup (zero-initialisation):
-//   load:    [0, SORT_BLOCK) keys in input order
-//   rank:    [COUNTS_AT, +4 * SORT_WG) packed 8-bit digit counts, word-major (word w of invocation
-//            t at w * SORT_WG + t), scanned in place within raking segments;
+//   load:    keys in input order, key i at slot(i)
+//   rank:    packed 8-bit digit counts, word-major (word w of invocation t at slot(w * SORT_WG + t)),
+//            scanned in place within raking segments;
 //            [SEG_TOTALS_AT, +128) the segments' 8-bit packed totals;
 //            [SEG_PREFIX_AT, +256) their exclusive scan over the block in 16-bit fields
-//   reorder: [0, SORT_BLOCK) keys in digit order
-var<workgroup> words: array<u32, SORT_BLOCK>;
-const COUNTS_AT: u32 = 0u;
-const SEG_TOTALS_AT: u32 = 1024u;
-const SEG_PREFIX_AT: u32 = 1152u;
+//   reorder: keys in digit order, key i at slot(i)
+// slot() pads one word every 32 so that the stride-8 accesses of invocations (own keys, raking
+// segments) fall in distinct memory banks.
+var<workgroup> words: array<u32, 2112>;  // slot(SORT_BLOCK - 1) + 1
+const SEG_TOTALS_AT: u32 = 1056u;         // slot(4 * SORT_WG)
+const SEG_PREFIX_AT: u32 = 1184u;
+
+fn slot(i: u32) -> u32 {
+  return i + (i >> 5u);
+}
 var<workgroup> digit_start: array<u32, RADIX_BINS>;  // first position of each digit in the block
 var<workgroup> digit_dest: array<u32, RADIX_BINS>;   // first global slot of each digit of the block
 
@@ -41,7 +46,7 @@ const RAKE_LEN: u32 = 8u;
 // Digit-d pairs held by invocations before t (after the raking scan).
 fn before_invocation(t: u32, d: u32, own: vec4<u32>) -> u32 {
   let seg = (words[SEG_PREFIX_AT + (d >> 1u) * RAKE_SEGMENTS + t / RAKE_LEN] >> ((d & 1u) * 16u)) & 0xffffu;
-  let inclusive = (words[COUNTS_AT + (d >> 2u) * SORT_WG + t] >> ((d & 3u) * 8u)) & 0xffu;
+  let inclusive = (words[slot((d >> 2u) * SORT_WG + t)] >> ((d & 3u) * 8u)) & 0xffu;
   return seg + inclusive - count8(own, d);
 }
 
@@ -54,13 +59,13 @@ fn before_invocation4(t: u32, d: vec4<u32>, own: vec4<u32>) -> vec4<u32> {
 fn digit_total(d: u32) -> u32 {
   let last = SORT_WG - 1u;
   let seg = (words[SEG_PREFIX_AT + (d >> 1u) * RAKE_SEGMENTS + last / RAKE_LEN] >> ((d & 1u) * 16u)) & 0xffffu;
-  return seg + ((words[COUNTS_AT + (d >> 2u) * SORT_WG + last] >> ((d & 3u) * 8u)) & 0xffu);
+  return seg + ((words[slot((d >> 2u) * SORT_WG + last)] >> ((d & 3u) * 8u)) & 0xffu);
 }
 
 // Stages one key at its digit-ordered block position and writes its value to its global slot.
 // `same` is the number of equal digits before it in the block.
 fn place(key: u32, d: u32, same: u32, i: u32, base: u32, valid: u32) {
-  words[digit_start[d] + same] = key;
+  words[slot(digit_start[d] + same)] = key;
   if (i < valid) {
     values_out[digit_dest[d] + same] = values_in[base + i];
   }
@@ -91,13 +96,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     if (i < valid) {
       key = keys_in[base + i];
     }
-    words[i] = key;
+    words[slot(i)] = key;
   }
   workgroupBarrier();
 
   let i0 = t * SORT_EPT;
-  let ka = vec4<u32>(words[i0], words[i0 + 1u], words[i0 + 2u], words[i0 + 3u]);
-  let kb = vec4<u32>(words[i0 + 4u], words[i0 + 5u], words[i0 + 6u], words[i0 + 7u]);
+  let s0 = slot(i0);  // i0 .. i0 + 7 share one padding offset
+  let ka = vec4<u32>(words[s0], words[s0 + 1u], words[s0 + 2u], words[s0 + 3u]);
+  let kb = vec4<u32>(words[s0 + 4u], words[s0 + 5u], words[s0 + 6u], words[s0 + 7u]);
   let da = digits4(ka, i0, valid, p);
   let db = digits4(kb, i0 + 4u, valid, p);
   var own = vec4<u32>(0u);
@@ -105,19 +111,20 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let rb = own_ranks4(db, &own);
   // The counts overwrite the staged keys, which every invocation must have read first.
   workgroupBarrier();
-  words[COUNTS_AT + t] = own.x;
-  words[COUNTS_AT + SORT_WG + t] = own.y;
-  words[COUNTS_AT + 2u * SORT_WG + t] = own.z;
-  words[COUNTS_AT + 3u * SORT_WG + t] = own.w;
+  words[slot(t)] = own.x;
+  words[slot(SORT_WG + t)] = own.y;
+  words[slot(2u * SORT_WG + t)] = own.z;
+  words[slot(3u * SORT_WG + t)] = own.w;
   workgroupBarrier();
 
   // Raking, level 1: invocations 0..127 each scan one segment (word t / 32, segment t % 32, which
   // starts at t * RAKE_LEN in the word-major layout) in place.
   if (t < 4u * RAKE_SEGMENTS) {
     var run = 0u;
+    let s = slot(t * RAKE_LEN);  // a segment never straddles a padding word
     for (var k = 0u; k < RAKE_LEN; k = k + 1u) {
-      run = run + words[COUNTS_AT + t * RAKE_LEN + k];
-      words[COUNTS_AT + t * RAKE_LEN + k] = run;
+      run = run + words[s + k];
+      words[s + k] = run;
     }
     words[SEG_TOTALS_AT + t] = run;
   }
@@ -160,7 +167,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   for (var j = 0u; j < SORT_EPT; j = j + 1u) {
     let i = j * SORT_WG + t;
     if (i < valid) {
-      let key = words[i];
+      let key = words[slot(i)];
       let d = radix_digit(key, p);
       keys_out[digit_dest[d] + (i - digit_start[d])] = key;
     }
