@@ -3,7 +3,8 @@
 // dispatch is indirect and sized by the real count, not the CPU bound). src/kernels/radix-sort.ts
 // parses these constants, so this file is their single source.
 
-// One workgroup ranks and scatters one block of SORT_BLOCK keys, SORT_EPT per invocation.
+// One workgroup counts, ranks and scatters one block of SORT_BLOCK keys, SORT_EPT consecutive keys
+// per invocation. The kernels hold an invocation's keys as two vec4<u32>, so SORT_EPT is 8.
 const SORT_WG: u32 = 256u;
 const SORT_EPT: u32 = 8u;
 const SORT_BLOCK: u32 = 2048u;

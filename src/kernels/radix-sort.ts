@@ -9,6 +9,11 @@
  * follows the real count while `maxCount` only sizes the scratch. Per-pass constants (shift and
  * digit mask) live in one uniform buffer made at construction and are picked by dynamic offsets;
  * nothing is written with queue.writeBuffer, so several encodes may share one command encoder.
+ *
+ * Memory: scratch keys and values of maxCount u32 each (grown by doubling) and a histogram of
+ * RADIX_BINS u32 per SORT_BLOCK keys. A buffer replaced by growth is destroyed at the first encode
+ * into a later encoder, since commands already recorded may still use it; submit encoders in the
+ * order they were recorded.
  */
 import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
 import { ScanKernels, ScratchBuffer, bindGroup, bindingLimit, computeLayout, computePipeline, range } from './prefix-sum';
