@@ -90,6 +90,17 @@ describe('RadixSort', () => {
     await check(0, 32, 62, 10, 5000);
   });
 
+  it('matches the reference on random (count, maxCount, bits, duplicates) cases', async () => {
+    const r = rng(99);
+    for (let c = 0; c < 10; c++) {
+      const count = Math.floor(r() * 3.5 * SORT_BLOCK);
+      const maxCount = count + (r() < 0.5 ? 0 : Math.floor(r() * 2 * SORT_BLOCK));
+      const bits = 1 + Math.floor(r() * 32);
+      const distinct = [1, 2, 17, 1000, 1 << 20][Math.floor(r() * 5)];
+      await check(count, bits, 200 + c, distinct, maxCount);
+    }
+  });
+
   it('clamps a GPU count above the buffers to their length instead of writing past them', async () => {
     const n = 3000;
     const keyData = randomKeys(n, 65, 100);
