@@ -10,7 +10,7 @@ import { createBufferWithData } from '../src/gpu/buffers';
 import { requestNodeDevice } from '../src/gpu/node-gpu';
 import { PrefixSum } from '../src/kernels/prefix-sum';
 import { RadixSort } from '../src/kernels/radix-sort';
-import { round } from './timing';
+import { round, timeSubmit } from './timing';
 
 export interface SortBenchResult {
   count: number;
@@ -25,14 +25,10 @@ export interface SortBenchResult {
 async function timeIt(device: GPUDevice, iterations: number, record: (enc: GPUCommandEncoder) => void): Promise<number> {
   const warm = device.createCommandEncoder({ label: 'bench.sort.warmup' });
   record(warm);
-  device.queue.submit([warm.finish()]);
-  await device.queue.onSubmittedWorkDone();
+  await timeSubmit(device, [warm.finish()]);
   const enc = device.createCommandEncoder({ label: 'bench.sort' });
   for (let i = 0; i < iterations; i++) record(enc);
-  const t0 = performance.now();
-  device.queue.submit([enc.finish()]);
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - t0) / iterations;
+  return (await timeSubmit(device, [enc.finish()])) / iterations;
 }
 
 export async function benchSort(device: GPUDevice, sizes = [10_000, 100_000, 1_000_000, 4_000_000], iterations = 10): Promise<SortBenchResult[]> {
