@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultViewPose, robustBounds } from '../../src/app/scene-framing';
 import { poseToCamera, type ViewPose } from '../../src/app/view-camera';
 import { readPly } from '../../src/io/ply';
 import type { SplatScene } from '../../src/io/scene';
@@ -272,6 +273,22 @@ describe('viewer in headless Chromium', () => {
 });
 
 describe('links and failures in a fresh tab', () => {
+  it('opens the embedded default scene framed from the front, upright (up = -y), without a link', async () => {
+    const { page, errors } = await session.openPage();
+    await page.goto(session.baseUrl + '/');
+    await waitReady(page);
+    expect(await page.locator('#scene-info').textContent()).toContain('playbot-31000.ply');
+    await page.waitForFunction(() => new URLSearchParams(location.search).has('eye'), null, { polling: 100, timeout: 30_000 });
+    const shown = await linkPose(page);
+    const file = resolve(REPO_ROOT, 'scenes/playbot-31000.ply');
+    const { scene } = await readPly(new Uint8Array(readFileSync(file)), file);
+    const want = defaultViewPose(robustBounds(scene)!, [0, -1, 0], 50, VIEW.width / VIEW.height);
+    for (const k of ['eye', 'target', 'up'] as const) shown[k].forEach((v, i) => expect(v).toBeCloseTo(want[k][i], 4));
+    expect(shown.text.url).toBeUndefined(); // the default scene needs no address
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('opens ?url= from the camera of the link and keeps the scene address in the address bar', async () => {
     const { page, errors } = await session.openPage();
     const url = `/@fs${SHARED_DATA}/ply/playbot-1873.ply`;
