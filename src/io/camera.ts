@@ -77,8 +77,9 @@ export function lookAtCamera(
   fovYDegrees: number,
 ): Camera {
   const z = normalize(sub(target, eye));
-  let x = cross(z, scale(up, -1)); // x = z cross y, y = -up
-  if (Math.hypot(x[0], x[1], x[2]) < 1e-9) x = cross(z, Math.abs(z[1]) < 0.9 ? [0, 1, 0] : [1, 0, 0]);
+  // Camera axes: y points down on screen (-up), z forward, x = y cross z (right-handed).
+  let x = cross(scale(up, -1), z);
+  if (Math.hypot(x[0], x[1], x[2]) < 1e-9) x = cross(Math.abs(z[1]) < 0.9 ? [0, 1, 0] : [1, 0, 0], z);
   x = normalize(x);
   const y = cross(z, x);
   const R = [...x, ...y, ...z];

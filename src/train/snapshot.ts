@@ -1,7 +1,8 @@
 /**
  * The last good training state, kept so a diverged run (NaN/Inf loss) can still be exported.
- * Captured on the CPU every 100 iterations from a finite-loss step: a download is cheap at that
- * rate and survives whatever later corrupts the GPU buffers.
+ * Captured on the CPU after the first and every 100th finite-loss step: a download is cheap at
+ * that rate and survives whatever later corrupts the GPU buffers. The copy is recorded when
+ * `capture` is called, so later steps cannot leak into it.
  */
 import type { SplatScene } from '../io/scene';
 import type { SplatState } from './splat-state';
@@ -25,6 +26,11 @@ export class Snapshot {
       .finally(() => {
         this.pending = undefined;
       });
+  }
+
+  /** Waits for a capture in flight. */
+  async settled(): Promise<void> {
+    await this.pending;
   }
 
   destroy(): void {

@@ -120,6 +120,7 @@ export class Trainer {
     const stats = await this.diff.step(this.state, cam, this.targets[viewIndex] ?? view.image, opts);
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {
+      await this.snapshot.settled();
       this.diverged = `loss became ${lossValue} at iteration ${it}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
       throw new TrainingDivergedError(this.diverged);
     }
@@ -131,7 +132,7 @@ export class Trainer {
     if (d.densified) info.densified = { cloned: d.cloned, split: d.split, pruned: d.pruned };
     if (d.reset) info.opacityReset = true;
     info.splats = this.state.count;
-    if (it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
+    if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
     return info;
   }
 
@@ -194,6 +195,7 @@ export class Trainer {
   /** The current scene, or the last good one after divergence. */
   async exportScene(): Promise<SplatScene> {
     if (this.diverged) {
+      await this.snapshot.settled();
       const s = this.snapshot.scene;
       if (!s) throw new Error('training diverged before any good state was captured');
       return s;
