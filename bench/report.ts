@@ -1,6 +1,6 @@
 /** Writes bench/README.md: how to run, and the table of the latest results per adapter. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { RenderBench } from './run';
+import type { RenderBench } from './render-bench';
 import type { TrainBench } from './train';
 
 interface Report {

@@ -22,16 +22,7 @@ import { syntheticScene } from './synthetic';
 import { benchTraining, type TrainBench } from './train';
 import { writeReport } from './report';
 
-export interface RenderBench {
-  name: string;
-  splats: number;
-  width: number;
-  height: number;
-  intersections: number;
-  ms: { project: number; sort: number; raster: number; forward: number; loss: number; backward: number };
-  /** Bytes per intersection record in every per-intersection buffer. */
-  perIntersectionBytes: Record<string, number>;
-}
+import type { RenderBench } from './render-bench';
 
 async function benchRender(device: GPUDevice, name: string, scene: SplatScene, cam: Camera, runs: number): Promise<RenderBench> {
   const gaussians = GaussianBuffers.upload(device, scene);

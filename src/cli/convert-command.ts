@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { writeFormatFor, writeScene } from '../io/load';
 import { parseArgs } from './args';
 import { readSceneFile } from './scene-file';
-import type { Command } from './main';
+import type { Command } from './command';
 
 export const convertCommand: Command = {
   usage: 'convert <in> <out>                 convert between formats (out: .ply .splat .spz .sog)',

@@ -1,15 +1,11 @@
 /**
- * Node CLI: `splat <command> ...`. Commands: info, render (more are registered by their
- * modules: convert, train, eval). Returns the process exit code; errors print one line.
+ * Node CLI: `splat <command> ...` with info, render, convert, train and eval. Returns the
+ * process exit code; errors print one line.
  */
+import type { Command } from './command';
 import { infoCommand, renderCommand } from './render-commands';
 import { convertCommand } from './convert-command';
 import { evalCommand, trainCommand } from './train-command';
-
-export interface Command {
-  usage: string;
-  run(args: string[]): Promise<number>;
-}
 
 // Imported statically: the CLI runs under vite's module runner (bin/splat.mjs), which is closed
 // once the entry has loaded, so later dynamic imports would fail.

@@ -7,7 +7,7 @@ import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
 import { flagNumber, flagString, parseArgs } from './args';
 import { readSceneFile } from './scene-file';
-import type { Command } from './main';
+import type { Command } from './command';
 
 export const infoCommand: Command = {
   usage: 'info <scene>                      print splat count, SH degree and bounds as JSON',

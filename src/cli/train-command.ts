@@ -13,7 +13,7 @@ import { requestNodeDevice } from '../gpu/node-gpu';
 import { flagNumber, flagString, parseArgs } from './args';
 import { readSceneFile } from './scene-file';
 import { ProgressBar } from './progress';
-import type { Command } from './main';
+import type { Command } from './command';
 
 async function loadDataset(dir: string, resolution: number | undefined, evalSplit: boolean): Promise<ColmapDataset> {
   const bar = new ProgressBar('loading images');

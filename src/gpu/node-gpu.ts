@@ -14,13 +14,23 @@ const INSTALL_HINT =
 
 let gpuInstance: GPU | undefined;
 
-export async function requestNodeDevice(options: DeviceOptions = {}): Promise<GpuContext> {
+export interface NodeDeviceOptions extends DeviceOptions {
+  /**
+   * Dawn instance toggles, e.g. 'enable-dawn-features=disable_workgroup_init' (the tests use it:
+   * zeroing workgroup memory dominates SwiftShader's kernel time, and every kernel here writes
+   * its workgroup memory before reading it, so a kernel that relied on the zeroing fails the
+   * tests instead of passing by luck). Applies to the first device of the process.
+   */
+  dawnToggles?: string[];
+}
+
+export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<GpuContext> {
   if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD) && !hasRealGpuHint()) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   if (!gpuInstance) {
     Object.assign(globalThis, globals);
-    gpuInstance = create([]) as unknown as GPU;
+    gpuInstance = create(options.dawnToggles ?? []) as unknown as GPU;
   }
   return requestDeviceFrom(gpuInstance, INSTALL_HINT, options);
 }

@@ -11,7 +11,7 @@ const errors: string[] = [];
 
 export async function getTestDevice(): Promise<GPUDevice> {
   if (!ctx) {
-    ctx = requestNodeDevice({ onError: (m) => errors.push(m) });
+    ctx = requestNodeDevice({ onError: (m) => errors.push(m), dawnToggles: ['enable-dawn-features=disable_workgroup_init'] });
     afterEach(() => {
       if (errors.length > 0) {
         const all = errors.splice(0).join('\n');
