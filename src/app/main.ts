@@ -1,11 +1,13 @@
 /**
  * Page entry: gets the WebGPU device, starts the viewer and opens the scene of the link
- * (`?url=`) or the embedded default, and wires the file button and drag and drop.
+ * (`?url=`) or the embedded default, and wires the file button and drag and drop (COLMAP
+ * datasets to the Train panel, scene files to the viewer).
  */
 import './viewer.css';
 import defaultSceneUrl from '../../scenes/playbot-31000.ply?url';
 import { requestBrowserDevice } from '../gpu/device';
 import { Overlay } from './overlay';
+import { TrainingApp } from './train/train-app';
 import { COLMAP_UP, DEFAULT_FOV_Y } from './view-camera';
 import { parseViewParams, poseFromParams } from './view-url';
 import { Viewer } from './viewer';
@@ -31,13 +33,22 @@ async function main(): Promise<void> {
     return;
   }
   const viewer = new Viewer(canvas, gpu, overlay);
+  const train = new TrainingApp(viewer, overlay, gpu.device);
+  // A COLMAP dataset (a .zip, a folder) goes to training; anything else opens in the viewer.
+  const openFiles = async (files: File[]): Promise<void> => {
+    if (!(await train.openFiles(files))) await viewer.open({ kind: 'files', files }, { linkUrl: null });
+  };
 
   fileInput.addEventListener('change', () => {
     const files = [...(fileInput.files ?? [])];
     fileInput.value = ''; // choosing the same file again must fire 'change' again
-    if (files.length > 0) void viewer.open({ kind: 'files', files }, { linkUrl: null });
+    if (files.length > 0) void openFiles(files);
   });
-  wireDragAndDrop(overlay, (files) => void viewer.open({ kind: 'files', files }, { linkUrl: null }));
+  wireDragAndDrop(overlay, (files, dt) => {
+    const openFolders = train.takeDroppedFolders(dt);
+    if (openFolders) void openFolders();
+    else if (files.length > 0) void openFiles(files);
+  });
 
   const params = parseViewParams(location.search);
   const pose = poseFromParams(params, { up: COLMAP_UP, fovY: DEFAULT_FOV_Y });
@@ -46,7 +57,8 @@ async function main(): Promise<void> {
   if (ok && params.errors.length > 0) overlay.notice(params.errors.join('\n'));
 }
 
-function wireDragAndDrop(overlay: Overlay, open: (files: File[]) => void): void {
+/** `open` runs during the drop event, so it can still take directory entries from `dt`. */
+function wireDragAndDrop(overlay: Overlay, open: (files: File[], dt: DataTransfer) => void): void {
   const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
   window.addEventListener('dragover', (e) => {
     if (!hasFiles(e)) return;
@@ -63,7 +75,7 @@ function wireDragAndDrop(overlay: Overlay, open: (files: File[]) => void): void 
     if (!hasFiles(e)) return;
     e.preventDefault();
     const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length > 0) open(files);
+    open(files, e.dataTransfer!);
   });
 }
 

@@ -96,6 +96,11 @@ export class ViewerPanel {
     this.shBinding = binding;
   }
 
+  /** A folder for another feature's controls (the Train panel), below the viewer's own. */
+  addFolder(title: string): FolderApi {
+    return this.pane.addFolder({ title });
+  }
+
   /** Re-reads every bound value (after the viewer changed settings itself). */
   refresh(): void {
     this.pane.refresh();

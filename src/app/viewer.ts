@@ -17,6 +17,8 @@ import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose } from
 import { formatViewSearch } from './view-url';
 import { DOWNLOAD_FORMATS, downloadScene } from './download';
 import type { Camera } from '../io/camera';
+import type { GaussianSet } from '../render/gaussian-buffers';
+import type { FolderApi } from 'tweakpane';
 
 declare global {
   interface Window {
@@ -28,7 +30,9 @@ declare global {
 }
 
 interface CurrentScene {
-  scene: SplatScene;
+  /** The scene on the CPU; null for live Gaussians (training), which `exportScene` downloads. */
+  scene: SplatScene | null;
+  exportScene?: () => Promise<SplatScene>;
   name: string;
   /** Address for links; null for local files and the embedded default. */
   linkUrl: string | null;
@@ -51,7 +55,8 @@ export class Viewer {
   private readonly device: GPUDevice;
   private readonly context: GPUCanvasContext;
   private readonly renderer: SplatRenderer;
-  private readonly controller = new OrbitController();
+  /** The orbit camera (the training page reads it for the nearest photo and snaps it to cameras). */
+  readonly controller = new OrbitController();
   private readonly panel: ViewerPanel;
   private readonly input: CameraInput;
   private current: CurrentScene | null = null;
@@ -116,28 +121,9 @@ export class Viewer {
       });
       if (token !== this.loadToken) return false; // a newer load superseded this one
       const { scene, warnings } = opened.loaded;
-      if (scene.count === 0) throw new Error(`${opened.name}: the file holds no splats`);
-      this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
-      const bounds = robustBounds(scene);
-      const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
-      const home = opts.pose ?? this.framedPose(bounds, up);
       const linkUrl = opts.linkUrl !== undefined ? opts.linkUrl : opened.url;
-      this.current = { scene, name: opened.name, linkUrl, bounds, home };
-      this.controller.setSceneRadius(bounds?.radius ?? 1);
-      this.controller.setPose(home);
-      this.settings.yUp = home.up[1] > 0;
-      this.settings.shDegree = scene.shDegree;
-      this.panel.setMaxShDegree(scene.shDegree);
-      this.panel.refresh();
-      this.stats.splats = scene.count;
-      this.overlay.setSceneInfo(`${opened.name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
-      this.overlay.hideProgress();
+      this.showScene(scene, opened.name, { pose: opts.pose, linkUrl });
       if (warnings.length > 0) this.overlay.notice(warnings.join('\n'));
-      else this.overlay.hideBanner();
-      window.__error = undefined;
-      window.__ready = false;
-      this.readyGeneration = ++this.generation;
-      this.urlDirty = true;
       return true;
     } catch (e) {
       if (token === this.loadToken) {
@@ -146,6 +132,49 @@ export class Viewer {
       }
       return false;
     }
+  }
+
+  /** Shows a scene already in memory (e.g. a training dataset's initial points); throws if it cannot. */
+  showScene(scene: SplatScene, name: string, opts: { pose?: ViewPose | null; linkUrl?: string | null } = {}): void {
+    if (scene.count === 0) throw new Error(`${name}: the file holds no splats`);
+    this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
+    const bounds = robustBounds(scene);
+    const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
+    const home = opts.pose ?? this.framedPose(bounds, up);
+    this.present({ scene, name, linkUrl: opts.linkUrl ?? null, bounds, home }, scene.shDegree);
+    this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
+  }
+
+  /**
+   * Shows Gaussians that live on the GPU and change every frame (a training run's state),
+   * framed by `bounds` and starting from `home`. `exportScene` serves "Download as".
+   */
+  showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene> }): void {
+    this.renderer.setGaussians(set);
+    this.present({ scene: null, exportScene: opts.exportScene, name, linkUrl: null, bounds: opts.bounds, home: opts.home }, set.shDegree);
+    this.overlay.setSceneInfo(`${name} · training`);
+  }
+
+  /** Adds a folder to the settings panel (the Train panel lives there). */
+  addPanelFolder(title: string): FolderApi {
+    return this.panel.addFolder(title);
+  }
+
+  private present(current: CurrentScene, shDegree: number): void {
+    this.loadToken++; // a load still in flight must not replace what is shown now
+    this.current = current;
+    this.controller.setSceneRadius(current.bounds?.radius ?? 1);
+    this.controller.setPose(current.home);
+    this.settings.yUp = current.home.up[1] > 0;
+    this.settings.shDegree = shDegree;
+    this.panel.setMaxShDegree(shDegree);
+    this.panel.refresh();
+    this.overlay.hideProgress();
+    this.overlay.hideBanner();
+    window.__error = undefined;
+    window.__ready = false;
+    this.readyGeneration = ++this.generation;
+    this.urlDirty = true;
   }
 
   destroy(): void {
@@ -189,14 +218,16 @@ export class Viewer {
     // Pick in CSS pixels: the render resolution does not matter for choosing a point.
     const cam = poseToCamera(this.controller.getGoalPose(), w, h);
     const target = this.controller.getGoalPose().target;
-    const p = pickPoint(this.current.scene, cam, cssX, cssY, PICK_RADIUS_CSS) ?? pickOnTargetPlane(cam, target, cssX, cssY);
+    const scene = this.current.scene;
+    const p = (scene && pickPoint(scene, cam, cssX, cssY, PICK_RADIUS_CSS)) ?? pickOnTargetPlane(cam, target, cssX, cssY);
     this.controller.setOrbitCentre(p);
   }
 
   private async download(format: string): Promise<void> {
     if (!this.current) return;
     try {
-      await downloadScene(this.current.scene, format, this.current.name);
+      const scene = this.current.scene ?? (await this.current.exportScene!());
+      await downloadScene(scene, format, this.current.name);
     } catch (e) {
       this.fail(`Download as ${format} failed: ${(e as Error).message}`);
     }
@@ -248,6 +279,7 @@ export class Viewer {
     this.stats.frameMs = done - Math.max(submitted, this.lastDone);
     this.lastDone = done;
     this.stats.intersections = this.renderer.frameStats.intersections;
+    this.stats.splats = this.renderer.frameStats.splats; // live Gaussians change count while training
     window.__frames = (window.__frames ?? 0) + 1;
     const w = this.fpsWindow;
     if (w.frames === 0) w.start = done;

@@ -1,0 +1,150 @@
+/**
+ * The "Train" folder of the viewer's tweakpane: run settings, dataset and run buttons, and the
+ * live numbers. It edits a TrainSettings object in place, shows a TrainReadout it polls, and
+ * reports clicks through callbacks; it keeps no state beyond the bindings.
+ */
+import type { ButtonApi, FolderApi } from 'tweakpane';
+import type { BackgroundMode } from '../../train/config';
+import { DEFAULT_DENSITY } from '../../train/density-control';
+import type { TrainState } from './train-status';
+
+export interface TrainSettings {
+  /** Iterations per run. Default 30,000 (decisions.md). */
+  iterations: number;
+  /** Image divisor: 0 = automatic (longer side <= 1600 px), else 2, 4 or 8. Default 0. */
+  resolution: number;
+  /** Highest SH degree trained, 0..3. Default 3. */
+  shDegree: number;
+  /** Densification gradient threshold. Default 2e-4. */
+  gradThreshold: number;
+  /** Last densification iteration bound. Default 15,000. */
+  densifyUntil: number;
+  /** Splat cap. Default 3,000,000. */
+  maxSplats: number;
+  /** Background under the splats while training. Default black. */
+  background: BackgroundMode;
+  /** Hold out every 8th image and report its PSNR. Default off (as the reference without --eval). */
+  evaluation: boolean;
+  /** With evaluation on: held-out PSNR every this many iterations (and at the start and end). Default 1000. */
+  evalEvery: number;
+  /** Show the training photo nearest the current view. Default off. */
+  showPhoto: boolean;
+}
+
+export function defaultTrainSettings(): TrainSettings {
+  return {
+    iterations: 30_000,
+    resolution: 0,
+    shDegree: 3,
+    gradThreshold: DEFAULT_DENSITY.gradThreshold,
+    densifyUntil: DEFAULT_DENSITY.densifyUntil,
+    maxSplats: DEFAULT_DENSITY.maxSplats,
+    background: 'black',
+    evaluation: false,
+    evalEvery: 1000,
+    showPhoto: false,
+  };
+}
+
+/** Numbers the panel shows; the app writes them, the panel polls them. */
+export interface TrainReadout {
+  dataset: string;
+  status: string;
+  iteration: string;
+  speed: string;
+  splats: string;
+  loss: string;
+  psnr: string;
+  heldOut: string;
+}
+
+export interface TrainPanelCallbacks {
+  onTrainSample(): void;
+  onOpenFolder(): void;
+  onOpenZip(): void;
+  onStart(): void;
+  onPause(): void;
+  onResume(): void;
+  onStop(): void;
+  onDownload(): void;
+  onShowLive(): void;
+  onShowPhoto(show: boolean): void;
+  onSnapToPhoto(): void;
+}
+
+export const RESOLUTION_OPTIONS = { 'auto (<= 1600 px)': 0, '1/2': 2, '1/4': 4, '1/8': 8 };
+
+export class TrainPanel {
+  private readonly buttons: Record<'start' | 'pause' | 'resume' | 'stop' | 'download' | 'live' | 'snap', ButtonApi>;
+  private readonly settingsFolder: FolderApi;
+
+  constructor(
+    private readonly folder: FolderApi,
+    settings: TrainSettings,
+    readout: TrainReadout,
+    callbacks: TrainPanelCallbacks,
+  ) {
+    folder.addButton({ title: 'Train the sample (buddha13)' }).on('click', () => callbacks.onTrainSample());
+    folder.addButton({ title: 'Open COLMAP folder…' }).on('click', () => callbacks.onOpenFolder());
+    folder.addButton({ title: 'Open COLMAP .zip…' }).on('click', () => callbacks.onOpenZip());
+
+    const s = folder.addFolder({ title: 'Settings', expanded: true });
+    this.settingsFolder = s;
+    s.addBinding(settings, 'iterations', { min: 1, max: 1_000_000, step: 1, label: 'iterations' });
+    s.addBinding(settings, 'resolution', { options: RESOLUTION_OPTIONS, label: 'resolution' });
+    s.addBinding(settings, 'shDegree', { min: 0, max: 3, step: 1, label: 'SH degree' });
+    s.addBinding(settings, 'gradThreshold', { min: 1e-6, max: 1e-2, format: (v: number) => v.toExponential(1), label: 'grad threshold' });
+    s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' });
+    s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
+    s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
+    s.addBinding(settings, 'evaluation', { label: 'evaluation' });
+    s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
+
+    this.buttons = {
+      start: folder.addButton({ title: 'Start' }),
+      pause: folder.addButton({ title: 'Pause' }),
+      resume: folder.addButton({ title: 'Resume' }),
+      stop: folder.addButton({ title: 'Stop' }),
+      download: folder.addButton({ title: 'Download .ply' }),
+      live: folder.addButton({ title: 'Show live view' }),
+      snap: folder.addButton({ title: 'Snap view to photo' }),
+    };
+    this.buttons.start.on('click', () => callbacks.onStart());
+    this.buttons.pause.on('click', () => callbacks.onPause());
+    this.buttons.resume.on('click', () => callbacks.onResume());
+    this.buttons.stop.on('click', () => callbacks.onStop());
+    this.buttons.download.on('click', () => callbacks.onDownload());
+    this.buttons.live.on('click', () => callbacks.onShowLive());
+    this.buttons.snap.on('click', () => callbacks.onSnapToPhoto());
+    folder.addBinding(settings, 'showPhoto', { label: 'nearest photo' }).on('change', (e) => callbacks.onShowPhoto(e.value));
+
+    const text = { readonly: true, interval: 250 } as const;
+    folder.addBinding(readout, 'dataset', { ...text, label: 'dataset' });
+    folder.addBinding(readout, 'status', { ...text, label: 'status' });
+    folder.addBinding(readout, 'iteration', { ...text, label: 'iteration' });
+    folder.addBinding(readout, 'speed', { ...text, label: 'speed' });
+    folder.addBinding(readout, 'splats', { ...text, label: 'splats' });
+    folder.addBinding(readout, 'loss', { ...text, label: 'loss' });
+    folder.addBinding(readout, 'psnr', { ...text, label: 'PSNR' });
+    folder.addBinding(readout, 'heldOut', { ...text, label: 'held-out' });
+    this.update('idle', false, false);
+  }
+
+  /** Enables the buttons that make sense in `state`. */
+  update(state: TrainState, hasDataset: boolean, hasRun: boolean): void {
+    const b = this.buttons;
+    const active = state === 'training' || state === 'paused';
+    b.start.disabled = !hasDataset || state === 'loading';
+    b.pause.disabled = state !== 'training';
+    b.resume.disabled = state !== 'paused';
+    b.stop.disabled = !active;
+    b.download.disabled = !hasRun;
+    b.live.disabled = !hasRun;
+    b.snap.disabled = !hasDataset;
+    this.settingsFolder.disabled = state === 'loading';
+  }
+
+  get element(): HTMLElement {
+    return this.folder.element;
+  }
+}
