@@ -8,6 +8,7 @@ import type { ColmapDataset, View } from '../io/colmap/dataset';
 import type { SplatScene } from '../io/scene';
 import { STORAGE } from '../gpu/buffers';
 import { AdamKernel } from '../kernels/adam';
+import { FiniteCheckKernel } from '../kernels/finite-check';
 import { LOSS_STATS } from '../kernels/image-loss';
 import type { ForwardPass } from '../render/forward-pass';
 import { DifferentiableRenderer } from './differentiable-renderer';
@@ -60,6 +61,8 @@ export class Trainer {
   private readonly sampler: ViewSampler;
   private readonly random: () => number;
   private readonly snapshot: Snapshot;
+  private readonly finite: FiniteCheckKernel;
+  private readonly flagReadback: GPUBuffer;
   /** Per-view target images on the GPU when they fit the budget (else uploaded per step). */
   private readonly targets: (GPUBuffer | undefined)[];
 
@@ -79,6 +82,8 @@ export class Trainer {
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = seededRandom(this.config.seed + 17);
     this.snapshot = new Snapshot();
+    this.finite = new FiniteCheckKernel(device);
+    this.flagReadback = device.createBuffer({ label: 'Trainer.flagReadback', size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const bytes = dataset.train.reduce((s, v) => s + v.image.byteLength, 0);
     const budget = Math.min(512 * 2 ** 20, device.limits.maxBufferSize * 4);
     this.targets = dataset.train.map((v) => (bytes <= budget ? this.uploadImage(v) : undefined));
@@ -126,6 +131,16 @@ export class Trainer {
     }
 
     this.optimizerStep(it);
+    // Parameters are checked every step on the GPU; the flags are read every 10 steps (and at the
+    // end), so a NaN/Inf is caught within 10 iterations without a sync point per step.
+    if (it % 10 === 0 || it === this.config.iterations) {
+      const bad = await this.readFiniteFlags();
+      if (bad.length > 0) {
+        await this.snapshot.settled();
+        this.diverged = `parameters became NaN/Inf (${bad.join(', ')}) by iteration ${it}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
+        throw new TrainingDivergedError(this.diverged);
+      }
+    }
     this.iteration = it;
     const info: StepInfo = { iteration: it, loss: lossValue, psnr: stats[LOSS_STATS.psnr], splats: this.state.count };
     const d = await this.density.afterStep(it, this.state, this.diff.gradients.densify, this.dataset.extent);
@@ -165,8 +180,25 @@ export class Trainer {
         ...(g === 'sh' ? { lrRest: b, period: width, first: 3 } : {}),
       });
     }
+    this.finite.encode(
+      pass,
+      PARAM_GROUPS.map((g) => st.params[g].buffer),
+      PARAM_GROUPS.map((g) => st.count * groupWidth(g, st.shCoeffs)),
+    );
     pass.end();
     this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Names of the parameter groups that held NaN/Inf since the last read (and clears the flags). */
+  private async readFiniteFlags(): Promise<string[]> {
+    const enc = this.device.createCommandEncoder({ label: 'Trainer.finiteFlags' });
+    enc.copyBufferToBuffer(this.finite.flags, 0, this.flagReadback, 0, 4);
+    enc.clearBuffer(this.finite.flags);
+    this.device.queue.submit([enc.finish()]);
+    await this.flagReadback.mapAsync(GPUMapMode.READ);
+    const bits = new Uint32Array(this.flagReadback.getMappedRange())[0];
+    this.flagReadback.unmap();
+    return PARAM_GROUPS.filter((_, b) => (bits >> b) & 1);
   }
 
   /** Mean PSNR, SSIM and L1 over `views` (default: the held-out views, else the training views). */
@@ -213,6 +245,8 @@ export class Trainer {
     for (const g of PARAM_GROUPS) this.adam[g].destroy();
     this.density.destroy();
     this.snapshot.destroy();
+    this.finite.destroy();
+    this.flagReadback.destroy();
     for (const t of this.targets) t?.destroy();
     this.state.destroy();
   }

@@ -52,23 +52,28 @@ describe('Trainer on buddha13', () => {
     while (!trainer.done) await trainer.step();
     const after = await trainer.evaluate();
     console.log(`[train] held-out PSNR ${before.psnr.toFixed(2)} -> ${after.psnr.toFixed(2)} dB, SSIM ${before.ssim.toFixed(3)} -> ${after.ssim.toFixed(3)} after ${trainer.iteration} iterations`);
-    // Measured on SwiftShader: see the console line; the bound is set below the measurement.
+    // Measured on SwiftShader (seed 1, 60 iterations at 86x48): 10.86 -> 13.95 dB held out,
+    // SSIM 0.30 -> 0.48. The bound leaves 1 dB of margin for other adapters' rounding.
     expect(after.psnr).toBeGreaterThan(before.psnr + 2);
+    expect(after.ssim).toBeGreaterThan(before.ssim + 0.1);
     const scene = await trainer.exportScene();
     expect(scene.count).toBe(trainer.state.count);
     trainer.destroy();
   });
 
-  it('stops on a NaN loss and keeps the last good state for export', async () => {
+  it('stops on NaN/Inf parameters and keeps the last good state for export', async () => {
     const device = await getTestDevice();
     const ds = await buddha();
     const trainer = new Trainer(device, ds, initFromPoints(ds.points), { iterations: 10, seed: 2 });
     await trainer.step();
     const good = await trainer.state.toScene();
-    // Corrupt every SH coefficient: the next rendered image, and so the loss, is NaN.
+    // Corrupt the SH coefficients. The renderer culls or clamps non-finite values, so the loss
+    // stays finite: the parameter check must catch it (flags are read every 10 iterations).
     device.queue.writeBuffer(trainer.state.params.sh.buffer, 0, new Float32Array(good.sh.length).fill(NaN));
-    await expect(trainer.step()).rejects.toThrow(TrainingDivergedError);
-    expect(trainer.diverged).toMatch(/iteration 2.*last good state \(iteration 1\)/);
+    let error: unknown;
+    for (let i = 0; i < 10 && !error; i++) await trainer.step().catch((e) => (error = e));
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect(trainer.diverged).toMatch(/NaN\/Inf \(sh\) by iteration 10.*last good state \(iteration 1\)/);
     await expect(trainer.step()).rejects.toThrow(TrainingDivergedError);
     const exported = await trainer.exportScene();
     expect(exported.sh).toEqual(good.sh);

@@ -1,0 +1,45 @@
+/** Flags NaN/Inf in parameter buffers on the GPU (shaders/finite_check.wgsl). */
+import { bindGroupLayout, computePipeline } from '../gpu/pipeline';
+import { dispatch1d } from '../gpu/dispatch';
+import { BindGroupCache } from '../gpu/bind-group-cache';
+
+export class FiniteCheckKernel {
+  /** [1] u32 bit set: bit b set when buffer `b` held a non-finite value. */
+  readonly flags: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly layout: GPUBindGroupLayout;
+  private readonly uniforms: GPUBuffer[] = [];
+  private readonly cache = new BindGroupCache();
+
+  constructor(private readonly device: GPUDevice) {
+    this.layout = bindGroupLayout(device, 'FiniteCheck.layout', ['uniform', 'read', 'rw']);
+    this.pipeline = computePipeline(device, 'FiniteCheck', 'finite_check.wgsl', [this.layout]);
+    this.flags = device.createBuffer({ label: 'FiniteCheck.flags', size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Records checks of `buffers[b]` (first `counts[b]` f32) setting bit b. */
+  encode(pass: GPUComputePassEncoder, buffers: GPUBuffer[], counts: number[]): void {
+    for (let b = 0; b < buffers.length; b++) {
+      if (counts[b] <= 0) continue;
+      while (this.uniforms.length <= b) {
+        this.uniforms.push(this.device.createBuffer({ label: `FiniteCheck.params${this.uniforms.length}`, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
+      }
+      this.device.queue.writeBuffer(this.uniforms[b], 0, new Uint32Array([counts[b], b, 0, 0]));
+      const group = this.cache.get([this.uniforms[b], buffers[b]], () =>
+        this.device.createBindGroup({
+          label: 'FiniteCheck.bindings',
+          layout: this.layout,
+          entries: [this.uniforms[b], buffers[b], this.flags].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        }),
+      );
+      pass.setPipeline(this.pipeline);
+      pass.setBindGroup(0, group);
+      dispatch1d(pass, counts[b], 256);
+    }
+  }
+
+  destroy(): void {
+    this.flags.destroy();
+    for (const u of this.uniforms) u.destroy();
+  }
+}
