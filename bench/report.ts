@@ -9,6 +9,8 @@ interface Report {
   runs: number;
   render: RenderBench[];
   train?: TrainBench;
+  /** Synthetic sizes not measured in this run (--max-splats). */
+  skipped?: number[];
 }
 
 const START = '<!-- results:start -->';
@@ -29,6 +31,9 @@ function table(r: Report): string {
       .map(([k, v]) => `${k} ${v} B`)
       .join(', ')}.`,
   ];
+  if (r.skipped && r.skipped.length > 0) {
+    lines.push('', `Not measured in this run: ${r.skipped.map((n) => n.toExponential(0)).join(', ')} synthetic splats (skipped with --max-splats).`);
+  }
   if (r.train) {
     const t = r.train;
     lines.push(

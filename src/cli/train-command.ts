@@ -32,7 +32,8 @@ function positiveInt(v: number, name: string): number {
 }
 
 export const trainCommand: Command = {
-  usage: 'train <colmap-dir> --out scene.ply [--iters N] [--resolution K] [--eval] [--seed S] [--sh-degree D] [--background black|white|random] [--max-splats M]',
+  usage:
+    'train <colmap-dir> --out scene.ply [--iters N] [--resolution K] [--eval] [--eval-at I,J,...] [--seed S] [--sh-degree D] [--background black|white|random] [--max-splats M]',
   async run(args) {
     const p = parseArgs(args, ['eval']);
     const dir = p.positional[0];
@@ -46,6 +47,8 @@ export const trainCommand: Command = {
     const shDegree = flagNumber(p, 'sh-degree', 3);
     const background = (flagString(p, 'background') ?? 'black') as BackgroundMode;
     const maxSplats = p.flags.has('max-splats') ? positiveInt(flagNumber(p, 'max-splats', 0), 'max-splats') : undefined;
+    // Held-out evaluation at these iterations (and always at the end) when --eval is on.
+    const evalAt = new Set((flagString(p, 'eval-at') ?? '').split(',').filter(Boolean).map((v) => positiveInt(Number(v), 'eval-at')));
 
     const dataset = await loadDataset(dir, resolution, evalOn);
     const initial = initFromPoints(dataset.points, { shDegree });
@@ -61,10 +64,12 @@ export const trainCommand: Command = {
     const t0 = performance.now();
     let last = { loss: NaN, psnr: NaN };
     let error: string | undefined;
+    const evaluations: EvalResult[] = [];
     try {
       while (!trainer.done) {
         const info = await trainer.step();
         last = info;
+        if (evalOn && evalAt.has(info.iteration) && info.iteration < iterations) evaluations.push(await trainer.evaluate());
         const elapsed = (performance.now() - t0) / 1000;
         const rate = info.iteration / elapsed;
         const eta = (iterations - info.iteration) / rate;
@@ -76,7 +81,10 @@ export const trainCommand: Command = {
     bar.done();
     const seconds = (performance.now() - t0) / 1000;
     let metrics: EvalResult | undefined;
-    if (evalOn && !error) metrics = await trainer.evaluate();
+    if (evalOn && !error) {
+      metrics = await trainer.evaluate();
+      evaluations.push(metrics);
+    }
     const scene = await trainer.exportScene();
     await writeFile(out, writePly(scene));
     const summary = {
@@ -90,6 +98,7 @@ export const trainCommand: Command = {
       lastTrainLoss: round(last.loss, 5),
       lastTrainPsnr: round(last.psnr, 3),
       eval: metrics ? { views: metrics.views, psnr: round(metrics.psnr, 3), ssim: round(metrics.ssim, 4), l1: round(metrics.l1, 5) } : undefined,
+      evalHistory: evaluations.length > 1 ? evaluations.map((m) => ({ iteration: m.iteration, psnr: round(m.psnr, 3), ssim: round(m.ssim, 4), l1: round(m.l1, 5) })) : undefined,
       error,
     };
     console.log(JSON.stringify(summary, null, 2));
