@@ -1,0 +1,100 @@
+/**
+ * The Node CLI as a user runs it (bin/splat.mjs in a child process): info, render (PNG checked
+ * against the float64 reference), convert, train and eval, and clear errors on bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { decode as decodePng } from 'fast-png';
+import { readPly } from '../../src/io/ply';
+import { referenceRender } from '../../src/reference';
+
+const ROOT = resolve(__dirname, '../..');
+const DATA = resolve(ROOT, '../shared/data');
+
+function splat(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(ROOT, 'bin/splat.mjs'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'splat-cli-'));
+
+describe('splat CLI', () => {
+  it('info prints the splat count, SH degree and bounds as JSON', async () => {
+    const r = await splat(['info', join(DATA, 'ply/playbot-1873.ply')]);
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.splats).toBe(1873);
+    expect(info.shDegree).toBe(3);
+    expect(info.bounds.min).toHaveLength(3);
+  });
+
+  it('render writes round(clamp(colour) * 255) of the scene as seen by the camera', async () => {
+    const cam = { width: 48, height: 40, fx: 45, fy: 45, cx: 24, cy: 20, R: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], t: [0, 0.5, 2.8] };
+    const camPath = join(tmp, 'cam.json');
+    writeFileSync(camPath, JSON.stringify(cam));
+    const out = join(tmp, 'img.png');
+    const file = join(DATA, 'ply/playbot-1873.ply');
+    const r = await splat(['render', file, '--camera', camPath, '--out', out, '--background', '0.1,0.2,0.3']);
+    expect(r.code, r.stderr).toBe(0);
+    const png = decodePng(readFileSync(out));
+    expect([png.width, png.height, png.channels]).toEqual([48, 40, 3]);
+    const scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
+    const ref = referenceRender(scene, { ...cam, R: cam.R.flat() }, { background: [0.1, 0.2, 0.3] });
+    let off = 0;
+    let lit = 0;
+    for (let i = 0; i < 48 * 40 * 3; i++) {
+      const want = Math.round(Math.min(1, Math.max(0, ref.image[i])) * 255);
+      if (Math.abs(png.data[i] - want) > 1) off++;
+      if (png.data[i] !== [26, 51, 77][i % 3]) lit++;
+    }
+    // f32 vs float64 can move a value across a rounding boundary by one step, nothing more.
+    expect(off).toBe(0);
+    expect(lit).toBeGreaterThan(48 * 40 * 0.2);
+  });
+
+  it('convert writes other formats that read back with the same splat count', async () => {
+    const spz = join(tmp, 'p.spz');
+    const r = await splat(['convert', join(DATA, 'ply/playbot-1873.ply'), spz]);
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse((await splat(['info', spz])).stdout);
+    expect(info.format).toBe('spz');
+    expect(info.splats).toBe(1873);
+  });
+
+  it('train and eval run on the embedded sample and print JSON summaries', async () => {
+    const out = join(tmp, 'b.ply');
+    const r = await splat(['train', 'scenes/buddha13', '--out', out, '--iters', '3', '--resolution', '8', '--eval', '--seed', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.iterations).toBe(3);
+    expect(s.splats).toBe(21402);
+    expect(s.images).toEqual({ train: 11, test: 2, width: 86, height: 48 });
+    expect(s.eval.views).toBe(2);
+    expect(s.eval.psnr).toBeGreaterThan(5);
+    expect(r.stderr).toMatch(/training \[#+\] 100%/);
+    const e = await splat(['eval', out, 'scenes/buddha13', '--resolution', '8']);
+    expect(e.code, e.stderr).toBe(0);
+    // The same scene and views as the training run's final evaluation.
+    expect(JSON.parse(e.stdout).psnr).toBeCloseTo(s.eval.psnr, 2);
+  });
+
+  it('bad input gives one clear line naming the file and exit code 1', async () => {
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, '{"width": 10}');
+    const r = await splat(['render', join(DATA, 'ply/playbot-1873.ply'), '--camera', bad, '--out', join(tmp, 'x.png')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad.json: "height" must be a finite number/);
+    const m = await splat(['info', join(tmp, 'missing.ply')]);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/missing.ply: cannot read \(ENOENT\)/);
+    const t = await splat(['train', join(DATA, 'ply'), '--out', join(tmp, 'y.ply'), '--iters', '1']);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/sparse/);
+  });
+});
