@@ -155,6 +155,14 @@ export class Viewer {
     this.overlay.setSceneInfo(`${name} · training`);
   }
 
+  /** Moves the camera (a glide when `animate` and the up axis stays); the address bar follows. */
+  setViewPose(pose: ViewPose, animate: boolean): void {
+    this.controller.setPose(pose, animate);
+    // A jump (or a change of up axis) is no motion to the damping: mark the link stale here.
+    this.urlDirty = true;
+    this.lastMotion = performance.now();
+  }
+
   /** Adds a folder to the settings panel (the Train panel lives there). */
   addPanelFolder(title: string): FolderApi {
     return this.panel.addFolder(title);

@@ -307,7 +307,7 @@ export class TrainingApp {
     const p = this.photoViews();
     const view = this.nearestView();
     if (!p || !view) return;
-    this.viewer.controller.setPose(cameraPose(view.camera, focusDistance(view.camera, p.dataset)), true);
+    this.viewer.setViewPose(cameraPose(view.camera, focusDistance(view.camera, p.dataset)), true);
   }
 
   /** The first training camera, looking at the point cloud: the scene as photographed. */

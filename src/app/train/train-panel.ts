@@ -84,6 +84,7 @@ export class TrainPanel {
     readout: TrainReadout,
     callbacks: TrainPanelCallbacks,
   ) {
+    folder.element.id = 'train-panel'; // the end-to-end test finds its controls under it
     folder.addButton({ title: 'Train the sample (buddha13)' }).on('click', () => callbacks.onTrainSample());
     folder.addButton({ title: 'Open COLMAP folder…' }).on('click', () => callbacks.onOpenFolder());
     folder.addButton({ title: 'Open COLMAP .zip…' }).on('click', () => callbacks.onOpenZip());

@@ -1,0 +1,219 @@
+/**
+ * Browser training end to end in headless Chromium (WebGPU on SwiftShader): the embedded
+ * COLMAP sample, zipped here, goes in through the page's file input, trains a few iterations at
+ * 1/8 resolution with evaluation on while the live view renders, the held-out PSNR shown rises,
+ * the .ply download parses with the trained splat count and reopens in the viewer, the nearest
+ * photo inset and "snap to photo" use the right camera, and a malformed zip shows one error
+ * while the scene on screen stays.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cameraCentre } from '../../src/io/camera';
+import { qvecToRotation } from '../../src/io/colmap/dataset';
+import { readImagesTxt } from '../../src/io/colmap/text-reader';
+import { readPly } from '../../src/io/ply';
+import type { TrainStatus } from '../../src/app/train/train-status';
+import { REPO_ROOT, startViewer, type ViewerSession } from './browser';
+
+// Small: SwiftShader shares two CPU cores between the live view and the training steps.
+const VIEW = { width: 480, height: 360 };
+const OUT = resolve(REPO_ROOT, 'test-output');
+const SAMPLE = resolve(REPO_ROOT, 'scenes/buddha13');
+// One step takes about 3 s on SwiftShader at 86x48; 15 steps keep the file near two minutes.
+const ITERATIONS = 15;
+const EVAL_EVERY = 5;
+
+let session: ViewerSession;
+
+beforeAll(async () => {
+  session = await startViewer(VIEW);
+  mkdirSync(OUT, { recursive: true });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+/** The sample as a zip with one enclosing folder (as zipping a folder makes); `edit` may alter files. */
+function sampleZip(edit: (path: string, bytes: Uint8Array) => Uint8Array = (_, b) => b): Buffer {
+  const files: Zippable = {};
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const path = relative(SAMPLE, full).split('\\').join('/');
+        files[`buddha13/${path}`] = [edit(path, new Uint8Array(readFileSync(full))), { level: 0 }];
+      }
+    }
+  };
+  walk(SAMPLE);
+  return Buffer.from(zipSync(files));
+}
+
+const status = (page: Page): Promise<TrainStatus> => page.evaluate(() => ({ ...window.__train! }));
+
+async function waitStatus(page: Page, fn: string, timeout: number): Promise<TrainStatus> {
+  await page.waitForFunction(`(() => { const t = window.__train; return !!t && (${fn}); })()`, null, { polling: 200, timeout });
+  return status(page);
+}
+
+/** A Train panel control by its label. */
+function control(page: Page, label: string, selector: string) {
+  return page.locator('#train-panel .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) }).locator(selector);
+}
+
+/** Tweakpane hides the checkbox input itself; its label is what a user clicks. */
+async function check(page: Page, label: string): Promise<void> {
+  await control(page, label, 'label.tp-ckbv_l').click();
+  expect(await control(page, label, 'input.tp-ckbv_i').isChecked()).toBe(true);
+}
+
+const trainButton = (page: Page, title: string) => page.locator('#train-panel button.tp-btnv_b', { hasText: new RegExp(`^${title}$`) });
+
+describe('training in headless Chromium', () => {
+  let trained: TrainStatus;
+
+  it('opens the page with the viewer scene and an idle Train panel', async () => {
+    const { page } = session;
+    await page.goto(session.baseUrl + '/');
+    await page.waitForFunction(() => window.__ready === true || window.__error !== undefined, null, { polling: 200, timeout: 150_000 });
+    expect(await page.evaluate(() => window.__error)).toBeUndefined();
+    const s = await status(page);
+    expect(s.state).toBe('idle');
+    expect(s.dataset).toBe('');
+    await page.locator('.tp-rotv_b').first().click(); // unfold the panel (folded on small screens)
+    // The viewer's render resolution at 1/4: SwiftShader draws the live view on the same two
+    // cores that train, and a full-size frame costs more than a training step at 86x48.
+    const scale = page.locator('.tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: /^resolution$/ }) }).first().locator('input.tp-txtv_i');
+    await scale.fill('0.25');
+    await scale.press('Enter');
+  });
+
+  it('loads the sample zip through the file input with resolution 1/8 and evaluation on', async () => {
+    const { page } = session;
+    await control(page, 'resolution', 'select').selectOption({ label: '1/8' });
+    const iters = control(page, 'iterations', 'input.tp-txtv_i');
+    await iters.fill(String(ITERATIONS));
+    await iters.press('Enter');
+    await check(page, 'evaluation');
+    const every = control(page, 'eval every', 'input.tp-txtv_i');
+    await every.fill(String(EVAL_EVERY));
+    await every.press('Enter');
+    await check(page, 'nearest photo');
+
+    await page.setInputFiles('#file-input', { name: 'buddha13.zip', mimeType: 'application/zip', buffer: sampleZip() });
+    const s = await waitStatus(page, "t.dataset === 'buddha13.zip' && t.state === 'idle'", 60_000);
+    expect(s.error).toBe('');
+    // The initial splats (one per SfM point) are on screen, framed from the first training photo.
+    await page.waitForFunction(() => window.__ready === true, null, { polling: 200, timeout: 60_000 });
+    expect(await page.locator('#scene-info').textContent()).toContain('21,402 splats');
+    // Every 8th of the 13 photos (sorted) is held out: 00006.jpg and 00052.jpg.
+    await page.waitForFunction(() => document.querySelector('#train-photo .caption')?.textContent === 'nearest photo: 00007.jpg', null, {
+      polling: 100,
+      timeout: 10_000,
+    });
+    // 684x385 divided by 8.
+    expect(await page.locator('#train-photo canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([86, 48]);
+  });
+
+  it('trains with a live view, the shown PSNR rising, and a screenshot mid-run', async () => {
+    const { page } = session;
+    await trainButton(page, 'Start').click();
+    const mid = await waitStatus(page, `t.state === 'training' && t.iteration >= ${Math.ceil(ITERATIONS / 2)}`, 150_000);
+    expect(mid.iterations).toBe(ITERATIONS);
+    expect(mid.splats).toBeGreaterThan(0);
+    const framesBefore = await page.evaluate(() => window.__frames ?? 0);
+    await page.screenshot({ path: resolve(OUT, 'train-midrun.png') });
+    // The live view keeps drawing while training.
+    await page.waitForFunction((n) => (window.__frames ?? 0) > n, framesBefore, { polling: 100, timeout: 30_000 });
+
+    trained = await waitStatus(page, "t.state === 'done' || t.state === 'error'", 200_000);
+    expect(trained.state).toBe('done');
+    expect(trained.error).toBe('');
+    expect(trained.iteration).toBe(ITERATIONS);
+    console.log(
+      `[train e2e] held-out PSNR ${trained.firstHeldOutPsnr.toFixed(2)} -> ${trained.heldOutPsnr.toFixed(2)} dB, ` +
+        `train PSNR ${trained.firstPsnr.toFixed(2)} -> ${trained.psnr.toFixed(2)} dB, ${trained.splats} splats`,
+    );
+    // Held-out views are fixed, so unlike one train view's PSNR (which depends on which photo the
+    // step drew) they show progress without noise; the Node trainer test measures +2 dB in 60 steps.
+    expect(trained.heldOutPsnr).toBeGreaterThan(trained.firstHeldOutPsnr);
+    expect(trained.splats).toBeGreaterThan(0);
+    // The numbers shown are the ones measured.
+    const hud = (await page.locator('#train-hud .line').textContent()) ?? '';
+    expect(hud).toContain(`it ${ITERATIONS}/${ITERATIONS}`);
+    expect(hud).toContain(`held-out ${trained.heldOutPsnr.toFixed(2)}`);
+    expect(hud).toContain(`${trained.splats.toLocaleString('en-US')} splats`);
+    await page.screenshot({ path: resolve(OUT, 'train-done.png') });
+  });
+
+  it('snaps the view to the nearest training photo after orbiting away', async () => {
+    const { page } = session;
+    const eyeBefore = await page.evaluate(() => new URLSearchParams(location.search).get('eye'));
+    // One move event makes the whole drag (Chromium sends pointer moves once per frame).
+    await page.mouse.move(120, 180);
+    await page.mouse.down();
+    await page.mouse.move(180, 180);
+    await page.mouse.up();
+    await page.waitForFunction((before) => new URLSearchParams(location.search).get('eye') !== before, eyeBefore, { polling: 100, timeout: 30_000 });
+    await page.waitForTimeout(400); // the inset re-chooses its photo every 200 ms
+    const caption = (await page.locator('#train-photo .caption').textContent()) ?? '';
+    const name = caption.replace('nearest photo: ', '');
+    const im = readImagesTxt(readFileSync(resolve(SAMPLE, 'sparse/0/images.txt'), 'utf8')).find((i) => i.name === name)!;
+    expect(im).toBeDefined();
+    const centre = cameraCentre({ width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: qvecToRotation(im.qvec), t: im.tvec });
+    const linkEye = () => page.evaluate(() => new URLSearchParams(location.search).get('eye'));
+    const dragged = await linkEye();
+    await trainButton(page, 'Snap view to photo').click();
+    // The address bar follows the camera once it has been still for 250 ms.
+    await page.waitForFunction((before) => new URLSearchParams(location.search).get('eye') !== before, dragged, { polling: 100, timeout: 30_000 });
+    await page.waitForTimeout(500);
+    const eye = (await linkEye())!.split(',').map(Number);
+    // The link keeps six significant digits.
+    eye.forEach((v, i) => expect(v).toBeCloseTo(centre[i], 3));
+  });
+
+  it('downloads the trained scene as a .ply that parses with the trained splat count and reopens in the viewer', async () => {
+    const { page } = session;
+    const [download] = await Promise.all([page.waitForEvent('download'), trainButton(page, 'Download .ply').click()]);
+    expect(download.suggestedFilename()).toBe('buddha13.ply');
+    const saved = resolve(OUT, 'train-download.ply');
+    await download.saveAs(saved);
+    const { scene } = await readPly(new Uint8Array(readFileSync(saved)), saved);
+    expect(scene.count).toBe(trained.splats);
+    expect(scene.shDegree).toBe(3);
+    expect(scene.means.every(Number.isFinite)).toBe(true);
+    await page.setInputFiles('#file-input', saved);
+    await page.waitForFunction(() => document.querySelector('#scene-info')?.textContent?.startsWith('train-download.ply'), null, {
+      polling: 200,
+      timeout: 60_000,
+    });
+    await page.waitForFunction(() => window.__ready === true, null, { polling: 200, timeout: 60_000 });
+    expect(await page.locator('#scene-info').textContent()).toContain(`${trained.splats.toLocaleString('en-US')} splats`);
+  });
+
+  it('shows one clear error for a zip with a truncated cameras.bin and keeps the scene and the run', async () => {
+    const { page } = session;
+    const broken = sampleZip((path, bytes) => (path === 'sparse/0/cameras.bin' ? bytes.subarray(0, 30) : bytes));
+    await page.setInputFiles('#file-input', { name: 'broken.zip', mimeType: 'application/zip', buffer: broken });
+    const s = await waitStatus(page, "t.error !== ''", 60_000);
+    expect(s.error).toContain('broken.zip/buddha13/sparse/0/cameras.bin');
+    expect(await page.locator('#banner').isVisible()).toBe(true);
+    expect(await page.locator('#banner .message').textContent()).toBe(s.error);
+    // Nothing was replaced: the reopened scene is on screen, the finished run and its dataset stay.
+    expect(await page.locator('#scene-info').textContent()).toContain('train-download.ply');
+    expect(s.dataset).toBe('buddha13.zip');
+    expect(s.state).toBe('done');
+    expect(s.iteration).toBe(ITERATIONS);
+    const frames = await page.evaluate(() => window.__frames ?? 0);
+    await page.waitForFunction((n) => (window.__frames ?? 0) > n, frames, { polling: 100, timeout: 30_000 });
+  });
+
+  it('logged no errors other than the expected broken-zip one', () => {
+    expect(session.errors.filter((e) => !e.includes('broken.zip'))).toEqual([]);
+  });
+});
