@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { TrainingRun, type RunState, type RunTrainer } from '../../../src/app/train/train-run';
+import type { EvalResult, StepInfo } from '../../../src/train/trainer';
+
+/** Counts steps like the Trainer (done at `iterations`, optional failure at one step). */
+class FakeTrainer implements RunTrainer {
+  iteration = 0;
+  evaluations: number[] = [];
+  constructor(
+    private readonly iterations: number,
+    private readonly failAt = -1,
+  ) {}
+  get done(): boolean {
+    return this.iteration >= this.iterations;
+  }
+  async step(): Promise<StepInfo> {
+    await Promise.resolve();
+    if (this.iteration + 1 === this.failAt) throw new Error(`loss became NaN at iteration ${this.failAt}`);
+    this.iteration++;
+    return { iteration: this.iteration, loss: 1 / this.iteration, psnr: 10 + this.iteration, splats: 100 };
+  }
+  async evaluate(): Promise<EvalResult> {
+    this.evaluations.push(this.iteration);
+    return { iteration: this.iteration, views: 1, psnr: 10 + this.iteration, ssim: 0.5, l1: 0.1 };
+  }
+}
+
+function harness(trainer: FakeTrainer, evalEvery: number, onStep: (i: number, run: TrainingRun) => void = () => {}) {
+  const steps: number[] = [];
+  const states: [RunState, string | undefined][] = [];
+  let yields = 0;
+  const run: TrainingRun = new TrainingRun(trainer, { evalEvery }, {
+    onStep: (info) => {
+      steps.push(info.iteration);
+      onStep(info.iteration, run);
+    },
+    onEval: () => {},
+    onState: (s, m) => states.push([s, m]),
+    yieldToPage: async () => {
+      yields++;
+    },
+  });
+  return { run, steps, states, yields: () => yields };
+}
+
+describe('TrainingRun', () => {
+  it('runs to the end, yielding after every step, evaluating at 0, every N and at the end', async () => {
+    const t = new FakeTrainer(12);
+    const h = harness(t, 5);
+    await h.run.run();
+    expect(h.steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(t.evaluations).toEqual([0, 5, 10, 12]);
+    expect(h.yields()).toBe(12);
+    expect(h.states).toEqual([['done', undefined]]);
+  });
+
+  it('does not evaluate twice when the last iteration is a multiple of N', async () => {
+    const t = new FakeTrainer(10);
+    await harness(t, 5).run.run();
+    expect(t.evaluations).toEqual([0, 5, 10]);
+  });
+
+  it('never evaluates with evaluation off', async () => {
+    const t = new FakeTrainer(4);
+    await harness(t, 0).run.run();
+    expect(t.evaluations).toEqual([]);
+  });
+
+  it('pauses after the step in flight, resumes where it stopped', async () => {
+    const t = new FakeTrainer(8);
+    const h = harness(t, 0, (i, run) => {
+      if (i === 3) run.pause();
+    });
+    const finished = h.run.run();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.run.state).toBe('paused');
+    expect(t.iteration).toBe(3); // nothing ran while paused
+    h.run.resume();
+    await finished;
+    expect(h.steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(h.states.map((s) => s[0])).toEqual(['paused', 'training', 'done']);
+  });
+
+  it('stops early with its final evaluation, also from a pause', async () => {
+    const t = new FakeTrainer(100);
+    const h = harness(t, 50, (i, run) => {
+      if (i === 7) run.pause();
+    });
+    const finished = h.run.run();
+    await new Promise((r) => setTimeout(r, 20));
+    h.run.stop();
+    await finished;
+    expect(t.iteration).toBe(7);
+    expect(t.evaluations).toEqual([0, 7]);
+    expect(h.run.state).toBe('done');
+  });
+
+  it('skips the final evaluation when a new run replaces it', async () => {
+    const t = new FakeTrainer(100);
+    const h = harness(t, 50, (i, run) => {
+      if (i === 3) run.stop(false);
+    });
+    await h.run.run();
+    expect(t.evaluations).toEqual([0]);
+  });
+
+  it('ends in error with the trainer message (e.g. divergence)', async () => {
+    const t = new FakeTrainer(10, 4);
+    const h = harness(t, 0);
+    await h.run.run();
+    expect(h.steps).toEqual([1, 2, 3]);
+    expect(h.states).toEqual([['error', 'loss became NaN at iteration 4']]);
+  });
+
+  it('rejects a bad evaluation period', () => {
+    expect(() => new TrainingRun(new FakeTrainer(1), { evalEvery: -1 }, {} as never)).toThrow(/evalEvery/);
+  });
+});
