@@ -3,8 +3,9 @@
  * COLMAP sample, zipped here, goes in through the page's file input, trains a few iterations at
  * 1/8 resolution with evaluation on while the live view renders, the held-out PSNR shown rises,
  * the .ply download parses with the trained splat count and reopens in the viewer, the nearest
- * photo inset and "snap to photo" use the right camera, and a malformed zip shows one error
- * while the scene on screen stays.
+ * photo inset and "snap to photo" use the right camera, a malformed zip shows one error
+ * while the scene on screen stays, and the embedded sample trains with one click and pauses,
+ * resumes and stops.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -211,6 +212,26 @@ describe('training in headless Chromium', () => {
     expect(s.iteration).toBe(ITERATIONS);
     const frames = await page.evaluate(() => window.__frames ?? 0);
     await page.waitForFunction((n) => (window.__frames ?? 0) > n, frames, { polling: 100, timeout: 30_000 });
+  });
+
+  it('trains the embedded sample with one click, and pauses, resumes and stops it', async () => {
+    const { page } = session;
+    await trainButton(page, 'Train the sample \\(buddha13\\)').click();
+    const first = await waitStatus(page, "t.dataset === 'buddha13' && t.state === 'training' && t.iteration >= 1", 120_000);
+    expect(first.iterations).toBe(ITERATIONS); // the panel's settings still apply
+    expect(first.error).toBe('');
+    await trainButton(page, 'Pause').click();
+    const paused = await waitStatus(page, "t.state === 'paused'", 60_000);
+    await page.waitForTimeout(3000);
+    expect((await status(page)).iteration).toBe(paused.iteration); // no step while paused
+    await trainButton(page, 'Resume').click();
+    await waitStatus(page, `t.state === 'training' && t.iteration > ${paused.iteration}`, 60_000);
+    await trainButton(page, 'Stop').click();
+    const stopped = await waitStatus(page, "t.state === 'done'", 60_000);
+    expect(stopped.iteration).toBeGreaterThan(paused.iteration);
+    expect(stopped.iteration).toBeLessThan(ITERATIONS);
+    // A stopped run still gets its final held-out evaluation.
+    expect(Number.isFinite(stopped.heldOutPsnr)).toBe(true);
   });
 
   it('logged no errors other than the expected broken-zip one', () => {
