@@ -6,7 +6,7 @@
  * file decoder in Node returns.
  */
 import type { DatasetSource } from '../../io/colmap/dataset';
-import { findModel, isJunkPath } from '../../io/colmap/find-model';
+import { isJunkPath } from '../../io/colmap/find-model';
 import { zipSource } from '../../io/colmap/zip-source';
 import { unzipSync } from 'fflate';
 
@@ -138,9 +138,4 @@ export function urlSource(urls: Map<string, string>, name: string): DatasetSourc
     },
     decodeImage: decodeImageBrowser,
   };
-}
-
-/** Throws the ColmapError findModel gives when `source` has no usable sparse model. */
-export function checkHasModel(source: DatasetSource): void {
-  findModel(source);
 }
