@@ -68,7 +68,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let lambda_max = mid + sqrt(max(0.1, mid * mid - det));
   // 3 sigma along the major axis (reference extent), tightened where the opacity makes
   // alpha < 1/255 earlier: o * exp(-d^2 / (2 lambda_max)) >= 1/255 needs
-  // d <= sqrt(2 ln(255 o) lambda_max). The +1 px covers pixel centres vs pixel edges.
+  // d <= sqrt(2 ln(255 o) lambda_max). The +1 px is margin for f32 rounding of lambda_max.
   let r_sigma = ceil(EXTENT_SIGMA * sqrt(lambda_max));
   let r_alpha = ceil(sqrt(2.0 * log(opacity / ALPHA_MIN) * lambda_max)) + 1.0;
   let radius = min(r_sigma, r_alpha);

@@ -16,6 +16,7 @@
 @group(1) @binding(4) var<storage, read_write> v_projected: array<f32>;     // [N, 9] v_xy, v_conic, v_opacity, v_rgb
 @group(1) @binding(5) var<storage, read_write> v_opacity_logits: array<f32>; // [N]
 @group(1) @binding(6) var<storage, read_write> densify: array<vec4<f32>>;   // [N] grad-norm sum, count, max radius, _
+@group(1) @binding(7) var<storage, read> isect_count: array<u32>;           // [2] true total, records kept
 
 const STRIDE: u32 = 9u;
 
@@ -23,7 +24,10 @@ const STRIDE: u32 = 9u;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let s = linear_index(wg, nwg, li, WG_SIZE);
-  if (s >= cam.counts.x) { return; }
+  // A frame whose intersections overflowed the buffers has missing partials: it is redone by the
+  // host after growing them, so it must not add to the densification statistics (nor read slots
+  // past the capacity).
+  if (s >= cam.counts.x || isect_count[0] != isect_count[1]) { return; }
   let g = depth_order[s];
   var acc: array<f32, 9>;
   for (var slot = offsets[s]; slot < offsets[s + 1u]; slot++) {

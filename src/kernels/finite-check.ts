@@ -10,6 +10,7 @@ export class FiniteCheckKernel {
   private readonly layout: GPUBindGroupLayout;
   private readonly uniforms: GPUBuffer[] = [];
   private readonly cache = new BindGroupCache();
+  private readonly param = new Uint32Array(4);
 
   constructor(private readonly device: GPUDevice) {
     this.layout = bindGroupLayout(device, 'FiniteCheck.layout', ['uniform', 'read', 'rw']);
@@ -24,7 +25,8 @@ export class FiniteCheckKernel {
       while (this.uniforms.length <= b) {
         this.uniforms.push(this.device.createBuffer({ label: `FiniteCheck.params${this.uniforms.length}`, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
       }
-      this.device.queue.writeBuffer(this.uniforms[b], 0, new Uint32Array([counts[b], b, 0, 0]));
+      this.param.set([counts[b], b, 0, 0]);
+      this.device.queue.writeBuffer(this.uniforms[b], 0, this.param);
       const group = this.cache.get([this.uniforms[b], buffers[b]], () =>
         this.device.createBindGroup({
           label: 'FiniteCheck.bindings',

@@ -10,12 +10,24 @@ export const V_PROJECTED_STRIDE = 9;
 
 export class ReduceIsectGradsKernel extends ComputeKernel {
   constructor(device: GPUDevice) {
-    super(device, 'ProjectBackward.reduce', 'project_backward_reduce.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+    super(device, 'ProjectBackward.reduce', 'project_backward_reduce.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'read'], true);
   }
 
-  /** depthOrder [N]; offsets [N+1]; vIsect [count, 9]; projected [N]; vProjected [N, 9]; vOpacityLogits [N]; densify [N, 4]. */
-  bindAll(b: { depthOrder: GPUBuffer; offsets: GPUBuffer; vIsect: GPUBuffer; projected: GPUBuffer; vProjected: GPUBuffer; vOpacityLogits: GPUBuffer; densify: GPUBuffer }): GPUBindGroup {
-    return this.bind([b.depthOrder, b.offsets, b.vIsect, b.projected, b.vProjected, b.vOpacityLogits, b.densify]);
+  /**
+   * depthOrder [N]; offsets [N+1]; vIsect [count, 9]; projected [N]; vProjected [N, 9];
+   * vOpacityLogits [N]; densify [N, 4]; isectCount [2] (an overflowed frame is skipped).
+   */
+  bindAll(b: {
+    depthOrder: GPUBuffer;
+    offsets: GPUBuffer;
+    vIsect: GPUBuffer;
+    projected: GPUBuffer;
+    vProjected: GPUBuffer;
+    vOpacityLogits: GPUBuffer;
+    densify: GPUBuffer;
+    isectCount: GPUBuffer;
+  }): GPUBindGroup {
+    return this.bind([b.depthOrder, b.offsets, b.vIsect, b.projected, b.vProjected, b.vOpacityLogits, b.densify, b.isectCount]);
   }
 }
 

@@ -112,14 +112,20 @@ export function culledSplat(): ProjectedSplat {
   };
 }
 
-/** Tile rect of §2.4: floor((mu -+ r) / 16) and floor((mu + r + 15) / 16), clamped to the grid. */
+/**
+ * Tile rect of §2.4, with the upper bound taken on pixel centres: every tile holding a pixel
+ * centre within r of the mean (per axis) is included. INRIA's floor((mu + r + 15) / 16) is an
+ * integer trick that, on a float mean, misses the next tile when mu + r falls in
+ * [16t + 0.5, 16t + 1); floor((mu + r + 15.5) / 16) does not (decisions.md: the extent must
+ * never drop a pixel within 3 sigma).
+ */
 export function tileRect(mean2d: [number, number], radius: number, gridX: number, gridY: number): TileRect {
   const clamp = (v: number, hi: number): number => Math.min(Math.max(v, 0), hi);
   return {
     minX: clamp(Math.floor((mean2d[0] - radius) / TILE_SIZE), gridX),
     minY: clamp(Math.floor((mean2d[1] - radius) / TILE_SIZE), gridY),
-    maxX: clamp(Math.floor((mean2d[0] + radius + TILE_SIZE - 1) / TILE_SIZE), gridX),
-    maxY: clamp(Math.floor((mean2d[1] + radius + TILE_SIZE - 1) / TILE_SIZE), gridY),
+    maxX: clamp(Math.floor((mean2d[0] + radius + TILE_SIZE - 0.5) / TILE_SIZE), gridX),
+    maxY: clamp(Math.floor((mean2d[1] + radius + TILE_SIZE - 0.5) / TILE_SIZE), gridY),
   };
 }
 

@@ -121,6 +121,7 @@ export class BackwardPass {
       vProjected: this.vProjected.buffer,
       vOpacityLogits: grads.vOpacityLogits,
       densify: grads.densify,
+      isectCount: fwd.isectCount,
     };
     this.reduce.dispatchItems(
       pass,

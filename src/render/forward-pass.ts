@@ -106,6 +106,12 @@ export class ForwardPass {
     this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE });
   }
 
+  /** The most intersection records one storage binding can hold on this device. */
+  get maxCapacity(): number {
+    const l = this.device.limits;
+    return Math.floor(Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) / 4);
+  }
+
   /** Capacity of the intersection buffers, in records. */
   get capacity(): number {
     return this.isectTiles.capacity / 4;
@@ -120,8 +126,11 @@ export class ForwardPass {
     const pixels = cam.width * cam.height;
     this.image.ensure(pixels * 16);
     this.pixelState.ensure(pixels * 8);
-    if (this.pendingRequiredCapacity > this.capacity) {
-      for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(this.pendingRequiredCapacity * 4);
+    // Grow toward the last frame's need, but never past what one binding may hold: beyond it the
+    // frame renders with its extra intersections dropped (stats.overflowed) instead of failing.
+    const want = Math.min(this.pendingRequiredCapacity, this.maxCapacity);
+    if (want > this.capacity) {
+      for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(want * 4);
     }
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
@@ -287,8 +296,11 @@ export class ForwardPass {
       this.encode(enc, gaussians, cam, opts);
       this.device.queue.submit([enc.finish()]);
       if (await this.checkCapacity()) return;
+      if (this.stats.intersections > this.maxCapacity) break;
     }
-    throw new Error('ForwardPass: intersection buffers did not fit after growing');
+    throw new RangeError(
+      `this view needs ${this.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.maxCapacity})`,
+    );
   }
 
   destroy(): void {

@@ -69,10 +69,13 @@ export class DifferentiableRenderer {
       this.readback.unmap();
       this.forward.stats.intersections = total;
       if (total <= capacity) return stats;
+      if (total > this.forward.maxCapacity) break;
       // More intersections than the buffers hold: grow them and redo the view.
       this.forward.requireCapacity(total);
     }
-    throw new Error('DifferentiableRenderer: intersection buffers did not fit after growing');
+    throw new RangeError(
+      `this view needs ${this.forward.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.forward.maxCapacity})`,
+    );
   }
 
   /** The gradient buffers of the last step (on the GPU). */

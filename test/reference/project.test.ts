@@ -153,11 +153,14 @@ describe('referenceProject', () => {
 
   it('computes the tile rect of §2.4', () => {
     expect(tileRect([20, 20], 5, 4, 3)).toEqual({ minX: 0, minY: 0, maxX: 2, maxY: 2 });
-    // (40.2 + 8 + 15) / 16 = 3.95 and (40.2 + 9 + 15) / 16 = 4.01: one more radius pixel, one more tile.
+    // (40.2 + 8 + 15.5) / 16 = 3.98 and (40.2 + 9 + 15.5) / 16 = 4.04: one more radius pixel, one more tile.
     expect(tileRect([40.2, 8], 8, 4, 3)).toEqual({ minX: 2, minY: 0, maxX: 3, maxY: 1 });
     expect(tileRect([40.2, 8], 9, 4, 3)).toEqual({ minX: 1, minY: 0, maxX: 4, maxY: 2 });
     expect(tileRect([-30, 100], 3, 4, 3)).toEqual({ minX: 0, minY: 3, maxX: 0, maxY: 3 });
-    // Every pixel centre within r - 1 of the mean (per axis) lies in a tile of the rect.
+    // Every pixel centre within r of the mean (per axis) lies in a tile of the rect, including
+    // the case INRIA's (mu + r + 15) / 16 misses: mu + r in [16t + 0.5, 16t + 1).
+    expect(tileRect([10.7, 10], 6, 4, 3).maxX).toBe(2); // mu + r = 16.7 reaches pixel 16's centre (16.5)
+    expect(tileRect([10.4, 10], 6, 4, 3).maxX).toBe(1); // mu + r = 16.4 does not
     const r = rng(4);
     for (let n = 0; n < 200; n++) {
       const mu: [number, number] = [r() * 100 - 20, r() * 80 - 20];
@@ -165,7 +168,7 @@ describe('referenceProject', () => {
       const rect = tileRect(mu, rad, 5, 3);
       for (let j = 0; j < 48; j++) {
         for (let i = 0; i < 80; i++) {
-          if (Math.abs(i + 0.5 - mu[0]) > rad - 1 || Math.abs(j + 0.5 - mu[1]) > rad - 1) continue;
+          if (Math.abs(i + 0.5 - mu[0]) > rad || Math.abs(j + 0.5 - mu[1]) > rad) continue;
           const [tx, ty] = [Math.floor(i / 16), Math.floor(j / 16)];
           expect(tx >= rect.minX && tx < rect.maxX && ty >= rect.minY && ty < rect.maxY).toBe(true);
         }

@@ -137,6 +137,40 @@ describe('GPU backward vs float64 reference backward', () => {
     });
   }
 
+  it('an overflowed frame (more intersections than capacity) adds nothing to the densification statistics', async () => {
+    const device = await getTestDevice();
+    const cam = testCamera(96, 64);
+    const scene = randomScene(cam, { count: 400, shDegree: 0, seed: 11, huge: 0.5 });
+    const { v4 } = cotangent(96, 64, 3);
+    const gaussians = GaussianBuffers.upload(device, scene);
+    const fwd = new ForwardPass(device);
+    const bwd = new BackwardPass(device);
+    const vImage = createBufferWithData(device, 'test.vImage', v4);
+    const opts = { shDegree: 0, splatScale: 1, background: [0, 0, 0] } as const;
+    const run = async () => {
+      const enc = device.createCommandEncoder();
+      fwd.encode(enc, gaussians, cam, opts);
+      bwd.encode(enc, fwd, gaussians, vImage);
+      device.queue.submit([enc.finish()]);
+      return fwd.checkCapacity();
+    };
+    const capacity = fwd.capacity;
+    expect(await run(), 'the first frame must overflow the initial capacity').toBe(false);
+    expect(fwd.stats.intersections).toBeGreaterThan(capacity);
+    const afterOverflow = await readF32(device, bwd.gradients.densify, 400 * 4);
+    expect(afterOverflow.every((v) => v === 0)).toBe(true);
+    expect(await run()).toBe(true); // grown: complete, counted once
+    const once = await readF32(device, bwd.gradients.densify, 400 * 4);
+    let visible = 0;
+    for (let i = 0; i < 400; i++) visible += once[i * 4 + 1];
+    expect(visible).toBeGreaterThan(100);
+    expect(Math.max(...Array.from({ length: 400 }, (_, i) => once[i * 4 + 1]))).toBe(1);
+    gaussians.destroy();
+    fwd.destroy();
+    bwd.destroy();
+    vImage.destroy();
+  });
+
   it('is deterministic: two runs give bit-identical gradients', async () => {
     const cam = testCamera(64, 48);
     const scene = randomScene(cam, { count: 600, shDegree: 3, seed: 77, huge: 0.05 });
