@@ -230,8 +230,9 @@ export class DensityControl {
     const [newCount, cloned, split] = new Uint32Array(this.readback.getMappedRange(0, 12).slice(0));
     this.readback.unmap();
 
-    // Growing copies the live rows into the larger buffers, which then serve as the source.
-    if (newCount > state.capacity) state.grow(newCount, n);
+    // The scatter compacts into fresh buffers of the (doubled when needed) capacity, reading the
+    // old ones: no intermediate grown copy.
+    state.reserveForReplacement(newCount);
     const K = state.shCoeffs;
     const fresh = (set: 'params' | 'm' | 'v', g: ParamGroup): GrowableBuffer =>
       new GrowableBuffer(d, state[set][g].label, STORAGE, state.capacity * groupWidth(g, K) * 4);

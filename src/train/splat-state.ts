@@ -98,6 +98,15 @@ export class SplatState implements GaussianSet {
     this.capacityRows = cap;
   }
 
+  /**
+   * Raises the capacity to hold `rows` (doubling) without touching the buffers: for a caller
+   * that is about to replace every buffer with fresh ones of `capacity` rows (density control
+   * compacts into new buffers anyway, so copying into grown ones first would be wasted).
+   */
+  reserveForReplacement(rows: number): void {
+    while (this.capacityRows < rows) this.capacityRows *= 2;
+  }
+
   get means(): GPUBuffer {
     return this.params.means.buffer;
   }
