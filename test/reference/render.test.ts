@@ -46,8 +46,9 @@ describe('referenceRender', () => {
   it('a splat on a pixel centre gives o * c there and o * G * c around, and nothing outside its rect', () => {
     const bg: [number, number, number] = [0.1, 0.2, 0.3];
     // Mean (0, -1.375, 5) is exact in f32, so the splat sits exactly on pixel (24, 5). Radius
-    // ceil(3 sqrt(lambda_max)) = 11 and (5.5 + 11 + 15) / 16 = 1.97: tile row 1 is outside the
-    // rect, although at opacity 0.98 alpha at row 16 (11 px away, 3.2 sigma) is above 1/255.
+    // ceil(3 sqrt(lambda_max)) = 11 and (5.5 + 11 + 15.5) / 16 = 2: tile row 1 is inside the
+    // rect, because pixel row 16's centre is exactly r = 11 px away (INRIA's (mu + r + 15) / 16
+    // = 1.97 would cut it off although alpha there, 3.2 sigma out at opacity 0.98, is above 1/255).
     const scene = sceneOf([spec({ v: 5.5, z: 5, sigmaPx: 3.4, logit: 4 })]);
     const out = referenceRender(scene, CAM, { background: bg });
     const p = out.projected[0];
@@ -72,7 +73,11 @@ describe('referenceRender', () => {
         const alpha = Math.min(0.99, o * Math.exp(-0.5 * (A * dx * dx + 2 * B * dx * dy + C * dy * dy)));
         const inRect = Math.floor(i / 16) >= r.minX && Math.floor(i / 16) < r.maxX && Math.floor(j / 16) >= r.minY && Math.floor(j / 16) < r.maxY;
         const blends = inRect && alpha >= 1 / 255;
-        if (!inRect && alpha >= 1 / 255) clipped++;
+        if (!inRect && alpha >= 1 / 255) {
+          clipped++;
+          // The rect keeps every pixel centre within r of the mean on both axes.
+          expect(Math.abs(dx) > p.radius || Math.abs(dy) > p.radius).toBe(true);
+        }
         for (let ch = 0; ch < 3; ch++) {
           const want = blends ? alpha * c[ch] + (1 - alpha) * bg[ch] : bg[ch];
           expect(Math.abs(out.image[pix(i, j) + ch] - want)).toBeLessThan(1e-12);
@@ -80,8 +85,9 @@ describe('referenceRender', () => {
         expect(out.nContrib[j * CAM.width + i]).toBe(blends ? 1 : 0);
       }
     }
-    // The rect really cut off pixels the Gaussian would have reached (GPU tiles do the same).
-    expect(clipped).toBeGreaterThan(0);
+    // Row 16 (11 px = r away, alpha > 1/255) blends: nothing within the extent is cut off.
+    expect(out.nContrib[16 * CAM.width + 24]).toBe(1);
+    expect(clipped).toBe(0);
     // x = 0: the first row of J is (fx / z, 0, 0), so a = (fx s / z)^2 + 0.3 = 3.4^2 + 0.3 up to f32 log-scales.
     expect(Math.abs(p.cov2d[0] - (3.4 ** 2 + 0.3))).toBeLessThan(1e-5);
     expect(Math.abs(B)).toBe(0);

@@ -38,6 +38,7 @@ export class TrainingRun {
   private wake: (() => void) | undefined;
   private lastEval = -1;
   private loopPromise: Promise<void> | undefined;
+  private pauseRequested = false;
 
   constructor(
     private readonly trainer: RunTrainer,
@@ -57,11 +58,16 @@ export class TrainingRun {
     return this.loopPromise;
   }
 
+  /**
+   * Pauses after the step in flight: the state turns 'paused' only once no step is running, so a
+   * paused run's iteration never moves (the step already on the GPU is not abandoned).
+   */
   pause(): void {
-    if (this.current === 'training') this.setState('paused');
+    if (this.current === 'training') this.pauseRequested = true;
   }
 
   resume(): void {
+    this.pauseRequested = false;
     if (this.current !== 'paused') return;
     this.setState('training');
     this.wakeUp();
@@ -92,6 +98,10 @@ export class TrainingRun {
     try {
       if (this.opts.evalEvery > 0) await this.evaluate();
       while (!this.stopRequested && !this.trainer.done) {
+        if (this.pauseRequested) {
+          this.pauseRequested = false;
+          this.setState('paused');
+        }
         if (this.current === 'paused') {
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;

@@ -81,6 +81,32 @@ describe('TrainingRun', () => {
     expect(h.states.map((s) => s[0])).toEqual(['paused', 'training', 'done']);
   });
 
+  it('a pause clicked while a step runs takes effect after it: a paused iteration never moves', async () => {
+    const t = new FakeTrainer(8);
+    let release: () => void = () => {};
+    const slow = t.step.bind(t);
+    // Step 2 stays "on the GPU" until released.
+    t.step = async () => {
+      if (t.iteration === 1) await new Promise<void>((r) => (release = r));
+      return slow();
+    };
+    const h = harness(t, 0);
+    const finished = h.run.run();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(t.iteration).toBe(1);
+    h.run.pause(); // while step 2 is in flight
+    expect(h.run.state).toBe('training');
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(h.run.state).toBe('paused');
+    expect(t.iteration).toBe(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.iteration).toBe(2);
+    h.run.resume();
+    await finished;
+    expect(h.steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('stops early with its final evaluation, also from a pause', async () => {
     const t = new FakeTrainer(100);
     const h = harness(t, 50, (i, run) => {
