@@ -51,14 +51,5 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return r;
 }
 
-/** Small seedable PRNG (mulberry32) for reproducible random tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seedable PRNG (mulberry32, the same generator the trainer seeds its view order with). */
+export { seededRandom as rng } from '../../src/train/config';

@@ -2,26 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MemoryFileSystem, MemoryReadFileSystem, type Options, readFile, writeFile } from '@playcanvas/splat-transform';
 import { SH_C0, SceneFormatError, type SplatScene, emptyScene, shCoeffCount } from '../../../src/io/scene';
-import { readPly } from '../../../src/io/ply';
 import { halfToFloat, readKsplat } from '../../../src/io/formats/ksplat';
 import { readSplat } from '../../../src/io/formats/splat';
 import { expectClose, rng } from '../../helpers/compare';
+import { splatTransformDecode } from '../../helpers/splat-transform';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
 const load = (p: string) => new Uint8Array(readFileSync(path.join(DATA, p)));
 
 /** The independent decode: splat-transform's ksplat reader to INRIA `.ply`, read back by our ply reader. */
-async function oracle(bytes: Uint8Array): Promise<SplatScene> {
-  const source = new MemoryReadFileSystem();
-  source.set('input.ksplat', bytes);
-  const options = {} as Options;
-  const [table] = await readFile({ filename: 'input.ksplat', inputFormat: 'ksplat', options, params: [], fileSystem: source });
-  const out = new MemoryFileSystem();
-  await writeFile({ filename: 'oracle.ply', outputFormat: 'ply', dataTable: table, options }, out);
-  return (await readPly(out.results.get('oracle.ply')!, 'oracle.ply')).scene;
-}
+const oracle = (bytes: Uint8Array): Promise<SplatScene> => splatTransformDecode(bytes, 'input.ksplat', 'ksplat');
 
 const sigmoid = (x: ArrayLike<number>) => Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
 const normalised = (q: Float32Array) => {

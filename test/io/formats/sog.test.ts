@@ -3,12 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { MemoryFileSystem, MemoryReadFileSystem, type Options, readFile, writeFile } from '@playcanvas/splat-transform';
 import { SceneFormatError, type SplatScene, emptyScene, shCoeffCount } from '../../../src/io/scene';
 import { readPly } from '../../../src/io/ply';
 import { isSogMeta, readSog, readSogBundle, writeSog } from '../../../src/io/formats/sog';
 import { encodeWebpLossless, wasmWebpDecoder } from '../../../src/io/formats/webp-codec';
 import { expectClose, rng } from '../../helpers/compare';
+import { splatTransformDecode } from '../../helpers/splat-transform';
 import { SHARED_DATA, startViewer } from '../../e2e/browser';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
@@ -30,15 +30,7 @@ const sourceOf = (files: Map<string, Uint8Array>) => ({
 });
 
 /** @playcanvas/splat-transform reads the files (meta.json or a .sog bundle) and writes INRIA .ply; our ply reader reads that. */
-async function oracle(files: Map<string, Uint8Array>, entry: string): Promise<SplatScene> {
-  const source = new MemoryReadFileSystem();
-  for (const [name, bytes] of files) source.set(name, bytes);
-  const options = {} as Options;
-  const [table] = await readFile({ filename: entry, inputFormat: 'sog', options, params: [], fileSystem: source });
-  const out = new MemoryFileSystem();
-  await writeFile({ filename: 'oracle.ply', outputFormat: 'ply', dataTable: table, options }, out);
-  return (await readPly(out.results.get('oracle.ply')!, 'oracle.ply')).scene;
-}
+const oracle = (files: Map<string, Uint8Array>, entry: string): Promise<SplatScene> => splatTransformDecode(files, entry, 'sog');
 
 const sigmoid = (x: ArrayLike<number>) => Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
 

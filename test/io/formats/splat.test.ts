@@ -2,33 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  MemoryFileSystem,
-  MemoryReadFileSystem,
-  type Options,
-  getInputFormat,
-  readFile,
-  writeFile,
-} from '@playcanvas/splat-transform';
 import { SH_C0, SceneFormatError, type SplatScene, emptyScene, shCoeffCount } from '../../../src/io/scene';
 import { readPly } from '../../../src/io/ply';
 import { SPLAT_BYTES_PER_SPLAT, readSplat, splatDropsSh, writeSplat } from '../../../src/io/formats/splat';
 import { expectClose, rng } from '../../helpers/compare';
+import { splatTransformDecode } from '../../helpers/splat-transform';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
 const load = (p: string) => new Uint8Array(readFileSync(path.join(DATA, p)));
 
 /** @playcanvas/splat-transform decodes `bytes` and writes INRIA `.ply`; our ply reader reads that back. */
-async function oracle(bytes: Uint8Array, ext: string): Promise<SplatScene> {
-  const name = `input${ext}`;
-  const source = new MemoryReadFileSystem();
-  source.set(name, bytes);
-  const options = {} as Options;
-  const [table] = await readFile({ filename: name, inputFormat: getInputFormat(name), options, params: [], fileSystem: source });
-  const out = new MemoryFileSystem();
-  await writeFile({ filename: 'oracle.ply', outputFormat: 'ply', dataTable: table, options }, out);
-  return (await readPly(out.results.get('oracle.ply')!, 'oracle.ply')).scene;
-}
+const oracle = (bytes: Uint8Array, ext: string): Promise<SplatScene> => splatTransformDecode(bytes, `input${ext}`);
 
 const sigmoid = (x: ArrayLike<number>) => Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
 const colour = (s: SplatScene) => {

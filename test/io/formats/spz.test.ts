@@ -3,34 +3,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
-import {
-  MemoryFileSystem,
-  MemoryReadFileSystem,
-  type Options,
-  getInputFormat,
-  readFile,
-  writeFile,
-} from '@playcanvas/splat-transform';
+import { MemoryFileSystem, MemoryReadFileSystem, type Options, readFile, writeFile } from '@playcanvas/splat-transform';
 import { SceneFormatError, type SplatScene, emptyScene, shCoeffCount } from '../../../src/io/scene';
 import { readPly } from '../../../src/io/ply';
 import { SPZ_WRITE_VERSION, isSpz, readSpz, writeSpz } from '../../../src/io/formats/spz';
 import { expectClose, rng } from '../../helpers/compare';
+import { splatTransformDecode } from '../../helpers/splat-transform';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
 const load = (p: string) => new Uint8Array(readFileSync(path.join(DATA, p)));
 const FIXTURES = ['splat/minimal-raw.spz', 'splat/minimal-v2.spz', 'splat/minimal-v3.spz', 'splat/minimal-v4.spz'];
 
 /** @playcanvas/splat-transform (Niantic's own decoder compiled to wasm) converts `bytes` to INRIA `.ply`; our ply reader reads it. */
-async function oracle(bytes: Uint8Array, ext: string): Promise<SplatScene> {
-  const name = `input${ext}`;
-  const source = new MemoryReadFileSystem();
-  source.set(name, bytes);
-  const options = {} as Options;
-  const [table] = await readFile({ filename: name, inputFormat: getInputFormat(name), options, params: [], fileSystem: source });
-  const out = new MemoryFileSystem();
-  await writeFile({ filename: 'oracle.ply', outputFormat: 'ply', dataTable: table, options }, out);
-  return (await readPly(out.results.get('oracle.ply')!, 'oracle.ply')).scene;
-}
+const oracle = (bytes: Uint8Array, ext: string): Promise<SplatScene> => splatTransformDecode(bytes, `input${ext}`);
 
 const sigmoid = (x: ArrayLike<number>) => Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
 
