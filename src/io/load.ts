@@ -1,6 +1,6 @@
 /**
- * One entry point for every splat format: finds the format from the bytes (the extension only
- * breaks ties, since downloads are often renamed), dispatches to its reader, and writes the
+ * One entry point for every splat format: finds the format from the bytes (downloads are often
+ * renamed; a name that disagrees earns a notice), dispatches to its reader, and writes the
  * formats we can export. Every failure is a SceneFormatError naming the file, the format found
  * and the problem.
  */
@@ -9,7 +9,7 @@ import { readPly } from './ply';
 import { writePly } from './ply-writer';
 import { readCompressedPly } from './formats/compressed-ply';
 import { readKsplat, looksLikeKsplat } from './formats/ksplat';
-import { SPLAT_BYTES_PER_SPLAT, readSplat, writeSplat } from './formats/splat';
+import { SPLAT_BYTES_PER_SPLAT, looksLikeSplat, readSplat, splatPlausibility, writeSplat } from './formats/splat';
 import { readSpz, writeSpz } from './formats/spz';
 import { isSogMeta, readSog, readSogBundle, writeSog } from './formats/sog';
 
@@ -52,14 +52,30 @@ function parseJsonObject(bytes: Uint8Array): unknown {
   }
 }
 
-/**
- * The format of a splat file, from its content first: PLY magic (compressed when the header
- * declares a `chunk` element), gzip or "NGSP" (spz), zip (bundled SOG), a ksplat main header,
- * a SOG `meta.json`. `.splat` has no magic: it is chosen by extension, or when the size is a
- * multiple of 32 and nothing else matched. Throws SceneFormatError when nothing fits.
- */
-export function detectFormat(bytes: Uint8Array, fileName: string): FormatName {
-  if (bytes.length === 0) throw new SceneFormatError(fileName, 'unknown', 'file is empty');
+/** How messages name each format. */
+const FORMAT_LABELS: Record<FormatName, string> = {
+  ply: 'INRIA PLY',
+  'compressed-ply': 'compressed PLY',
+  splat: '.splat',
+  ksplat: '.ksplat',
+  spz: 'SPZ',
+  sog: 'SOG meta.json',
+  'sog-bundle': 'bundled SOG',
+};
+
+/** The extension's formats that the content may be without a notice (a .ply may be compressed). */
+function extensionAgrees(byName: FormatName, content: FormatName): boolean {
+  return byName === content || (byName === 'ply' && content === 'compressed-ply');
+}
+
+/** The matched extension itself, for messages (".compressed.ply", ".json"). */
+function extensionOf(fileName: string): string | undefined {
+  const lower = fileName.toLowerCase();
+  return EXTENSION_FORMATS.find(([ext]) => lower.endsWith(ext))?.[0];
+}
+
+/** The format the content shows by a magic number or structure, else undefined. */
+function contentFormat(bytes: Uint8Array, fileName: string): FormatName | undefined {
   if (startsWith(bytes, [0x70, 0x6c, 0x79]) && (bytes[3] === 0x0a || bytes[3] === 0x0d)) {
     const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, PLY_HEADER_SCAN)));
     const end = head.search(/\nend_header\r?\n/);
@@ -75,17 +91,48 @@ export function detectFormat(bytes: Uint8Array, fileName: string): FormatName {
     if (isSogMeta(json)) return 'sog';
     throw new SceneFormatError(fileName, 'json', 'JSON file is not a SOG meta.json (no version/count/means/scales/quats/sh0 entries)');
   }
+  // No magic: a .splat is recognised by its records (size and plausible values).
+  return looksLikeSplat(bytes) ? 'splat' : undefined;
+}
+
+/**
+ * The format of a splat file, decided by its content: PLY magic (compressed when the header
+ * declares a `chunk` element), gzip or "NGSP" (spz), zip (bundled SOG), a ksplat main header,
+ * a SOG `meta.json`, or `.splat` records that pass `looksLikeSplat` (it has no magic). When the
+ * content is damaged beyond recognition, a `.ksplat`, `.spz`, `.sog` or wrongly sized `.splat`
+ * name still picks the reader, so the user learns what is wrong with that file. Anything else
+ * throws SceneFormatError naming the file, what its name claims and what the bytes are.
+ * `extensionNotice` says when a recognised content disagrees with the name.
+ */
+export function detectFormat(bytes: Uint8Array, fileName: string): FormatName {
+  if (bytes.length === 0) throw new SceneFormatError(fileName, 'unknown', 'file is empty');
+  const found = contentFormat(bytes, fileName);
+  if (found) return found;
   const byName = extensionFormat(fileName);
-  // The extension decides only what content could not, so the matching reader reports what is
-  // wrong (a truncated .ksplat header, a .spz with a bad magic) instead of a generic error.
-  if (byName && byName !== 'sog' && byName !== 'ply' && byName !== 'compressed-ply') return byName;
-  if (bytes.length % SPLAT_BYTES_PER_SPLAT === 0) return 'splat';
+  if (byName === 'ksplat' || byName === 'spz' || byName === 'sog-bundle') return byName;
+  if (byName === 'splat') {
+    if (bytes.length % SPLAT_BYTES_PER_SPLAT !== 0) return 'splat';
+    const bad = Math.round((1 - splatPlausibility(bytes)) * 100);
+    throw new SceneFormatError(
+      fileName,
+      'splat',
+      `not a .splat file: ${bad}% of its ${bytes.length / SPLAT_BYTES_PER_SPLAT} 32-byte records hold impossible values (non-finite or huge positions, non-positive scales, rotations that are not unit quaternions)`,
+    );
+  }
   const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const claim = byName ? `named ${extensionOf(fileName)}, but the content is not ${FORMAT_LABELS[byName]}, nor any other supported format` : 'not a supported format';
   throw new SceneFormatError(
     fileName,
     'unknown',
-    `unrecognised content (first bytes ${magic}, ${bytes.length} bytes): not ply, compressed ply, spz, SOG, ksplat or .splat`,
+    `unrecognised content (first bytes ${magic}, ${bytes.length} bytes): ${claim} (ply, compressed ply, spz, SOG, ksplat, .splat)`,
   );
+}
+
+/** A notice when the file's extension names another format than its content, else undefined. */
+export function extensionNotice(format: FormatName, fileName: string): string | undefined {
+  const byName = extensionFormat(fileName);
+  if (!byName || extensionAgrees(byName, format)) return undefined;
+  return `named ${extensionOf(fileName)}, but the content is ${FORMAT_LABELS[format]}: read as ${FORMAT_LABELS[format]}`;
 }
 
 export interface LoadInput {
@@ -103,8 +150,15 @@ export interface LoadOptions {
 
 /** Detects the format of `input` and decodes it. */
 export async function loadScene(input: LoadInput, opts: LoadOptions = {}): Promise<LoadedScene> {
+  const format = detectFormat(input.bytes, input.name);
+  const loaded = await decode(input, format, opts);
+  const notice = extensionNotice(format, input.name);
+  if (notice) loaded.warnings.unshift(notice);
+  return loaded;
+}
+
+async function decode(input: LoadInput, format: FormatName, opts: LoadOptions): Promise<LoadedScene> {
   const { name, bytes } = input;
-  const format = detectFormat(bytes, name);
   try {
     switch (format) {
       case 'ply':

@@ -63,7 +63,8 @@ export class SceneFormatError extends Error {
     readonly format: string,
     readonly problem: string,
   ) {
-    super(`${file} (${format}): ${problem}`);
+    // A format that was never identified adds nothing to the message.
+    super(format === 'unknown' ? `${file}: ${problem}` : `${file} (${format}): ${problem}`);
   }
 }
 

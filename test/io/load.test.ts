@@ -3,13 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SceneFormatError, type SplatScene } from '../../src/io/scene';
-import { type FormatName, detectFormat, loadScene, writeFormatFor, writeScene } from '../../src/io/load';
+import { type FormatName, detectFormat, extensionNotice, loadScene, writeFormatFor, writeScene } from '../../src/io/load';
 import { readPly } from '../../src/io/ply';
-import { readSplat } from '../../src/io/formats/splat';
+import { readSplat, splatPlausibility } from '../../src/io/formats/splat';
 import { readKsplat } from '../../src/io/formats/ksplat';
 import { readCompressedPly } from '../../src/io/formats/compressed-ply';
 import { readSpz } from '../../src/io/formats/spz';
-import { expectClose } from '../helpers/compare';
+import { expectClose, rng } from '../helpers/compare';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const load = (p: string) => new Uint8Array(readFileSync(path.join(DATA, p)));
@@ -65,9 +65,51 @@ describe('detectFormat', () => {
   });
 
   it('rejects empty, unknown and non-SOG JSON input with a SceneFormatError', () => {
-    expect(() => detectFormat(new Uint8Array(0), 'empty.bin')).toThrow(/empty\.bin \(unknown\): file is empty/);
-    expect(() => detectFormat(new Uint8Array([1, 2, 3, 4, 5]), 'x.bin')).toThrow(/x\.bin \(unknown\): unrecognised content \(first bytes 01 02 03 04, 5 bytes\)/);
+    expect(() => detectFormat(new Uint8Array(0), 'empty.bin')).toThrow(/^empty\.bin: file is empty/);
+    expect(() => detectFormat(new Uint8Array([1, 2, 3, 4, 5]), 'x.bin')).toThrow(/^x\.bin: unrecognised content \(first bytes 01 02 03 04, 5 bytes\): not a supported format/);
     expect(() => detectFormat(new TextEncoder().encode('{"hello": 1}'), 'meta.json')).toThrow(/meta\.json \(json\): JSON file is not a SOG meta\.json/);
+  });
+});
+
+describe('garbage and .splat plausibility', () => {
+  const random = (n: number, seed: number) => {
+    const r = rng(seed);
+    return Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+  };
+
+  it('scores real .splat records as plausible and random bytes as not', () => {
+    expect(splatPlausibility(load('splat/playbot-31000.splat'))).toBe(1);
+    expect(splatPlausibility(load('splat/minimal.splat'))).toBe(1);
+    // 375 random records (12,000 bytes: what the viewer used to show as invisible splats).
+    expect(splatPlausibility(random(12_000, 1))).toBeLessThan(0.01);
+  });
+
+  it('refuses random bytes of a .splat size under any name, saying what the name claims', () => {
+    const bytes = random(12_000, 2);
+    expect(() => detectFormat(bytes, 'scene.ply')).toThrow(/^scene\.ply: unrecognised content \(first bytes [0-9a-f ]+, 12000 bytes\): named \.ply, but the content is not INRIA PLY, nor any other supported format/);
+    expect(() => detectFormat(bytes, 'download')).toThrow(/^download: unrecognised content .*not a supported format/);
+    expect(() => detectFormat(bytes, 'meta.json')).toThrow(/named \.json, but the content is not SOG meta\.json/);
+    expect(() => detectFormat(bytes, 'x.splat')).toThrow(/^x\.splat \(splat\): not a \.splat file: 9\d% of its 375 32-byte records hold impossible values/);
+  });
+
+  it('accepts a .splat whose records were damaged in a few places', () => {
+    const bytes = load('splat/playbot-31000.splat').slice();
+    for (let i = 0; i < 100; i++) new DataView(bytes.buffer).setFloat32(i * 300 * 32 + 12, -1, true);
+    expect(detectFormat(bytes, 'damaged.splat')).toBe('splat');
+  });
+
+  it('reads content that disagrees with its extension, with a notice naming both', async () => {
+    const ply = await loadScene({ name: 'scene.splat', bytes: load('ply/playbot-1873.ply') });
+    expect(ply.format).toBe('ply');
+    expect(ply.warnings[0]).toBe('named .splat, but the content is INRIA PLY: read as INRIA PLY');
+    const spz = await loadScene({ name: 'scene.ksplat', bytes: load('splat/minimal-v3.spz') });
+    expect(spz.warnings[0]).toBe('named .ksplat, but the content is SPZ: read as SPZ');
+    expect(extensionNotice('compressed-ply', 'a.ply')).toBeUndefined();
+    expect(extensionNotice('splat', 'download')).toBeUndefined();
+    expect(extensionNotice('sog', 'meta.json')).toBeUndefined();
+    expect(extensionNotice('sog-bundle', 'scene.json')).toBe('named .json, but the content is bundled SOG: read as bundled SOG');
+    const agreeing = await loadScene({ name: 'playbot-1873.ply', bytes: load('ply/playbot-1873.ply') });
+    expect(agreeing.warnings).toEqual([]);
   });
 });
 

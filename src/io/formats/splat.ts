@@ -45,6 +45,52 @@ function clampByte(v: number): number {
   return v > 255 ? 255 : v;
 }
 
+/** Records sampled by `splatPlausibility` (evenly spread, so a large file costs no more). */
+const PLAUSIBILITY_SAMPLES = 4096;
+/** Larger coordinates or scales than any captured scene uses: such a record is not a splat. */
+const PLAUSIBLE_MAX = 1e7;
+/** Smaller positive scales are denormal-range noise, not a splat. */
+const PLAUSIBLE_MIN_SCALE = 1e-30;
+/**
+ * A byte rotation encodes a unit quaternion: |q|^2 within this range allows for each writer's
+ * rounding or truncation (at most 1/128 per component), or all four bytes 128 (no rotation).
+ */
+const QUAT_NORM2_RANGE = [0.7, 1.35] as const;
+/** `looksLikeSplat` accepts a file when at least this fraction of sampled records is plausible. */
+export const SPLAT_PLAUSIBLE_FRACTION = 0.9;
+
+/**
+ * `.splat` has no magic, so its content is judged by its records: the fraction (0..1) of sampled
+ * 32-byte records with finite positions within +-1e7, positive finite scales in (1e-30, 1e7)
+ * and a byte rotation of near-unit length. Real files score 1; random bytes score ~0 (each
+ * record passes with probability ~1e-3).
+ */
+export function splatPlausibility(bytes: Uint8Array): number {
+  const n = Math.floor(bytes.length / SPLAT_BYTES_PER_SPLAT);
+  if (n === 0) return 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const samples = Math.min(n, PLAUSIBILITY_SAMPLES);
+  let good = 0;
+  for (let s = 0; s < samples; s++) {
+    const o = Math.floor((s * n) / samples) * SPLAT_BYTES_PER_SPLAT;
+    let ok = true;
+    for (let a = 0; a < 3 && ok; a++) {
+      const p = view.getFloat32(o + a * 4, true);
+      const scale = view.getFloat32(o + 12 + a * 4, true);
+      ok = Math.abs(p) <= PLAUSIBLE_MAX && scale > PLAUSIBLE_MIN_SCALE && scale < PLAUSIBLE_MAX;
+    }
+    let norm2 = 0;
+    for (let a = 0; a < 4; a++) norm2 += ((bytes[o + 28 + a] - 128) / 128) ** 2;
+    if (ok && (norm2 === 0 || (norm2 >= QUAT_NORM2_RANGE[0] && norm2 <= QUAT_NORM2_RANGE[1]))) good++;
+  }
+  return good / samples;
+}
+
+/** True when `bytes` has the size and values of a `.splat` file (see splatPlausibility). */
+export function looksLikeSplat(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes.length % SPLAT_BYTES_PER_SPLAT === 0 && splatPlausibility(bytes) >= SPLAT_PLAUSIBLE_FRACTION;
+}
+
 /** Decodes a `.splat` file. Throws SceneFormatError when the size is not a positive multiple of 32. */
 export function readSplat(bytes: Uint8Array, file: string): LoadedScene {
   if (bytes.length === 0) throw new SceneFormatError(file, FORMAT, 'file is empty (0 splats)');

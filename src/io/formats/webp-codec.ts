@@ -56,12 +56,21 @@ const isNode = (): boolean => typeof process !== 'undefined' && typeof process.v
  */
 async function wasmBinary(file: string): Promise<Uint8Array | undefined> {
   if (!isNode()) return undefined;
-  // Module names in variables keep browser bundlers from trying to resolve Node built-ins.
-  const moduleName = 'node:module';
-  const fsName = 'node:fs/promises';
-  const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
-  const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+  const { createRequire } = await nodeBuiltin<typeof import('node:module')>('node:module');
+  const { readFile } = await nodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
   return new Uint8Array(await readFile(createRequire(import.meta.url).resolve(`@jsquash/webp/codec/${file}`)));
+}
+
+/**
+ * A Node built-in without a dynamic import where Node allows it (>= 20.16): the CLI runs under
+ * vite's module runner, which is closed once the entry has loaded, so an `import()` made later
+ * (the first SOG read or write) would fail. The name is a parameter so browser bundlers never
+ * try to resolve it.
+ */
+async function nodeBuiltin<T>(name: string): Promise<T> {
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (get) return get(name) as T;
+  return (await import(/* @vite-ignore */ name)) as T;
 }
 
 type DecModule = Awaited<ReturnType<typeof webpDecFactory>>;
