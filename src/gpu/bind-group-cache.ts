@@ -6,7 +6,8 @@
 let nextId = 1;
 const ids = new WeakMap<object, number>();
 
-function idOf(o: object | string): string {
+/** A stable id per object (strings pass through), for cache keys built from GPU objects. */
+export function idOf(o: object | string): string {
   if (typeof o === 'string') return o;
   let id = ids.get(o);
   if (id === undefined) {

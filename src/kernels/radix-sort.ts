@@ -1,48 +1,42 @@
 /**
- * Stable LSD radix sort of (key, value) u32 pairs on the GPU, 4 bits per pass
- * (shaders/radix_sort_*.wgsl). Per pass: per-block digit histograms (count), an exclusive scan of
- * the digit-major histogram (the prefix-sum kernels), and a stable scatter that ranks each block in
- * workgroup memory.
+ * Stable LSD radix sort of (key, value) u32 pairs on the GPU (shaders/radix_sort_*.wgsl), in
+ * serial chunks: per pass, every invocation counts its chunk's digits into its own column of a
+ * digit-major histogram, the histogram is scanned (PrefixSum), and every invocation scatters its
+ * chunk in order. No workgroup memory and no barriers; the chunk length and the digit width come
+ * from the adapter's shapes (src/gpu/kernel-shapes.ts) and never change the result.
  *
  * The key count is read on the GPU: it is copied into the `info` buffer and a one-invocation
- * setup kernel derives the block and chunk counts and writes indirect dispatch grids, so the work
- * follows the real count while `maxCount` only sizes the scratch. Per-pass constants (shift and
- * digit mask) live in one uniform buffer made at construction and are picked by dynamic offsets;
+ * setup kernel derives the chunk length, chunk count and an indirect grid, so the work follows
+ * the real count while `maxCount` only sizes the scratch. Per-pass constants (shift, digit mask,
+ * bins) live in one uniform buffer made at construction and are picked by dynamic offsets;
  * nothing is written with queue.writeBuffer, so several encodes may share one command encoder.
  *
- * Memory: scratch keys and values of maxCount u32 each (grown by doubling) and a histogram of
- * RADIX_BINS u32 per SORT_BLOCK keys. A buffer replaced by growth is destroyed at the first encode
- * into a later encoder, since commands already recorded may still use it; submit encoders in the
- * order they were recorded.
+ * Memory: scratch keys and values of maxCount u32 each, and a histogram plus its scan of
+ * bins * chunks u32 (at most maxCount / sortMinChunk * bins; a fraction of the keys on CPU
+ * adapters). A buffer replaced by growth is destroyed at the first encode into a later encoder,
+ * since commands already recorded may still use it; submit encoders in the order they were
+ * recorded.
  */
+import { bindBuffers, bindGroupLayout, bindingLimit, computePipeline, range } from '../gpu/pipeline';
+import { ScratchBuffer } from '../gpu/scratch-buffer';
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
-import { ScanKernels, ScratchBuffer, bindGroup, bindingLimit, computeLayout, computePipeline, range } from './prefix-sum';
+import { PrefixSum } from './prefix-sum';
 
 const sortConstants = parseWgslConstants(SHADER_SOURCES.get('common/sort.wgsl') ?? '');
-const scanConstants = parseWgslConstants(SHADER_SOURCES.get('common/scan.wgsl') ?? '');
-
-function constant(table: Record<string, number>, file: string, name: string): number {
-  const v = table[name];
-  if (v === undefined || !Number.isFinite(v)) throw new Error(`shaders/${file} lacks const ${name}`);
+function sortConst(name: string): number {
+  const v = sortConstants[name];
+  if (v === undefined || !Number.isFinite(v)) throw new Error(`shaders/common/sort.wgsl lacks const ${name}`);
   return v;
 }
-const sortConst = (name: string): number => constant(sortConstants, 'common/sort.wgsl', name);
-
-/** Keys one scatter workgroup ranks. */
-export const SORT_BLOCK = sortConst('SORT_BLOCK');
-const RADIX_BITS = sortConst('RADIX_BITS');
-const RADIX_BINS = sortConst('RADIX_BINS');
-const SCAN_BLOCK = constant(scanConstants, 'common/scan.wgsl', 'SCAN_BLOCK');
 const INFO_BYTES = sortConst('SORT_INFO_WORDS') * 4;
 const INFO_HIST_LEN_BYTES = sortConst('SORT_INFO_HIST_LEN') * 4;
-const INFO_CHUNKS_BYTES = sortConst('SORT_INFO_CHUNKS') * 4;
-const INFO_BLOCK_ARGS_BYTES = sortConst('SORT_INFO_BLOCK_ARGS') * 4;
-const INFO_CHUNK_ARGS_BYTES = sortConst('SORT_INFO_CHUNK_ARGS') * 4;
+const INFO_GRID_BYTES = sortConst('SORT_INFO_GRID') * 4;
 
-/** One uniform slot per (shift, width); 256 bytes is the largest allowed dynamic-offset alignment. */
+/** One uniform slot per (shift, width); 256 bytes is the largest dynamic-offset alignment. */
 const PASS_SLOT_BYTES = 256;
-const MAX_PASSES = Math.ceil(32 / RADIX_BITS);
 const PASS_BYTES = 16;
+const MAX_DIGIT_BITS = 8;
 
 const USAGE = { STORAGE: 0x80, UNIFORM: 0x40, INDIRECT: 0x100, COPY_DST: 0x8, COPY_SRC: 0x4 } as const;
 
@@ -61,6 +55,12 @@ export interface RadixSortArgs {
   bits: number;
 }
 
+/** Passes and digit width for `bits` key bits with digits of at most `maxDigit` bits. */
+export function digitPlan(bits: number, maxDigit: number): { passes: number; width: number } {
+  const passes = Math.ceil(bits / maxDigit);
+  return { passes, width: Math.ceil(bits / passes) };
+}
+
 /** Bind groups that depend on the caller's buffers; index 0 reads the inputs, 1 reads the scratch. */
 interface CallerGroups {
   keys: GPUBuffer;
@@ -71,72 +71,70 @@ interface CallerGroups {
   scatter: [GPUBindGroup, GPUBindGroup];
 }
 
-/** Bind groups of the histogram scan, which touch only internal buffers. */
-interface ScanGroups {
-  generation: number;
-  reduce: GPUBindGroup;
-  spine: GPUBindGroup;
-  downsweep: GPUBindGroup;
-}
-
 const CACHE_SIZE = 4;
 
 export class RadixSort {
-  private readonly scan: ScanKernels;
+  private readonly shapes: KernelShapes;
+  private readonly scan: PrefixSum;
   private readonly setupLayout: GPUBindGroupLayout;
   private readonly countLayout: GPUBindGroupLayout;
   private readonly scatterLayout: GPUBindGroupLayout;
   private readonly setupPipeline: GPUComputePipeline;
   private readonly countPipeline: GPUComputePipeline;
   private readonly scatterPipeline: GPUComputePipeline;
-  /** [MAX_PASSES * RADIX_BITS slots] SortPass constants at PASS_SLOT_BYTES stride. */
+  /** [passes * widths slots] SortPass constants at PASS_SLOT_BYTES stride. */
   private readonly passConsts: GPUBuffer;
-  /** [SORT_INFO_WORDS] u32: count, sizes and indirect grids written on the GPU. */
+  /** [SORT_INFO_WORDS] u32: count, chunk sizes and the indirect grid, written on the GPU. */
   private readonly info: GPUBuffer;
   private readonly scratchKeys: ScratchBuffer;
   private readonly scratchValues: ScratchBuffer;
-  /** [RADIX_BINS, blocks] u32 digit counts per block, digit-major. */
+  /** [bins, chunks] u32 digit counts per chunk, digit-major. */
   private readonly hist: ScratchBuffer;
-  /** [RADIX_BINS * blocks + 1] u32 exclusive scan of hist: each (digit, block)'s first slot. */
+  /** [bins * chunks + 1] u32 exclusive scan of hist, bumped by the scatter. */
   private readonly offsets: ScratchBuffer;
-  private readonly partials: ScratchBuffer;
-  private readonly spine: ScratchBuffer;
+  /** Byte offset of each pass's constants, by slotKey(width, shift, used bits). */
+  private readonly slotOf = new Map<string, number>();
   private callerCache: CallerGroups[] = [];
-  private scanGroups: ScanGroups | undefined;
   private lastEncoder: GPUCommandEncoder | undefined;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly label = 'RadixSort',
+    shapes: KernelShapes = kernelShapes(device),
   ) {
     const L = label;
-    this.scan = new ScanKernels(device, `${L}.scan`);
-    this.setupLayout = computeLayout(device, `${L}.setup`, ['write', 'read', 'read', 'read', 'read']);
-    this.countLayout = computeLayout(device, `${L}.count`, ['uniform-dynamic', 'read', 'read', 'write']);
-    this.scatterLayout = computeLayout(device, `${L}.scatter`, ['uniform-dynamic', 'read', 'read', 'read', 'read', 'write', 'write']);
-    this.setupPipeline = computePipeline(device, `${L}.setup`, 'radix_sort_setup.wgsl', this.setupLayout);
-    this.countPipeline = computePipeline(device, `${L}.count`, 'radix_sort_count.wgsl', this.countLayout);
-    this.scatterPipeline = computePipeline(device, `${L}.scatter`, 'radix_sort_scatter.wgsl', this.scatterLayout);
+    this.shapes = shapes;
+    const s = this.shapes;
+    const constants = { SORT_WG: s.chunkWorkgroup, SORT_MIN_CHUNK: s.sortMinChunk, SORT_TARGET_CHUNKS: Math.min(s.sortTargetChunks, 2 ** 31) };
+    this.scan = new PrefixSum(device, `${L}.scan`, shapes);
+    this.setupLayout = bindGroupLayout(device, `${L}.setup`, ['uniform-dynamic', 'rw', 'read', 'read', 'read', 'read', 'read']);
+    this.countLayout = bindGroupLayout(device, `${L}.count`, ['uniform-dynamic', 'read', 'read', 'rw']);
+    this.scatterLayout = bindGroupLayout(device, `${L}.scatter`, ['uniform-dynamic', 'read', 'read', 'read', 'rw', 'rw', 'rw']);
+    this.setupPipeline = computePipeline(device, `${L}.setup`, 'radix_sort_setup.wgsl', [this.setupLayout], constants);
+    this.countPipeline = computePipeline(device, `${L}.count`, 'radix_sort_count.wgsl', [this.countLayout], constants);
+    this.scatterPipeline = computePipeline(device, `${L}.scatter`, 'radix_sort_scatter.wgsl', [this.scatterLayout], constants);
 
-    const slots = MAX_PASSES * RADIX_BITS;
-    this.passConsts = device.createBuffer({ label: `${L}.passConsts`, size: slots * PASS_SLOT_BYTES, usage: USAGE.UNIFORM, mappedAtCreation: true });
-    const words = new Uint32Array(this.passConsts.getMappedRange());
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      for (let width = 1; width <= RADIX_BITS; width++) {
-        const at = passSlot(pass, width) / 4;
-        words[at] = pass * RADIX_BITS;
-        words[at + 1] = (1 << width) - 1;
+    // Every pass a sort of up to 32 bits can make: digits of `width` bits, pass p at shift
+    // p * width, the last one narrowed to the sort's key bits (`used`).
+    const slots: [number, number, number][] = [];
+    for (let width = 1; width <= MAX_DIGIT_BITS; width++) {
+      for (let shift = 0; shift < 32; shift += width) {
+        for (let used = 1; used <= Math.min(width, 32 - shift); used++) slots.push([width, shift, used]);
       }
     }
+    this.passConsts = device.createBuffer({ label: `${L}.passConsts`, size: slots.length * PASS_SLOT_BYTES, usage: USAGE.UNIFORM, mappedAtCreation: true });
+    const words = new Uint32Array(this.passConsts.getMappedRange());
+    slots.forEach(([width, shift, used], i) => {
+      this.slotOf.set(slotKey(width, shift, used), i * PASS_SLOT_BYTES);
+      words.set([shift, (2 ** used - 1) >>> 0, 1 << width], (i * PASS_SLOT_BYTES) / 4);
+    });
     this.passConsts.unmap();
 
-    this.info = device.createBuffer({ label: `${L}.info`, size: INFO_BYTES, usage: USAGE.STORAGE | USAGE.INDIRECT | USAGE.COPY_DST | USAGE.COPY_SRC });
+    this.info = device.createBuffer({ label: `${L}.info`, size: Math.max(INFO_BYTES, 16), usage: USAGE.STORAGE | USAGE.INDIRECT | USAGE.COPY_DST | USAGE.COPY_SRC });
     this.scratchKeys = new ScratchBuffer(device, `${L}.scratchKeys`);
     this.scratchValues = new ScratchBuffer(device, `${L}.scratchValues`);
     this.hist = new ScratchBuffer(device, `${L}.hist`);
     this.offsets = new ScratchBuffer(device, `${L}.offsets`);
-    this.partials = new ScratchBuffer(device, `${L}.partials`);
-    this.spine = new ScratchBuffer(device, `${L}.spine`);
   }
 
   /**
@@ -153,49 +151,53 @@ export class RadixSort {
       for (const s of this.scratch()) s.releaseRetired();
       this.lastEncoder = encoder;
     }
-    this.ensureScratch(maxCount);
+    const { passes, width } = digitPlan(bits, this.shapes.sortDigitBits);
+    const bins = 1 << width;
+    const histLen = this.ensureScratch(maxCount, bins);
     const caller = this.callerGroups(keys, values);
-    const scanGroups = this.histogramScanGroups();
+    const L = this.label;
 
     encoder.copyBufferToBuffer(countBuffer, countOffset, this.info, 0, 4);
-    const pass = encoder.beginComputePass({ label: this.label });
+    let pass = encoder.beginComputePass({ label: `${L}.setup` });
     pass.setPipeline(this.setupPipeline);
-    pass.setBindGroup(0, caller.setup);
+    pass.setBindGroup(0, caller.setup, [this.passSlot(width, 0, bits)]);
     pass.dispatchWorkgroups(1);
-    const passes = Math.ceil(bits / RADIX_BITS);
+    pass.end();
     for (let p = 0; p < passes; p++) {
-      const slot = passSlot(p, Math.min(RADIX_BITS, bits - p * RADIX_BITS));
+      const slot = this.passSlot(width, p * width, bits);
       const from = p % 2;
+      pass = encoder.beginComputePass({ label: `${L}.count` });
       pass.setPipeline(this.countPipeline);
       pass.setBindGroup(0, caller.count[from], [slot]);
-      pass.dispatchWorkgroupsIndirect(this.info, INFO_BLOCK_ARGS_BYTES);
-      pass.setPipeline(this.scan.reduce);
-      pass.setBindGroup(0, scanGroups.reduce);
-      pass.dispatchWorkgroupsIndirect(this.info, INFO_CHUNK_ARGS_BYTES);
-      pass.setPipeline(this.scan.spine);
-      pass.setBindGroup(0, scanGroups.spine);
-      pass.dispatchWorkgroups(1);
-      pass.setPipeline(this.scan.downsweep);
-      pass.setBindGroup(0, scanGroups.downsweep);
-      pass.dispatchWorkgroupsIndirect(this.info, INFO_CHUNK_ARGS_BYTES);
+      pass.dispatchWorkgroupsIndirect(this.info, INFO_GRID_BYTES);
+      pass.end();
+      this.scan.encode(encoder, { input: this.hist.buffer, output: this.offsets.buffer, count: histLen, countBuffer: this.info, countOffset: INFO_HIST_LEN_BYTES });
+      pass = encoder.beginComputePass({ label: `${L}.scatter` });
       pass.setPipeline(this.scatterPipeline);
       pass.setBindGroup(0, caller.scatter[from], [slot]);
-      pass.dispatchWorkgroupsIndirect(this.info, INFO_BLOCK_ARGS_BYTES);
+      pass.dispatchWorkgroupsIndirect(this.info, INFO_GRID_BYTES);
+      pass.end();
     }
-    pass.end();
     return passes % 2 === 0 ? { keys, values } : { keys: this.scratchKeys.buffer, values: this.scratchValues.buffer };
   }
 
   destroy(): void {
     for (const s of this.scratch()) s.destroy();
+    this.scan.destroy();
     this.passConsts.destroy();
     this.info.destroy();
     this.callerCache = [];
-    this.scanGroups = undefined;
+  }
+
+  /** Constants of the pass at `shift` of a sort by `bits` key bits in digits of `width`. */
+  private passSlot(width: number, shift: number, bits: number): number {
+    const at = this.slotOf.get(slotKey(width, shift, Math.min(width, bits - shift)));
+    if (at === undefined) throw new Error(`${this.label}: no pass constants for width ${width} shift ${shift}`);
+    return at;
   }
 
   private scratch(): ScratchBuffer[] {
-    return [this.scratchKeys, this.scratchValues, this.hist, this.offsets, this.partials, this.spine];
+    return [this.scratchKeys, this.scratchValues, this.hist, this.offsets];
   }
 
   private validate({ keys, values, countBuffer, maxCount, bits }: RadixSortArgs, countOffset: number): void {
@@ -214,17 +216,16 @@ export class RadixSort {
     }
   }
 
-  /** Sizes every scratch buffer from the key capacity, so a count clamped to it always fits. */
-  private ensureScratch(maxCount: number): void {
+  /** Sizes the scratch for maxCount keys; returns the largest histogram length. */
+  private ensureScratch(maxCount: number, bins: number): number {
     this.scratchKeys.ensure(maxCount * 4);
     this.scratchValues.ensure(maxCount * 4);
-    const capacity = Math.min(this.scratchKeys.capacity, this.scratchValues.capacity) / 4;
-    const histLen = Math.ceil(capacity / SORT_BLOCK) * RADIX_BINS;
-    const chunks = Math.ceil(histLen / SCAN_BLOCK);
+    const s = this.shapes;
+    const chunks = Math.max(1, Math.min(s.sortTargetChunks, Math.ceil(maxCount / s.sortMinChunk)));
+    const histLen = bins * chunks;
     this.hist.ensure(histLen * 4);
     this.offsets.ensure((histLen + 1) * 4);
-    this.partials.ensure(chunks * 4);
-    this.spine.ensure((chunks + 1) * 4);
+    return histLen;
   }
 
   private generation(): number {
@@ -250,44 +251,22 @@ export class RadixSort {
       keys,
       values,
       generation,
-      setup: bindGroup(d, `${L}.setup`, this.setupLayout, [info, k, v, sk, sv]),
+      setup: bindBuffers(d, `${L}.setup`, this.setupLayout, [consts, info, k, v, sk, sv, hist]),
       count: [
-        bindGroup(d, `${L}.count.fromInput`, this.countLayout, [consts, info, k, hist]),
-        bindGroup(d, `${L}.count.fromScratch`, this.countLayout, [consts, info, sk, hist]),
+        bindBuffers(d, `${L}.count.fromInput`, this.countLayout, [consts, info, k, hist]),
+        bindBuffers(d, `${L}.count.fromScratch`, this.countLayout, [consts, info, sk, hist]),
       ],
       scatter: [
-        bindGroup(d, `${L}.scatter.toScratch`, this.scatterLayout, [consts, info, k, v, offsets, sk, sv]),
-        bindGroup(d, `${L}.scatter.toInput`, this.scatterLayout, [consts, info, sk, sv, offsets, k, v]),
+        bindBuffers(d, `${L}.scatter.toScratch`, this.scatterLayout, [consts, info, k, v, offsets, sk, sv]),
+        bindBuffers(d, `${L}.scatter.toInput`, this.scatterLayout, [consts, info, sk, sv, offsets, k, v]),
       ],
     };
     this.callerCache.unshift(entry);
     if (this.callerCache.length > CACHE_SIZE) this.callerCache.pop();
     return entry;
   }
-
-  private histogramScanGroups(): ScanGroups {
-    const generation = this.generation();
-    if (this.scanGroups?.generation === generation) return this.scanGroups;
-    const d = this.device;
-    const L = `${this.label}.scan`;
-    const whole = (b: GPUBuffer): GPUBufferBinding => range(b, b.size);
-    // The scan kernels clip to min(binding length, limit): the limits are info words at 256-byte offsets.
-    const histLimit = range(this.info, 4, INFO_HIST_LEN_BYTES);
-    const chunkLimit = range(this.info, 4, INFO_CHUNKS_BYTES);
-    const hist = whole(this.hist.buffer);
-    const partials = whole(this.partials.buffer);
-    const spine = whole(this.spine.buffer);
-    this.scanGroups = {
-      generation,
-      reduce: bindGroup(d, `${L}.reduce`, this.scan.reduceLayout, [hist, partials, histLimit]),
-      spine: bindGroup(d, `${L}.spine`, this.scan.spineLayout, [partials, spine, chunkLimit]),
-      downsweep: bindGroup(d, `${L}.downsweep`, this.scan.downsweepLayout, [hist, spine, whole(this.offsets.buffer), histLimit]),
-    };
-    return this.scanGroups;
-  }
 }
 
-/** Byte offset of the SortPass constants for pass `pass` with a digit of `width` bits. */
-function passSlot(pass: number, width: number): number {
-  return (pass * RADIX_BITS + width - 1) * PASS_SLOT_BYTES;
+function slotKey(width: number, shift: number, used: number): string {
+  return `${width}/${shift}/${used}`;
 }
