@@ -7,5 +7,6 @@ export { rasterizeBackward, type RasterGradients } from './rasterize-backward';
 export { projectBackward, type GeometryGradient } from './project-backward';
 export { shBackward, type ShGradient } from './sh-backward';
 export { shBasis, shBasisGradient, SH_C0, SH_C1, SH_C2, SH_C3 } from './sh';
+export { referenceBranchCounts, type BranchCounts } from './branches';
 export { referenceBackward, type ReferenceGradients, type DensifyStats } from './backward';
 export type { ReferenceScene, ReferenceOptions } from './types';

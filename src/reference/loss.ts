@@ -45,13 +45,10 @@ function checkImages(image: ArrayLike<number>, target: ArrayLike<number>, width:
   if (target.length !== n) throw new RangeError(`reference loss: target has ${target.length} values, expected ${width} x ${height} x 4 = ${n}`);
 }
 
-/**
- * Filters one [H, W] plane with the separable window (zero padding): a "same"-size correlation,
- * which equals the convolution because the window is symmetric.
- */
-export function gaussianFilter(plane: Float64Array, width: number, height: number, window = gaussianWindow()): Float64Array {
+/** Filters each row of one [H, W] plane with the window (zero padding): the horizontal pass. */
+export function filterRows(plane: Float64Array, width: number, height: number, window = gaussianWindow()): Float64Array {
   const r = (window.length - 1) / 2;
-  const rows = new Float64Array(width * height);
+  const out = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let s = 0;
@@ -59,16 +56,22 @@ export function gaussianFilter(plane: Float64Array, width: number, height: numbe
         const xi = x + k;
         if (xi >= 0 && xi < width) s += window[k + r] * plane[y * width + xi];
       }
-      rows[y * width + x] = s;
+      out[y * width + x] = s;
     }
   }
+  return out;
+}
+
+/** Filters each column of one [H, W] plane with the window (zero padding): the vertical pass. */
+export function filterColumns(plane: Float64Array, width: number, height: number, window = gaussianWindow()): Float64Array {
+  const r = (window.length - 1) / 2;
   const out = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let s = 0;
       for (let k = -r; k <= r; k++) {
         const yi = y + k;
-        if (yi >= 0 && yi < height) s += window[k + r] * rows[yi * width + x];
+        if (yi >= 0 && yi < height) s += window[k + r] * plane[yi * width + x];
       }
       out[y * width + x] = s;
     }
@@ -76,13 +79,21 @@ export function gaussianFilter(plane: Float64Array, width: number, height: numbe
   return out;
 }
 
-function channel(image: ArrayLike<number>, c: number, n: number, f: (v: number) => number = (v) => v): Float64Array {
+/**
+ * Filters one [H, W] plane with the separable window (zero padding): a "same"-size correlation,
+ * which equals the convolution because the window is symmetric.
+ */
+export function gaussianFilter(plane: Float64Array, width: number, height: number, window = gaussianWindow()): Float64Array {
+  return filterColumns(filterRows(plane, width, height, window), width, height, window);
+}
+
+export function channel(image: ArrayLike<number>, c: number, n: number, f: (v: number) => number = (v) => v): Float64Array {
   const out = new Float64Array(n);
   for (let p = 0; p < n; p++) out[p] = f(image[p * 4 + c]);
   return out;
 }
 
-function product(a: Float64Array, b: Float64Array): Float64Array {
+export function product(a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
   return out;
@@ -174,6 +185,41 @@ export function imageLoss(image: ArrayLike<number>, target: ArrayLike<number>, w
   return { loss: (1 - ssimWeight) * vL1 + ssimWeight * (1 - vSsim), l1: vL1, ssim: vSsim, mse: vMse, psnr: psnrFromMse(vMse) };
 }
 
+/** Per channel: dLoss/dmu1, dLoss/d(G*x^2) and dLoss/d(G*xy) at every pixel, [H, W] each. */
+export interface SsimLocalGradients {
+  dMu1: Float64Array[];
+  dS11: Float64Array[];
+  dS12: Float64Array[];
+}
+
+/**
+ * The SSIM part of the loss differentiated by the local statistics at each pixel, already times
+ * m = -lambda / (3HW): what imageLossGradient then filters back onto the image.
+ */
+export function ssimLocalGradients(image: ArrayLike<number>, target: ArrayLike<number>, width: number, height: number, ssimWeight = DEFAULT_SSIM_WEIGHT): SsimLocalGradients {
+  checkImages(image, target, width, height);
+  const n = width * height;
+  const m = -ssimWeight / (3 * n);
+  const out: SsimLocalGradients = { dMu1: [], dS11: [], dS12: [] };
+  for (let c = 0; c < 3; c++) {
+    const t = ssimTerms(channel(image, c, n), channel(target, c, n), width, height);
+    const dMu1 = new Float64Array(n);
+    const dS11 = new Float64Array(n);
+    const dS12 = new Float64Array(n);
+    for (let p = 0; p < n; p++) {
+      const ab = t.a[p] * t.b[p];
+      const s = t.map[p];
+      dMu1[p] = m * ((2 * t.mu2[p] * (t.dn[p] - t.cn[p])) / ab - 2 * t.mu1[p] * s * (1 / t.a[p] - 1 / t.b[p]));
+      dS11[p] = m * (-s / t.b[p]);
+      dS12[p] = m * ((2 * t.cn[p]) / ab);
+    }
+    out.dMu1.push(dMu1);
+    out.dS11.push(dS11);
+    out.dS12.push(dS12);
+  }
+  return out;
+}
+
 /**
  * dLoss/dimage [H, W, 4] (alpha 0) of (1 - lambda) L1 + lambda (1 - SSIM). The L1 term gives
  * (1 - lambda) sign(x - y) / (3HW), sign(0) = 0. For SSIM, with m = -lambda / (3HW) the loss's
@@ -187,25 +233,14 @@ export function imageLossGradient(image: ArrayLike<number>, target: ArrayLike<nu
   checkImages(image, target, width, height);
   const n = width * height;
   const grad = new Float64Array(n * 4);
-  const m = -ssimWeight / (3 * n);
   const l1Scale = (1 - ssimWeight) / (3 * n);
+  const local = ssimLocalGradients(image, target, width, height, ssimWeight);
   for (let c = 0; c < 3; c++) {
     const x = channel(image, c, n);
     const y = channel(target, c, n);
-    const t = ssimTerms(x, y, width, height);
-    const dMu1 = new Float64Array(n);
-    const dS11 = new Float64Array(n);
-    const dS12 = new Float64Array(n);
-    for (let p = 0; p < n; p++) {
-      const ab = t.a[p] * t.b[p];
-      const s = t.map[p];
-      dMu1[p] = m * ((2 * t.mu2[p] * (t.dn[p] - t.cn[p])) / ab - 2 * t.mu1[p] * s * (1 / t.a[p] - 1 / t.b[p]));
-      dS11[p] = m * (-s / t.b[p]);
-      dS12[p] = m * ((2 * t.cn[p]) / ab);
-    }
-    const gMu1 = gaussianFilter(dMu1, width, height);
-    const gS11 = gaussianFilter(dS11, width, height);
-    const gS12 = gaussianFilter(dS12, width, height);
+    const gMu1 = gaussianFilter(local.dMu1[c], width, height);
+    const gS11 = gaussianFilter(local.dS11[c], width, height);
+    const gS12 = gaussianFilter(local.dS12[c], width, height);
     for (let p = 0; p < n; p++) {
       grad[p * 4 + c] = l1Scale * Math.sign(x[p] - y[p]) + gMu1[p] + 2 * x[p] * gS11[p] + y[p] * gS12[p];
     }

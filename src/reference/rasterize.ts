@@ -54,6 +54,8 @@ export interface PixelBlend {
   finalT: number;
   /** Splats of the tile list processed up to and including the last blended one. */
   nContrib: number;
+  /** The pixel ended at a splat that would have taken T below T_MIN (not at the list's end). */
+  stoppedAtTMin: boolean;
 }
 
 /** Value of the 2D Gaussian's exponent at pixel centre (px, py): -0.5 d^T conic d with d = mu - p. */
@@ -72,6 +74,7 @@ export function blendPixel(projected: ProjectedSplat[], list: number[], i: numbe
   const color: [number, number, number] = [0, 0, 0];
   let T = 1;
   let nContrib = 0;
+  let stoppedAtTMin = false;
   for (let k = 0; k < list.length; k++) {
     const p = projected[list[k]];
     const power = gaussPower(p, px, py);
@@ -81,13 +84,16 @@ export function blendPixel(projected: ProjectedSplat[], list: number[], i: numbe
     const alpha = Math.min(ALPHA_MAX, raw);
     if (alpha < ALPHA_MIN) continue;
     // The splat that would push T under T_MIN is not blended and ends the pixel.
-    if (T * (1 - alpha) < T_MIN) break;
+    if (T * (1 - alpha) < T_MIN) {
+      stoppedAtTMin = true;
+      break;
+    }
     for (let c = 0; c < 3; c++) color[c] += p.color[c] * alpha * T;
     steps.push({ splat: list[k], gauss, alpha, alphaClamped: raw > ALPHA_MAX, transBefore: T });
     T *= 1 - alpha;
     nContrib = k + 1;
   }
-  return { steps, color, finalT: T, nContrib };
+  return { steps, color, finalT: T, nContrib, stoppedAtTMin };
 }
 
 export interface RasterOutput {

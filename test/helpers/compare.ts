@@ -51,5 +51,30 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return r;
 }
 
+/**
+ * ||a - b|| / ||b|| over the whole gradient, and the worst element relative to the largest
+ * reference magnitude (so an error confined to a few splats is not averaged away).
+ */
+export function gradientError(a: ArrayLike<number>, b: ArrayLike<number>) {
+  let num = 0;
+  let den = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  let elem = 0;
+  let worst = '';
+  for (let i = 0; i < b.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / scale;
+    if (!(e <= elem)) {
+      elem = Number.isNaN(e) ? Infinity : e;
+      worst = `index ${i}: gpu ${a[i]}, reference ${b[i]}`;
+    }
+  }
+  return { rel: Math.sqrt(num / Math.max(den, 1e-300)), elem, worst, nonzero: den > 0 };
+}
+
 /** Small seedable PRNG (mulberry32, the same generator the trainer seeds its view order with). */
 export { seededRandom as rng } from '../../src/train/config';

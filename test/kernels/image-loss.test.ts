@@ -3,51 +3,14 @@
  * stats and v_image on random images and a photo crop, sizes that are not multiples of 16, one
  * instance reused across sizes, determinism, the metrics-only path and bad input.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import { SHADER_SOURCES } from '../../src/gpu/wgsl';
 import { ImageLoss, LOSS_STATS } from '../../src/kernels/image-loss';
 import { gaussianWindow, imageLoss, imageLossGradient } from '../../src/reference/loss';
-import { compareArrays, expectClose, rng } from '../helpers/compare';
+import { compareArrays, expectClose } from '../helpers/compare';
+import { noisy, photoCrop, randomImage } from '../helpers/images';
 import { getTestDevice } from '../helpers/gpu';
-
-const DATA = path.resolve(__dirname, '../../../shared/data');
-
-function randomImage(width: number, height: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const img = new Float32Array(width * height * 4);
-  for (let i = 0; i < img.length; i++) img[i] = i % 4 === 3 ? 1 : r();
-  return img;
-}
-
-/** target + uniform noise of amplitude `amp`, some values leaving [0, 1] (the loss does not clamp). */
-function noisy(target: Float32Array, amp: number, seed: number): Float32Array {
-  const r = rng(seed);
-  return target.map((v, i) => (i % 4 === 3 ? 0.5 : v + amp * (2 * r() - 1)));
-}
-
-/** A width x height crop of buddha13 image 00007, box-downsampled by `factor`, as RGBA f32 in [0, 1]. */
-function photoCrop(width: number, height: number, factor: number, x0: number, y0: number): Float32Array {
-  const jpg = jpeg.decode(readFileSync(path.join(DATA, 'colmap/buddha13/images/00007.jpg')), { useTArray: true });
-  if (x0 + width * factor > jpg.width || y0 + height * factor > jpg.height) throw new Error('photo crop outside the image');
-  const out = new Float32Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let dy = 0; dy < factor; dy++) {
-          for (let dx = 0; dx < factor; dx++) s += jpg.data[((y0 + y * factor + dy) * jpg.width + x0 + x * factor + dx) * 4 + c];
-        }
-        out[(y * width + x) * 4 + c] = s / (255 * factor * factor);
-      }
-      out[(y * width + x) * 4 + 3] = 1;
-    }
-  }
-  return out;
-}
 
 let device: GPUDevice;
 
@@ -75,29 +38,30 @@ async function runLoss(loss: ImageLoss, image: Float32Array, target: Float32Arra
   return { stats, vImage };
 }
 
-/**
- * Checks stats and v_image against the float64 reference.
- * Stats atol 2e-6: f32 moments over 121 taps then E[x^2] - mu^2 (cancellation of values <= ~1,
- * ~1e-7 each), averaged over many pixels, whose f32 tree sums add ~1e-7 relative.
- * v_image is compared in units of 1/(3HW) (the size of one L1 step) with atol 1e-5 units plus
- * 5e-5 of the largest |v_image|: the SSIM derivatives divide by A B, down to C1 C2 ~ 1e-7 in flat
- * regions, where they reach ~30 units and carry the f32 moment error with them; the backward
- * filter spreads that error over 11 x 11 neighbours (measured: 1e-6 units on random images,
- * 5.5e-4 units = 2e-5 of the largest value on the photo crop).
- */
-function checkAgainstReference(name: string, got: GpuResult, image: Float32Array, target: Float32Array, width: number, height: number, lambda = 0.2): void {
+interface LossTolerance {
+  /** Max |gpu - reference| over loss, L1, SSIM and MSE. */
+  stats: number;
+  /** |gpu - reference| of PSNR in dB. */
+  psnr: number;
+  /** Max |gpu - reference| of v_image relative to its largest |reference| value. */
+  grad: number;
+}
+
+/** Checks stats and v_image against the float64 reference; returns the measured errors. */
+function checkAgainstReference(name: string, got: GpuResult, image: Float32Array, target: Float32Array, width: number, height: number, tol: LossTolerance, lambda = 0.2): LossTolerance {
   const ref = imageLoss(image, target, width, height, lambda);
   const s = got.stats;
-  expectClose([s[LOSS_STATS.loss], s[LOSS_STATS.l1], s[LOSS_STATS.ssim], s[LOSS_STATS.mse]], [ref.loss, ref.l1, ref.ssim, ref.mse], 2e-6, 0, `${name} stats`);
-  // PSNR = -10 log10(mse): d psnr = 4.34 d(mse)/mse, relative mse error ~1e-6.
-  expect(Math.abs(s[LOSS_STATS.psnr] - ref.psnr)).toBeLessThan(1e-4);
-  expect(s[LOSS_STATS.ssimWeight]).toBeCloseTo(lambda, 6);
+  const stats = compareArrays([s[LOSS_STATS.loss], s[LOSS_STATS.l1], s[LOSS_STATS.ssim], s[LOSS_STATS.mse]], [ref.loss, ref.l1, ref.ssim, ref.mse], tol.stats, 0, `${name} stats`);
+  expect(stats.ok, stats.message).toBe(true);
+  const psnr = Math.abs(s[LOSS_STATS.psnr] - ref.psnr);
+  expect(psnr, `${name} psnr`).toBeLessThan(tol.psnr);
+  expect(s[LOSS_STATS.ssimWeight]).toBe(Math.fround(lambda));
   expect(s[LOSS_STATS.pixels]).toBe(width * height);
-  const unit = 3 * width * height;
-  const refGrad = imageLossGradient(image, target, width, height, lambda).map((v) => v * unit);
-  const gotGrad = got.vImage.map((v) => v * unit);
+  const refGrad = imageLossGradient(image, target, width, height, lambda);
   const largest = refGrad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  expectClose(gotGrad, refGrad, 1e-5 + 5e-5 * largest, 0, `${name} v_image x 3HW`);
+  const grad = compareArrays(got.vImage, refGrad, tol.grad * largest, 0, `${name} v_image`);
+  expect(grad.ok, grad.message).toBe(true);
+  return { stats: stats.maxAbs, psnr, grad: grad.maxAbs / largest };
 }
 
 describe('ImageLoss', () => {
@@ -111,6 +75,11 @@ describe('ImageLoss', () => {
 
   it('matches the reference on random images of 16x16, 64x48, 37x23, 1x1 and 17x2 with one instance', async () => {
     const loss = new ImageLoss(device);
+    // measured on a correct build (SwiftShader), worst of the five sizes: stats 8.9e-8, PSNR
+    // 2.0e-6 dB, v_image 7.0e-7 of its largest value (f32 moments over 121 taps, then f32 tree
+    // sums); tolerances 10x.
+    const tol = { stats: 8.9e-7, psnr: 2.1e-5, grad: 7e-6 };
+    const worst = { stats: 0, psnr: 0, grad: 0 };
     for (const [w, h, seed] of [
       [16, 16, 1],
       [64, 48, 2],
@@ -120,8 +89,10 @@ describe('ImageLoss', () => {
     ]) {
       const target = randomImage(w, h, seed);
       const image = noisy(target, 0.15, seed + 100);
-      checkAgainstReference(`${w}x${h}`, await runLoss(loss, image, target, w, h), image, target, w, h);
+      const e = checkAgainstReference(`${w}x${h}`, await runLoss(loss, image, target, w, h), image, target, w, h, tol);
+      for (const k of ['stats', 'psnr', 'grad'] as const) worst[k] = Math.max(worst[k], e[k]);
     }
+    console.log('[image loss, random images] worst errors:', JSON.stringify(worst));
     loss.destroy();
   });
 
@@ -134,7 +105,11 @@ describe('ImageLoss', () => {
     const targetBuf = createBufferWithData(device, 'test.target', target);
     const loss = new ImageLoss(device, { ssimWeight: 0.5 });
     const got = await runLoss(loss, image, targetBuf, w, h);
-    checkAgainstReference('photo', got, image, target, w, h, 0.5);
+    // measured on a correct build (SwiftShader): stats 5.5e-7, PSNR 2.4e-6 dB, v_image 1.9e-5 of
+    // its largest value, noisier than random images: the SSIM derivatives divide by A B, small in
+    // the photo's flat regions, and carry the f32 moment error with them. Tolerances 10x.
+    const e = checkAgainstReference('photo', got, image, target, w, h, { stats: 5.5e-6, psnr: 2.4e-5, grad: 1.9e-4 }, 0.5);
+    console.log('[image loss, photo crop] errors:', JSON.stringify(e));
     const ssimValue = got.stats[LOSS_STATS.ssim];
     expect(ssimValue).toBeGreaterThan(0.05);
     expect(ssimValue).toBeLessThan(0.95);
@@ -148,14 +123,16 @@ describe('ImageLoss', () => {
     const img = randomImage(w, h, 9);
     const loss = new ImageLoss(device);
     const got = await runLoss(loss, img, img, w, h);
-    // SSIM of identical inputs: every map value is q/q with q computed once, up to f32 rounding.
-    expect(Math.abs(got.stats[LOSS_STATS.ssim] - 1)).toBeLessThan(1e-6);
+    // SSIM of identical inputs: every map value is q/q with q computed once, up to f32 rounding
+    // (measured 6.0e-8, one f32 ulp below 1; 10x).
+    expect(Math.abs(got.stats[LOSS_STATS.ssim] - 1)).toBeLessThan(6e-7);
     expect(got.stats[LOSS_STATS.l1]).toBe(0);
     expect(got.stats[LOSS_STATS.psnr]).toBeCloseTo(100, 4);
-    // At the maximum of SSIM the gradient vanishes; f32 rounding leaves ~3e-7 of one L1 unit.
+    // At the maximum of SSIM the gradient vanishes; f32 rounding leaves 2.6e-7 of one L1 unit
+    // 1 / (3HW) (measured; 10x).
     const unit = 3 * w * h;
     const maxGrad = Math.max(...got.vImage.map((v) => Math.abs(v * unit)));
-    expect(maxGrad).toBeLessThan(1e-5);
+    expect(maxGrad).toBeLessThan(2.6e-6);
     loss.destroy();
   });
 

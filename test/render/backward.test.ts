@@ -3,7 +3,7 @@
  * test/reference), with random cotangent images; and determinism.
  */
 import { describe, expect, it } from 'vitest';
-import { referenceBackward } from '../../src/reference';
+import { referenceBackward, referenceBranchCounts, referenceProject } from '../../src/reference';
 import { ForwardPass } from '../../src/render/forward-pass';
 import { BackwardPass } from '../../src/render/backward-pass';
 import { GaussianBuffers } from '../../src/render/gaussian-buffers';
@@ -11,8 +11,9 @@ import { createBufferWithData, readBuffer, readF32 } from '../../src/gpu/buffers
 import { type SplatScene, shCoeffCount } from '../../src/io/scene';
 import type { Camera } from '../../src/io/camera';
 import { getTestDevice } from '../helpers/gpu';
-import { randomScene, testCamera } from '../helpers/scenes';
-import { rng } from '../helpers/compare';
+import { EVERY_BRANCH, posed, randomScene, type RandomSceneOptions, testCamera } from '../helpers/scenes';
+import { nearThresholdPixels } from '../helpers/thresholds';
+import { gradientError, rng } from '../helpers/compare';
 
 interface GpuGrads {
   v_means: Float32Array;
@@ -58,13 +59,18 @@ async function gpuBackward(scene: SplatScene, cam: Camera, vImage4: Float32Array
   }
 }
 
-function cotangent(w: number, h: number, seed: number): { v4: Float32Array; v3: Float64Array } {
+/**
+ * A random cotangent image, zero at pixels where f32 may decide a blend differently from float64
+ * (test/helpers/thresholds.ts): a flip there moves a gradient by a jump, not by rounding, and a
+ * zero cotangent makes the pixel add nothing on either side.
+ */
+function cotangent(w: number, h: number, seed: number, near?: Uint8Array): { v4: Float32Array; v3: Float64Array } {
   const r = rng(seed);
   const v4 = new Float32Array(w * h * 4);
   const v3 = new Float64Array(w * h * 3);
   for (let p = 0; p < w * h; p++) {
     for (let c = 0; c < 3; c++) {
-      const v = r() * 2 - 1;
+      const v = near?.[p] ? 0 : r() * 2 - 1;
       v4[p * 4 + c] = v;
       v3[p * 3 + c] = Math.fround(v);
     }
@@ -72,68 +78,64 @@ function cotangent(w: number, h: number, seed: number): { v4: Float32Array; v3: 
   return { v4, v3 };
 }
 
-/** ||a - b|| / ||b|| and the fraction of elements off by more than atol + rtol |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number) {
-  let num = 0;
-  let den = 0;
-  let bad = 0;
-  let worst = '';
-  let worstD = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = a[i] - b[i];
-    num += d * d;
-    den += b[i] * b[i];
-    if (!(Math.abs(d) <= atol + rtol * Math.abs(b[i]))) {
-      bad++;
-      if (!(Math.abs(d) <= worstD)) {
-        worstD = Math.abs(d);
-        worst = `index ${i}: gpu ${a[i]}, reference ${b[i]}`;
-      }
-    }
-  }
-  return { rel: Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30), fracBad: bad / Math.max(b.length, 1), worst };
-}
+type Grad = 'v_means' | 'v_logScales' | 'v_quats' | 'v_opacityLogits' | 'v_sh';
+const GRADS: Grad[] = ['v_means', 'v_logScales', 'v_quats', 'v_opacityLogits', 'v_sh'];
 
 describe('GPU backward vs float64 reference backward', () => {
-  const cases = [
-    { name: 'SH 0, one tile', w: 16, h: 16, n: 6, deg: 0, extra: {}, bg: [0, 0, 0] as [number, number, number] },
-    { name: 'SH 1, odd image, WG+1 splats, behind and off-screen', w: 37, h: 29, n: 257, deg: 1, extra: { behind: 0.1 }, bg: [0.3, 0.2, 0.1] as [number, number, number] },
-    { name: 'SH 3, huge splats and clamped colours', w: 48, h: 40, n: 120, deg: 3, extra: { huge: 0.1, shScale: 3 }, bg: [1, 1, 1] as [number, number, number] },
-    { name: 'SH 2, many tiles', w: 70, h: 45, n: 300, deg: 2, extra: { huge: 0.03, behind: 0.05 }, bg: [0, 0, 0] as [number, number, number] },
+  // `measured` on a correct build (SwiftShader): [relative norm error, worst element / largest]
+  // per gradient, f32 against float64 through the rasterizer, SH and projection backward. The
+  // bounds are 10x. Noisier cases have their own figures: one tile of six splats (few terms, so
+  // one splat's f32 conic error shows in the log-scales), and the posed camera (the splat just
+  // beyond the near plane: its view direction mean - centre has |.| ~ 0.016, and the f32 camera
+  // centre alone moves it by ~4e-6).
+  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; measured: Record<Grad | 'densify', [number, number]> }[] = [
+    {
+      name: 'SH 0, one tile',
+      w: 16, h: 16, n: 6, deg: 0, extra: {}, bg: [0, 0, 0],
+      measured: { v_means: [5.7e-7, 4.6e-7], v_logScales: [2e-5, 3.4e-5], v_quats: [6.8e-6, 5.3e-6], v_opacityLogits: [1.2e-5, 1.2e-5], v_sh: [3.3e-6, 2.7e-6], densify: [4e-7, 3.7e-7] },
+    },
+    {
+      name: 'SH 1, odd image, WG+1 splats, every branch, posed camera',
+      w: 37, h: 29, n: 257, deg: 1, extra: { behind: 0.1, opaque: 0.05, branches: true }, bg: [0.3, 0.2, 0.1], pose: true,
+      measured: { v_means: [1.1e-5, 1.7e-5], v_logScales: [1.1e-6, 1.1e-6], v_quats: [1.6e-6, 9.7e-7], v_opacityLogits: [2.1e-6, 2.3e-6], v_sh: [7.2e-7, 5e-7], densify: [1.3e-6, 9.4e-7] },
+    },
+    {
+      name: 'SH 3, huge splats and clamped colours, every branch, white background',
+      w: 48, h: 40, n: 120, deg: 3, extra: { huge: 0.1, shScale: 3, branches: true }, bg: [1, 1, 1],
+      measured: { v_means: [7.2e-7, 4.5e-7], v_logScales: [7e-7, 5.6e-7], v_quats: [8.4e-7, 5.6e-7], v_opacityLogits: [7.7e-7, 4.2e-7], v_sh: [5.7e-7, 3.4e-7], densify: [2.3e-6, 2.1e-6] },
+    },
+    {
+      name: 'SH 2, many tiles, every branch',
+      w: 70, h: 45, n: 300, deg: 2, extra: { huge: 0.03, behind: 0.05, opaque: 0.1, branches: true }, bg: [0, 0, 0],
+      measured: { v_means: [1.7e-6, 2.1e-6], v_logScales: [9.3e-7, 4.3e-7], v_quats: [2.5e-6, 2.1e-6], v_opacityLogits: [1.1e-6, 6.4e-7], v_sh: [4.9e-7, 5e-7], densify: [1.6e-6, 1.9e-6] },
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const cam = testCamera(c.w, c.h);
-      const scene = randomScene(cam, { count: c.n, shDegree: c.deg, seed: 1000 + c.n, ...c.extra });
-      const { v4, v3 } = cotangent(c.w, c.h, c.n);
-      const gpu = await gpuBackward(scene, cam, v4, c.deg, c.bg);
-      const ref = referenceBackward(scene, cam, v3, { shDegree: c.deg, background: c.bg });
-      // Tolerances: f32 vs float64. Element-wise rtol 2e-3 (f32 chains through the conic
-      // inverse and the 2D covariance lose ~3 digits for elongated splats) with an absolute
-      // floor of 1e-4 * the largest magnitude; threshold flips (a pixel exactly at alpha = 1/255
-      // or at the T stop) can move single elements, so up to 1% may exceed it while the
-      // relative error of the whole gradient stays below 1e-2.
-      const report: Record<string, string> = {};
-      for (const [name, a, b] of [
-        ['v_means', gpu.v_means, ref.v_means],
-        ['v_logScales', gpu.v_logScales, ref.v_logScales],
-        ['v_quats', gpu.v_quats, ref.v_quats],
-        ['v_opacityLogits', gpu.v_opacityLogits, ref.v_opacityLogits],
-        ['v_sh', gpu.v_sh, ref.v_sh],
-      ] as [string, Float32Array, Float64Array][]) {
-        let scale = 0;
-        for (const v of b) scale = Math.max(scale, Math.abs(v));
-        const e = relError(a, b, 1e-4 * scale, 2e-3);
-        report[name] = `rel ${e.rel.toExponential(2)}, frac over tol ${e.fracBad.toFixed(4)}`;
-        expect(e.rel, `${name}: ${e.worst}`).toBeLessThan(1e-2);
-        expect(e.fracBad, `${name}: ${e.worst}`).toBeLessThanOrEqual(0.01);
+      const base = testCamera(c.w, c.h);
+      const random = randomScene(base, { count: c.n, shDegree: c.deg, seed: 1000 + c.n, ...c.extra });
+      const { scene, cam } = c.pose ? posed(random, base, c.n) : { scene: random, cam: base };
+      const opts = { shDegree: c.deg, background: c.bg };
+      if (c.extra.branches) {
+        const counts = referenceBranchCounts(scene, cam, opts);
+        for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
       }
-      // Densification statistics: NDC gradient norm, visibility, max radius.
-      const gradNorm = Array.from({ length: c.n }, (_, i) => gpu.densify[i * 4]);
-      const e = relError(gradNorm, ref.densify.gradNormNdc, 1e-4, 2e-3);
-      expect(e.rel, `densify grad: ${e.worst}`).toBeLessThan(1e-2);
-      for (let i = 0; i < c.n; i++) expect(gpu.densify[i * 4 + 1]).toBe(ref.densify.visible[i]);
-      console.log(`[backward ${c.name}]`, JSON.stringify(report));
+      const { v4, v3 } = cotangent(c.w, c.h, c.n, nearThresholdPixels(referenceProject(scene, cam, opts), c.w, c.h));
+      const gpu = await gpuBackward(scene, cam, v4, c.deg, c.bg);
+      const ref = referenceBackward(scene, cam, v3, opts);
+      const report: Record<string, string> = {};
+      const check = (name: Grad | 'densify', a: ArrayLike<number>, b: ArrayLike<number>) => {
+        const e = gradientError(a, b);
+        report[name] = `${e.rel.toExponential(2)} ${e.elem.toExponential(2)}`;
+        expect(e.nonzero, `${name} must not be all zero`).toBe(true);
+        expect(e.rel, `${name} relative norm error`).toBeLessThan(10 * c.measured[name][0]);
+        expect(e.elem, `${name}: ${e.worst}`).toBeLessThan(10 * c.measured[name][1]);
+      };
+      for (const name of GRADS) check(name, gpu[name], ref[name]);
+      // Densification statistics: NDC gradient norm and visibility.
+      check('densify', Array.from({ length: scene.count }, (_, i) => gpu.densify[i * 4]), ref.densify.gradNormNdc);
+      for (let i = 0; i < scene.count; i++) expect(gpu.densify[i * 4 + 1], `visible count of splat ${i}`).toBe(ref.densify.visible[i]);
+      console.log(`[backward ${c.name}] rel, elem:`, JSON.stringify(report));
     });
   }
 

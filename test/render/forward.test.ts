@@ -1,45 +1,64 @@
 /**
- * GPU forward pass vs the float64 CPU reference (src/reference), on random scenes and the real
- * scenes of ../shared/data/ply.
+ * GPU forward pass vs the float64 CPU reference (src/reference), on random scenes that reach
+ * every branch of the forward (counted by the reference) and on the real scenes of
+ * ../shared/data/ply.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { referenceRender } from '../../src/reference';
+import { referenceBranchCounts, referenceRender } from '../../src/reference';
 import { SplatRenderer } from '../../src/render/splat-renderer';
 import { readPly } from '../../src/io/ply';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
 import { type SplatScene, sceneBounds } from '../../src/io/scene';
 import { getTestDevice } from '../helpers/gpu';
-import { randomScene, testCamera } from '../helpers/scenes';
+import { EVERY_BRANCH, posed, randomScene, type RandomSceneOptions, testCamera } from '../helpers/scenes';
+import { nearThresholdPixels } from '../helpers/thresholds';
 
 const DATA = resolve(__dirname, '../../../shared/data');
 
+// A pixel away from every threshold (test/helpers/thresholds.ts) differs from the reference by
+// f32 rounding only. One near a threshold may decide differently in f32: a jump of at most about
+// 1/255 of a colour (a splat skipped or not at 1/255), 1e-4 (the T stop), or the difference of
+// two nearly equal-depth splats' colours weighted by a small alpha. Such pixels get this bound,
+// and may be only a small fraction of the image so they cannot hide a real error: measured at
+// most 0.5% on the random scenes (bound 2%), 9% on the donut scene (bound 15%), whose 45k splats
+// include many at depths equal to 1e-6.
+const NEAR_BOUND = 0.01;
+
 interface ImageDiff {
+  /** Over pixels away from every threshold: max and mean |gpu - reference| per channel. */
   maxAbs: number;
   meanAbs: number;
-  /** Fraction of channel values off by more than 1/255. */
-  fracOver: number;
+  /** Over near-threshold pixels. */
+  nearMaxAbs: number;
+  nearPixels: number;
   worst: string;
 }
 
-function diffImages(gpu: Float32Array, ref: Float64Array, width: number, height: number): ImageDiff {
-  let maxAbs = 0;
-  let sum = 0;
-  let over = 0;
-  let worst = '';
-  for (let p = 0; p < width * height; p++) {
+function diffImages(gpu: Float32Array, ref: Float64Array, nearThreshold: Uint8Array, width: number): ImageDiff {
+  const d: ImageDiff = { maxAbs: 0, meanAbs: 0, nearMaxAbs: 0, nearPixels: 0, worst: '' };
+  let far = 0;
+  for (let p = 0; p < nearThreshold.length; p++) {
+    const near = nearThreshold[p] === 1;
+    if (near) d.nearPixels++;
+    else far += 3;
     for (let c = 0; c < 3; c++) {
-      const d = Math.abs(gpu[p * 4 + c] - ref[p * 3 + c]);
-      if (!(d <= maxAbs)) {
-        maxAbs = Number.isNaN(d) ? Infinity : d;
-        worst = `pixel (${p % width}, ${Math.floor(p / width)}) channel ${c}: gpu ${gpu[p * 4 + c]}, reference ${ref[p * 3 + c]}`;
+      const e = Math.abs(gpu[p * 4 + c] - ref[p * 3 + c]);
+      const v = Number.isNaN(e) ? Infinity : e;
+      if (near) {
+        d.nearMaxAbs = Math.max(d.nearMaxAbs, v);
+        continue;
       }
-      sum += d;
-      if (d > 1 / 255) over++;
+      d.meanAbs += v;
+      if (v > d.maxAbs) {
+        d.maxAbs = v;
+        d.worst = `pixel (${p % width}, ${Math.floor(p / width)}) channel ${c}: gpu ${gpu[p * 4 + c]}, reference ${ref[p * 3 + c]}`;
+      }
     }
   }
-  return { maxAbs, meanAbs: sum / (width * height * 3), fracOver: over / (width * height * 3), worst };
+  d.meanAbs /= Math.max(far, 1);
+  return d;
 }
 
 async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, background: [number, number, number]) {
@@ -49,38 +68,47 @@ async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, back
     renderer.setScene(scene);
     const gpu = await renderer.renderToImage(cam, { shDegree, splatScale: 1, background });
     const ref = referenceRender(scene, cam, { shDegree, background });
-    return { gpu, ref, diff: diffImages(gpu, ref.image, cam.width, cam.height), intersections: renderer.frameStats.intersections };
+    const diff = diffImages(gpu, ref.image, nearThresholdPixels(ref.projected, cam.width, cam.height), cam.width);
+    return { gpu, ref, diff, intersections: renderer.frameStats.intersections };
   } finally {
     renderer.destroy();
   }
 }
 
+/** The far-pixel bounds: 10x what a correct build measures (printed by each case). */
+function expectWithin(name: string, diff: ImageDiff, measured: { max: number; mean: number }, pixels: number, nearFraction = 0.02): void {
+  console.log(`[forward ${name}] max ${diff.maxAbs.toExponential(2)} mean ${diff.meanAbs.toExponential(2)}; ${diff.nearPixels} near-threshold pixels, max ${diff.nearMaxAbs.toExponential(2)}`);
+  expect(diff.maxAbs, diff.worst).toBeLessThan(10 * measured.max);
+  expect(diff.meanAbs, diff.worst).toBeLessThan(10 * measured.mean);
+  expect(diff.nearMaxAbs).toBeLessThan(NEAR_BOUND);
+  expect(diff.nearPixels).toBeLessThanOrEqual(nearFraction * pixels);
+}
+
 describe('GPU forward vs float64 reference', () => {
-  // Tolerance: f32 arithmetic against float64. Away from the 1/255 alpha and 1e-4 transmittance
-  // thresholds a pixel differs by rounding only (measured: max 4e-6, mean 1e-7 after compositing
-  // up to a few hundred splats); a pixel whose splat sits exactly on a threshold may flip
-  // (blended in one, skipped in the other), a jump of up to ~1/255 * colour for the alpha
-  // threshold, rarely more for the T stop. So: mean error below 1e-5, at most 0.1% of values
-  // off by more than 1/255, and no value off by more than 0.05.
-  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: object; bg: [number, number, number] }[] = [
-    { name: 'one splat, one tile', w: 16, h: 16, n: 1, deg: 0, extra: { huge: 1 }, bg: [0, 0, 0] },
-    { name: 'WG-1 splats, odd image', w: 37, h: 23, n: 255, deg: 1, extra: {}, bg: [0.2, 0.4, 0.6] },
-    { name: 'WG+1 splats with behind/huge/degenerate, clamped colours', w: 70, h: 45, n: 257, deg: 3, extra: { behind: 0.1, huge: 0.05, degenerate: 0.05, shScale: 3 }, bg: [1, 1, 1] },
-    { name: 'k*WG+123 splats, SH 2', w: 64, h: 48, n: 3 * 256 + 123, deg: 2, extra: { behind: 0.05, huge: 0.02 }, bg: [0, 0, 0] },
+  // `measured`: max and mean error over pixels away from thresholds on a correct build
+  // (SwiftShader): f32 arithmetic against float64 after compositing up to a few hundred splats.
+  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; measured: { max: number; mean: number } }[] = [
+    { name: 'one splat, one tile', w: 16, h: 16, n: 1, deg: 0, extra: { huge: 1 }, bg: [0, 0, 0], measured: { max: 1.4e-7, mean: 3.8e-8 } },
+    { name: 'WG-1 splats, odd image', w: 37, h: 23, n: 255, deg: 1, extra: {}, bg: [0.2, 0.4, 0.6], measured: { max: 9.3e-7, mean: 5.5e-8 } },
+    { name: 'WG+1 splats with behind/huge/degenerate, every branch, SH 3', w: 70, h: 45, n: 257, deg: 3, extra: { behind: 0.1, huge: 0.05, degenerate: 0.05, shScale: 3, opaque: 0.1, branches: true }, bg: [1, 1, 1], measured: { max: 1.3e-6, mean: 7.2e-8 } },
+    { name: 'k*WG+123 splats, every branch, SH 2', w: 64, h: 48, n: 3 * 256 + 123, deg: 2, extra: { behind: 0.05, huge: 0.02, opaque: 0.1, branches: true }, bg: [0, 0, 0], measured: { max: 5.9e-7, mean: 6.8e-8 } },
+    { name: 'posed camera, every branch, SH 0', w: 48, h: 40, n: 100, deg: 0, extra: { opaque: 0.1, branches: true }, bg: [0.3, 0.2, 0.1], pose: true, measured: { max: 9.3e-7, mean: 8.6e-8 } },
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const cam = testCamera(c.w, c.h);
-      const scene = randomScene(cam, { count: c.n, shDegree: c.deg, seed: c.n * 7 + c.w, ...c.extra });
+      const base = testCamera(c.w, c.h);
+      const random = randomScene(base, { count: c.n, shDegree: c.deg, seed: c.n * 7 + c.w, ...c.extra });
+      const { scene, cam } = c.pose ? posed(random, base, c.n) : { scene: random, cam: base };
       const { diff, ref } = await renderBoth(scene, cam, c.deg, c.bg);
       // The scene must actually cover the image, or the comparison proves nothing.
       let covered = 0;
       for (const a of ref.alpha) if (a > 0.1) covered++;
       expect(covered).toBeGreaterThan(ref.alpha.length * (c.n === 1 ? 0.05 : 0.2));
-      console.log(`[forward ${c.name}] max ${diff.maxAbs.toExponential(2)} mean ${diff.meanAbs.toExponential(2)} over1/255 ${diff.fracOver}`);
-      expect(diff.meanAbs, diff.worst).toBeLessThan(1e-5);
-      expect(diff.fracOver, diff.worst).toBeLessThanOrEqual(0.001);
-      expect(diff.maxAbs, diff.worst).toBeLessThan(0.05);
+      if (c.extra.branches) {
+        const counts = referenceBranchCounts(scene, cam, { shDegree: c.deg });
+        for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
+      }
+      expectWithin(c.name, diff, c.measured, c.w * c.h);
     });
   }
 
@@ -91,7 +119,11 @@ describe('GPU forward vs float64 reference', () => {
     for (let p = 0; p < 400; p++) expect([gpu[p * 4], gpu[p * 4 + 1], gpu[p * 4 + 2], gpu[p * 4 + 3]]).toEqual([0.25, 0.5, 0.75, 0]);
   });
 
-  for (const file of ['ply/playbot-1873.ply', 'ply/donut-45624-sh0-nonormals.ply']) {
+  const real = [
+    { file: 'ply/playbot-1873.ply', measured: { max: 3.8e-6, mean: 1.2e-7 } },
+    { file: 'ply/donut-45624-sh0-nonormals.ply', measured: { max: 4.2e-6, mean: 9.9e-8 } },
+  ];
+  for (const { file, measured } of real) {
     it(`real scene ${file}`, async () => {
       const loaded = await readPly(new Uint8Array(readFileSync(resolve(DATA, file))), file);
       const scene = loaded.scene;
@@ -102,10 +134,7 @@ describe('GPU forward vs float64 reference', () => {
       const cam = lookAtCamera(eye, centre, [0, -1, 0], 96, 72, 50);
       const { diff, intersections } = await renderBoth(scene, cam, scene.shDegree, [0, 0, 0]);
       expect(intersections).toBeGreaterThan(100);
-      console.log(`[forward ${file}] max ${diff.maxAbs.toExponential(2)} mean ${diff.meanAbs.toExponential(2)} over1/255 ${diff.fracOver}`);
-      expect(diff.meanAbs, diff.worst).toBeLessThan(1e-5);
-      expect(diff.fracOver, diff.worst).toBeLessThanOrEqual(0.001);
-      expect(diff.maxAbs, diff.worst).toBeLessThan(0.05);
+      expectWithin(file, diff, measured, 96 * 72, 0.15);
     });
   }
 });

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
-import { referenceBackward, referenceRender } from '../../src/reference';
+import { referenceBackward, referenceBranchCounts, referenceRender } from '../../src/reference';
 import { imageLoss, imageLossGradient } from '../../src/reference/loss';
 import { AdamKernel } from '../../src/kernels/adam';
 import { SplatState, PARAM_GROUPS, groupWidth } from '../../src/train/splat-state';
 import type { SplatScene } from '../../src/io/scene';
 import { getTestDevice } from '../helpers/gpu';
-import { randomScene, testCamera } from '../helpers/scenes';
-import { rng } from '../helpers/compare';
+import { posed, randomScene, testCamera } from '../helpers/scenes';
+import { gradientError, rng } from '../helpers/compare';
 
 function toRgba(image3: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * 4);
@@ -28,9 +28,13 @@ function perturb(scene: SplatScene, seed: number, amount: number): SplatScene {
 describe('DifferentiableRenderer', () => {
   it('loss and gradients match the float64 reference loss and backward', async () => {
     const device = await getTestDevice();
-    const cam = testCamera(40, 30);
-    const truth = randomScene(cam, { count: 60, shDegree: 1, seed: 3 });
+    // A posed camera, and splats off every side of the Jacobian's frustum, so the camera
+    // rotation and each clamp branch are on the path.
+    const base = testCamera(40, 30);
+    const { scene: truth, cam } = posed(randomScene(base, { count: 60, shDegree: 1, seed: 3, branches: true }), base, 3);
     const scene = perturb(truth, 9, 0.5);
+    const counts = referenceBranchCounts(scene, cam);
+    for (const k of ['jacobianXLow', 'jacobianXHigh', 'jacobianYLow', 'jacobianYHigh'] as const) expect(counts[k], k).toBeGreaterThan(0);
     const n = cam.width * cam.height;
     const target = Float32Array.from(toRgba(referenceRender(truth, cam).image, n));
     const dr = new DifferentiableRenderer(device);
@@ -38,31 +42,30 @@ describe('DifferentiableRenderer', () => {
     dr.destroy();
     const refImage = toRgba(referenceRender(scene, cam).image, n);
     const refLoss = imageLoss(refImage, target, cam.width, cam.height);
-    // f32 SSIM over 121-tap windows vs float64: ~1e-6 relative.
-    expect(got.loss).toBeCloseTo(refLoss.loss, 5);
-    expect(got.ssim).toBeCloseTo(refLoss.ssim, 5);
-    expect(got.psnr).toBeCloseTo(refLoss.psnr, 3);
+    // measured on a correct build (SwiftShader): loss 2.2e-8, SSIM 7.0e-8, PSNR 3.7e-7 dB (f32
+    // SSIM over 121-tap windows and f32 tree sums vs float64); 10x.
+    expect(Math.abs(got.loss - refLoss.loss)).toBeLessThan(2.2e-7);
+    expect(Math.abs(got.ssim - refLoss.ssim)).toBeLessThan(7e-7);
+    expect(Math.abs(got.psnr - refLoss.psnr)).toBeLessThan(3.7e-6);
     const v4 = imageLossGradient(refImage, target, cam.width, cam.height);
     const v3 = new Float64Array(n * 3);
     for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) v3[p * 3 + c] = v4[p * 4 + c];
     const ref = referenceBackward(scene, cam, v3);
-    for (const [name, a, b] of [
-      ['v_means', got.gradients.v_means, ref.v_means],
-      ['v_logScales', got.gradients.v_logScales, ref.v_logScales],
-      ['v_quats', got.gradients.v_quats, ref.v_quats],
-      ['v_opacityLogits', got.gradients.v_opacityLogits, ref.v_opacityLogits],
-      ['v_sh', got.gradients.v_sh, ref.v_sh],
-    ] as [string, Float32Array, Float64Array][]) {
-      let num = 0;
-      let den = 0;
-      for (let i = 0; i < b.length; i++) {
-        num += (a[i] - b[i]) ** 2;
-        den += b[i] ** 2;
-      }
-      // Relative error of the whole gradient: f32 vs float64 through the loss and the renderer
-      // (the L1 sign term can flip on pixels where image and target agree to f32 precision).
-      expect(Math.sqrt(num / den), name).toBeLessThan(1e-2);
-      expect(den, `${name} must be non-zero`).toBeGreaterThan(0);
+    // measured on a correct build: [relative norm error, worst element / largest] per gradient,
+    // f32 through the loss and the renderer against float64; 10x.
+    const measured: Record<string, [number, number]> = {
+      v_means: [1.6e-6, 1.4e-6],
+      v_logScales: [5.8e-7, 4e-7],
+      v_quats: [3e-6, 3.7e-6],
+      v_opacityLogits: [3.6e-6, 3.7e-6],
+      v_sh: [1.6e-6, 1.5e-6],
+    };
+    for (const name of Object.keys(measured) as (keyof typeof measured & keyof typeof ref)[]) {
+      const e = gradientError(got.gradients[name as 'v_means'], ref[name as 'v_means']);
+      console.log(`[differentiable renderer] ${name} rel ${e.rel.toExponential(2)} elem ${e.elem.toExponential(2)}`);
+      expect(e.nonzero, `${name} must be non-zero`).toBe(true);
+      expect(e.rel, name).toBeLessThan(10 * measured[name][0]);
+      expect(e.elem, `${name}: ${e.worst}`).toBeLessThan(10 * measured[name][1]);
     }
   });
 
@@ -91,7 +94,8 @@ describe('DifferentiableRenderer', () => {
       device.queue.submit([enc.finish()]);
     }
     console.log(`[fit] loss ${losses[0].toFixed(4)} -> ${losses[losses.length - 1].toFixed(4)} in ${losses.length} Adam steps`);
-    // Measured on SwiftShader: 0.039 -> 0.0005 (77x); require at least a 10x reduction.
+    // Measured on SwiftShader: 0.039 -> 0.0005 (77x); the bound, a 10x reduction, allows a final
+    // loss 7.7x the measured one.
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
     dr.destroy();
     state.destroy();

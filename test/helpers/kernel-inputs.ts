@@ -1,0 +1,138 @@
+/**
+ * Inputs for one GPU kernel built from the float64 reference's own intermediates, so a per-kernel
+ * test compares one kernel's arithmetic and nothing upstream of it: projected records rounded to
+ * f32 (the reference then runs on the same rounded values), the intersection layout the forward
+ * pass would emit, and the camera uniform.
+ */
+import type { Camera } from '../../src/io/camera';
+import { createBufferWithData } from '../../src/gpu/buffers';
+import { CameraUniform } from '../../src/kernels/camera-uniform';
+import { PROJECTED_SPLAT } from '../../src/kernels/layouts';
+import type { ProjectedSplat } from '../../src/reference/project';
+import { depthOrder } from '../../src/reference/rasterize';
+import { TILE_SIZE } from '../../src/reference/constants';
+
+const f = Math.fround;
+
+/** The fields the kernels read, rounded to f32 (the rest left as they are). */
+export function roundProjected(projected: ProjectedSplat[]): ProjectedSplat[] {
+  return projected.map((p) => ({
+    ...p,
+    mean2d: [f(p.mean2d[0]), f(p.mean2d[1])],
+    conic: [f(p.conic[0]), f(p.conic[1]), f(p.conic[2])],
+    opacity: f(p.opacity),
+    color: [f(p.color[0]), f(p.color[1]), f(p.color[2])],
+    depth: f(p.depth),
+  }));
+}
+
+export function tileCount(p: ProjectedSplat): number {
+  return p.visible ? (p.tileRect.maxX - p.tileRect.minX) * (p.tileRect.maxY - p.tileRect.minY) : 0;
+}
+
+/** [N] ProjectedSplat records (48 bytes each, the layout of src/kernels/layouts.ts). */
+export function packProjected(projected: ProjectedSplat[]): ArrayBuffer {
+  const out = new ArrayBuffer(projected.length * PROJECTED_SPLAT.bytes);
+  const fl = new Float32Array(out);
+  const u = new Uint32Array(out);
+  projected.forEach((p, i) => {
+    const o = i * PROJECTED_SPLAT.floats;
+    fl.set(p.mean2d, o + PROJECTED_SPLAT.xy);
+    fl[o + PROJECTED_SPLAT.depth] = p.depth;
+    fl[o + PROJECTED_SPLAT.opacity] = p.visible ? p.opacity : 0;
+    fl.set(p.conic, o + PROJECTED_SPLAT.conic);
+    fl[o + PROJECTED_SPLAT.radius] = p.radius;
+    fl.set(p.color, o + PROJECTED_SPLAT.rgb);
+    u[o + PROJECTED_SPLAT.tiles] = tileCount(p);
+  });
+  return out;
+}
+
+/**
+ * The intersection layout of the forward pass: splats in depth order (culled ones last, with no
+ * tiles), each emitting one slot per tile of its rect into [offsets[s], offsets[s + 1]); the slots
+ * stably sorted by tile give each tile's list front to back, and ranges[t] its span.
+ */
+export interface IsectLayout {
+  /** [N] splat index by depth-sorted position. */
+  order: Uint32Array;
+  /** [N + 1] first slot of each depth-sorted position. */
+  offsets: Uint32Array;
+  /** [count] splat and tile of each emission slot. */
+  splatOfSlot: Uint32Array;
+  tileOfSlot: Uint32Array;
+  /** [count] slots sorted by tile (stable). */
+  sortedSlots: Uint32Array;
+  /** [tiles, 2] start and end into sortedSlots. */
+  ranges: Uint32Array;
+  count: number;
+  tiles: number;
+}
+
+export function isectLayout(projected: ProjectedSplat[], width: number, height: number): IsectLayout {
+  const gridX = Math.ceil(width / TILE_SIZE);
+  const tiles = gridX * Math.ceil(height / TILE_SIZE);
+  const visible = depthOrder(projected);
+  const seen = new Set(visible);
+  const order = Uint32Array.from([...visible, ...projected.map((_, i) => i).filter((i) => !seen.has(i))]);
+  const offsets = new Uint32Array(projected.length + 1);
+  const splats: number[] = [];
+  const tileIds: number[] = [];
+  order.forEach((i, s) => {
+    offsets[s] = splats.length;
+    const r = projected[i].tileRect;
+    if (projected[i].visible) {
+      for (let ty = r.minY; ty < r.maxY; ty++) {
+        for (let tx = r.minX; tx < r.maxX; tx++) {
+          splats.push(i);
+          tileIds.push(ty * gridX + tx);
+        }
+      }
+    }
+  });
+  offsets[projected.length] = splats.length;
+  const sortedSlots = Uint32Array.from(splats.keys()).sort((a, b) => tileIds[a] - tileIds[b] || a - b);
+  const ranges = new Uint32Array(tiles * 2);
+  sortedSlots.forEach((slot, k) => {
+    const t = tileIds[slot];
+    if (k === 0 || tileIds[sortedSlots[k - 1]] !== t) ranges[2 * t] = k;
+    ranges[2 * t + 1] = k + 1;
+  });
+  return { order, offsets, splatOfSlot: Uint32Array.from(splats), tileOfSlot: Uint32Array.from(tileIds), sortedSlots, ranges, count: splats.length, tiles };
+}
+
+/** The camera uniform of a frame (bind group 0 of the projection and raster kernels). */
+export function cameraUniform(
+  device: GPUDevice,
+  cam: Camera,
+  p: { count: number; shDegree: number; shCoeffs: number; background?: [number, number, number] },
+): CameraUniform {
+  const u = new CameraUniform(device, 'test.camera');
+  u.write(cam, { count: p.count, shDegree: p.shDegree, shCoeffs: p.shCoeffs, splatScale: 1, background: p.background ?? [0, 0, 0] });
+  return u;
+}
+
+/** A storage buffer of `floats` f32 filled with NaN, so a value the kernel never writes fails. */
+export function nanBuffer(device: GPUDevice, label: string, floats: number): GPUBuffer {
+  return createBufferWithData(device, label, new Float32Array(Math.max(floats, 1)).fill(NaN));
+}
+
+/** Per-row relative error: max over rows of ||a_row - b_row|| / max(||b_row||, floor). */
+export function rowError(a: ArrayLike<number>, b: ArrayLike<number>, width: number, rows: Iterable<number>, floor: number): { max: number; row: number } {
+  let max = 0;
+  let worst = -1;
+  for (const i of rows) {
+    let num = 0;
+    let den = 0;
+    for (let k = 0; k < width; k++) {
+      num += (a[i * width + k] - b[i * width + k]) ** 2;
+      den += b[i * width + k] ** 2;
+    }
+    const e = Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
+    if (!(e <= max)) {
+      max = Number.isNaN(e) ? Infinity : e;
+      worst = i;
+    }
+  }
+  return { max, row: worst };
+}

@@ -1,0 +1,124 @@
+/**
+ * The four per-pixel kernels of the image loss, each on its own, fed the float64 reference's
+ * intermediates (src/reference/loss.ts) rounded to f32: the horizontal moment filter, the SSIM
+ * map with its local derivatives, the horizontal adjoint filter and the final backward. So an
+ * error in one cannot hide behind (or be blamed on) another, as it can in image-loss.test.ts,
+ * which checks the chain.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
+import type { BindingKind } from '../../src/gpu/pipeline';
+import { ComputeKernel } from '../../src/kernels/compute-kernel';
+import { LOSS_WG } from '../../src/kernels/image-loss';
+import { channel, filterRows, imageLossGradient, product, ssimLocalGradients } from '../../src/reference/loss';
+import { getTestDevice } from '../helpers/gpu';
+import { noisy, photoCrop, randomImage } from '../helpers/images';
+import { nanBuffer } from '../helpers/kernel-inputs';
+
+const LAMBDA = 0.2;
+
+interface Images {
+  name: string;
+  w: number;
+  h: number;
+  image: Float32Array;
+  target: Float32Array;
+}
+
+/** The reference's planes for every kernel boundary, [planes, H * W] like the GPU buffers. */
+function referencePlanes(c: Images) {
+  const n = c.w * c.h;
+  const planes = (list: Float64Array[]): Float64Array => {
+    const out = new Float64Array(list.length * n);
+    list.forEach((p, k) => out.set(p, k * n));
+    return out;
+  };
+  const x = [0, 1, 2].map((ch) => channel(c.image, ch, n));
+  const y = [0, 1, 2].map((ch) => channel(c.target, ch, n));
+  const moments = [x, y, x.map((v) => product(v, v)), y.map((v) => product(v, v)), x.map((v, ch) => product(v, y[ch]))].flat();
+  const local = ssimLocalGradients(c.image, c.target, c.w, c.h, LAMBDA);
+  const vSsim = [...local.dMu1, ...local.dS11, ...local.dS12];
+  return {
+    momentsH: planes(moments.map((p) => filterRows(p, c.w, c.h))),
+    vSsim: planes(vSsim),
+    vSsimH: planes(vSsim.map((p) => filterRows(p, c.w, c.h))),
+    vImage: imageLossGradient(c.image, c.target, c.w, c.h, LAMBDA),
+  };
+}
+
+/** Runs one loss kernel over the image grid with `inputs` bound after the params uniform. */
+async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: (Float32Array | number)[]): Promise<Float32Array[]> {
+  const device = await getTestDevice();
+  const params = new ArrayBuffer(16);
+  new Uint32Array(params, 0, 2).set([c.w, c.h]);
+  new Float32Array(params, 8, 2).set([LAMBDA, 1 / (3 * c.w * c.h)]);
+  const uniform = createBufferWithData(device, 'test.lossParams', new Uint8Array(params), 0x40 | 0x8); // UNIFORM | COPY_DST
+  // A number asks for an output of that many floats, NaN-filled so unwritten values fail.
+  const buffers = inputs.map((v, k) => (typeof v === 'number' ? nanBuffer(device, `test.out${k}`, v) : createBufferWithData(device, `test.in${k}`, v)));
+  const kernel = new ComputeKernel(device, `test.${file}`, file, ['uniform', ...kinds], false);
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  kernel.dispatchGrid(pass, undefined, kernel.bind([uniform, ...buffers]), Math.ceil(c.w / LOSS_WG), Math.ceil(c.h / LOSS_WG));
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const outputs: Float32Array[] = [];
+  for (let k = 0; k < inputs.length; k++) if (typeof inputs[k] === 'number') outputs.push(await readF32(device, buffers[k], inputs[k] as number));
+  uniform.destroy();
+  for (const b of buffers) b.destroy();
+  return outputs;
+}
+
+/** Max |gpu - reference| over a block of planes, relative to the block's largest |reference|. */
+function blockError(got: Float32Array, want: Float64Array, from: number, to: number, n: number): number {
+  let scale = 0;
+  let err = 0;
+  for (let i = from * n; i < to * n; i++) scale = Math.max(scale, Math.abs(want[i]));
+  for (let i = from * n; i < to * n; i++) {
+    const e = Math.abs(got[i] - want[i]);
+    err = Number.isNaN(e) ? Infinity : Math.max(err, e);
+  }
+  return err / scale;
+}
+
+describe('image loss kernels one at a time vs the float64 reference', () => {
+  // 37 x 23: not a multiple of the 16 x 16 workgroup, and the window reaches every border. The
+  // photo crop has flat regions where A B is small and the SSIM derivatives are large.
+  const random = (): Images => {
+    const target = randomImage(37, 23, 3);
+    return { name: 'random 37x23', w: 37, h: 23, image: noisy(target, 0.15, 103), target };
+  };
+  const photo = (): Images => ({ name: 'photo crop 45x30', w: 45, h: 30, image: photoCrop(45, 30, 4, 204, 152), target: photoCrop(45, 30, 4, 200, 150) });
+  // measured on a correct build (SwiftShader), [random, photo], max error relative to the
+  // largest reference value of the block; tolerances 10x:
+  //   blur_h moments 1.6e-7 / 2.0e-7 (11-tap f32 sums)
+  //   ssim_map derivatives 1.1e-5 / 2.4e-4 (f32 moments: sigma^2 = E[x^2] - mu^2 cancels, and the
+  //     photo's flat regions divide by a small A B)
+  //   backward_h 1.9e-7 / 1.5e-7, loss_backward 5.1e-7 / 1.7e-6
+  const cases = [
+    { make: random, tol: { blurH: 1.6e-6, map: 1.1e-4, backwardH: 1.9e-6, backward: 5.1e-6 } },
+    { make: photo, tol: { blurH: 2e-6, map: 2.4e-3, backwardH: 1.5e-6, backward: 1.7e-5 } },
+  ];
+  for (const { make, tol } of cases) {
+    const c = make();
+    it(`${c.name}: each kernel against the reference given the reference's inputs`, async () => {
+      const n = c.w * c.h;
+      const ref = referencePlanes(c);
+      const f32 = (a: Float64Array) => Float32Array.from(a);
+      const [momentsH] = await runKernel('ssim_blur_h.wgsl', ['read', 'read', 'rw'], c, [c.image, c.target, 15 * n]);
+      const [vSsim] = await runKernel('ssim_map.wgsl', ['read', 'read', 'read', 'rw', 'rw'], c, [f32(ref.momentsH), c.image, c.target, 9 * n, Math.ceil(c.w / LOSS_WG) * Math.ceil(c.h / LOSS_WG) * 4]);
+      const [vSsimH] = await runKernel('ssim_backward_h.wgsl', ['read', 'rw'], c, [f32(ref.vSsim), 9 * n]);
+      const [vImage] = await runKernel('loss_backward.wgsl', ['read', 'read', 'read', 'rw'], c, [f32(ref.vSsimH), c.image, c.target, 4 * n]);
+      const errors = {
+        blurH: blockError(momentsH, ref.momentsH, 0, 15, n),
+        // Each derivative kind is its own block: their scales differ by orders of magnitude.
+        map: Math.max(blockError(vSsim, ref.vSsim, 0, 3, n), blockError(vSsim, ref.vSsim, 3, 6, n), blockError(vSsim, ref.vSsim, 6, 9, n)),
+        backwardH: Math.max(blockError(vSsimH, ref.vSsimH, 0, 3, n), blockError(vSsimH, ref.vSsimH, 3, 6, n), blockError(vSsimH, ref.vSsimH, 6, 9, n)),
+        backward: blockError(vImage, ref.vImage, 0, 1, 4 * n),
+      };
+      console.log(`[loss kernels, ${c.name}]`, JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.toExponential(2)]))));
+      for (const k of Object.keys(errors) as (keyof typeof errors)[]) expect(errors[k], k).toBeLessThan(tol[k]);
+      // The alpha channel of v_image is written, as 0.
+      for (let p = 0; p < n; p++) expect(vImage[p * 4 + 3]).toBe(0);
+    });
+  }
+});
