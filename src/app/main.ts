@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const train = new TrainingApp(viewer, overlay, gpu.device);
   // A COLMAP dataset (a .zip, a folder) goes to training; anything else opens in the viewer.
   const openFiles = async (files: File[]): Promise<void> => {
-    if (!(await train.openFiles(files))) await viewer.open({ kind: 'files', files }, { linkUrl: null });
+    if (!(await train.openFiles(files))) await viewer.open({ kind: 'files', files });
   };
 
   fileInput.addEventListener('change', () => {
@@ -52,9 +52,23 @@ async function main(): Promise<void> {
 
   const params = parseViewParams(location.search);
   const pose = poseFromParams(params, { up: COLMAP_UP, fovY: DEFAULT_FOV_Y });
-  const url = params.url ?? defaultSceneUrl;
-  const ok = await viewer.open({ kind: 'url', url }, { pose, linkUrl: params.url });
-  if (ok && params.errors.length > 0) overlay.notice(params.errors.join('\n'));
+  if (params.url === null) {
+    const ok = await viewer.open({ kind: 'url', url: defaultSceneUrl }, { pose, link: { kind: 'default' } });
+    if (ok && params.errors.length > 0) overlay.notice(params.errors.join('\n'));
+    return;
+  }
+  if (await viewer.open({ kind: 'url', url: params.url }, { pose })) {
+    if (params.errors.length > 0) overlay.notice(params.errors.join('\n'));
+    return;
+  }
+  // A dead link must not leave a black page: the default scene, framed (the link's camera
+  // belongs to the scene that failed), under the error. The address bar keeps the link so that
+  // reloading retries it.
+  const error = window.__error ?? `${params.url}: could not be opened`;
+  if (await viewer.open({ kind: 'url', url: defaultSceneUrl }, { link: { kind: 'keep' } })) {
+    window.__error = error;
+    overlay.error(`${error}\nShowing the default scene instead.`);
+  }
 }
 
 /** `open` runs during the drop event, so it can still take directory entries from `dt`. */

@@ -16,10 +16,15 @@ export interface ViewerSettings {
   resolutionScale: number;
   /** True when the scene's up is +y (flips the COLMAP default, -y). */
   yUp: boolean;
+  /**
+   * Draw with the tile rasterizer training uses (exact float blending, the CLI's images) instead
+   * of depth-sorted quads blended by the hardware. Default false (the quads are far faster).
+   */
+  exact: boolean;
 }
 
 export function defaultSettings(): ViewerSettings {
-  return { shDegree: 3, splatScale: 1, background: { r: 0, g: 0, b: 0 }, resolutionScale: 1, yUp: false };
+  return { shDegree: 3, splatScale: 1, background: { r: 0, g: 0, b: 0 }, resolutionScale: 1, yUp: false, exact: false };
 }
 
 /** Read-only numbers the panel polls. */
@@ -73,6 +78,7 @@ export class ViewerPanel {
       .addBinding(settings, 'resolutionScale', { min: 0.25, max: 2, step: 0.05, label: 'resolution' })
       .on('change', changed('resolutionScale'));
     view.addBinding(settings, 'yUp', { label: 'y-up scene' }).on('change', changed('yUp'));
+    view.addBinding(settings, 'exact', { label: 'exact (tiles)' }).on('change', changed('exact'));
     view.addButton({ title: 'Frame scene (F)' }).on('click', () => callbacks.onFrame());
     view.addButton({ title: 'Reset view (R)' }).on('click', () => callbacks.onReset());
 
@@ -99,6 +105,12 @@ export class ViewerPanel {
   /** A folder for another feature's controls (the Train panel), below the viewer's own. */
   addFolder(title: string): FolderApi {
     return this.pane.addFolder({ title });
+  }
+
+  /** CSS pixels at the right edge of the window that the expanded panel covers; 0 when folded. */
+  coveredWidth(): number {
+    if (!this.pane.expanded) return 0;
+    return Math.max(0, window.innerWidth - this.pane.element.getBoundingClientRect().left);
   }
 
   /** Re-reads every bound value (after the viewer changed settings itself). */

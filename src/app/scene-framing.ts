@@ -15,13 +15,30 @@ export interface RobustBounds {
   radius: number;
 }
 
-/** Percentiles of the means per axis that count as the scene (2nd to 98th). */
+/**
+ * Percentiles of the means per axis that are the scene's core for sure (2nd to 98th). The
+ * bounds start there and grow outward through every dense run of points (see robustBounds).
+ */
 export const FRAME_PERCENTILES: [number, number] = [0.02, 0.98];
-/** Above this many splats the percentiles come from an evenly strided sample (sorting 6M floats x3 stalls the page). */
+/** Width of one growth step beyond the core, as a fraction of the core's longest side. */
+const GROW_STEP = 0.04;
+/**
+ * A growth step is taken while it holds at least this fraction of the points (and at least
+ * MIN_STEP_POINTS): the guitar's headstock holds hundreds of points per step, stray floaters
+ * scattered over a hundred times the scene's size hold a few.
+ */
+const GROW_MIN_FRACTION = 1e-4;
+const MIN_STEP_POINTS = 3;
+/** Above this many splats the bounds come from an evenly strided sample (sorting 6M floats x3 stalls the page). */
 const MAX_SAMPLES = 1 << 20;
 
 /**
- * Per-axis percentile box of the finite means. Returns null for a scene without a finite mean.
+ * Bounds of the finite means that keep thin parts and drop stray splats: per axis, the
+ * percentile core, grown outward in steps of GROW_STEP of the core's longest side for as long
+ * as each step holds a dense run of points. A thin part attached to the scene (a guitar's
+ * headstock, an antenna) is contiguous and dense enough to be followed to its tip; floaters
+ * are separated by empty space or too sparse, and end the growth. Returns null for a scene
+ * without a finite mean.
  */
 export function robustBounds(scene: SplatScene, percentiles: [number, number] = FRAME_PERCENTILES): RobustBounds | null {
   const stride = Math.max(1, Math.ceil(scene.count / MAX_SAMPLES));
@@ -39,17 +56,40 @@ export function robustBounds(scene: SplatScene, percentiles: [number, number] = 
     kept++;
   }
   if (kept === 0) return null;
+  const sorted = axes.map((a) => a.subarray(0, kept).sort());
+  const lo = Math.floor(percentiles[0] * (kept - 1));
+  const hi = Math.ceil(percentiles[1] * (kept - 1));
+  const core = sorted.map((s) => s[hi] - s[lo]);
+  const step = GROW_STEP * Math.max(core[0], core[1], core[2]);
+  const minPoints = Math.max(MIN_STEP_POINTS, Math.ceil(GROW_MIN_FRACTION * kept));
   const min: Vec3 = [0, 0, 0];
   const max: Vec3 = [0, 0, 0];
   for (let a = 0; a < 3; a++) {
-    const sorted = axes[a].subarray(0, kept).sort();
-    min[a] = sorted[Math.floor(percentiles[0] * (kept - 1))];
-    max[a] = sorted[Math.ceil(percentiles[1] * (kept - 1))];
+    min[a] = sorted[a][growEdge(sorted[a], lo, -1, step, minPoints)];
+    max[a] = sorted[a][growEdge(sorted[a], hi, 1, step, minPoints)];
   }
   const centre: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
   const radius = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2;
   // A single point (or a flat sheet of identical points) still needs a visible size.
   return { min, max, centre, radius: radius > 0 ? radius : 1 };
+}
+
+/**
+ * From index `edge` of the ascending `sorted`, moves outward (`dir` +1 up, -1 down) one step of
+ * `step` at a time while the step holds at least `minPoints` points; returns the last index
+ * reached. A zero step (all points on one value) stays put.
+ */
+function growEdge(sorted: Float32Array, edge: number, dir: 1 | -1, step: number, minPoints: number): number {
+  if (!(step > 0)) return edge;
+  const n = sorted.length;
+  let i = edge;
+  for (;;) {
+    const limit = sorted[i] + dir * step;
+    let j = i;
+    while (j + dir >= 0 && j + dir < n && (dir > 0 ? sorted[j + dir] <= limit : sorted[j + dir] >= limit)) j += dir;
+    if (Math.abs(j - i) < minPoints) return i;
+    i = j;
+  }
 }
 
 /** How opaque the splats in front of a picked pixel must be before the pick stops there. */

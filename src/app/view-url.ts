@@ -67,18 +67,37 @@ function num(v: number): string {
 }
 
 /**
- * `search` with the view parameters replaced by `pose` (other parameters, such as url, kept in
- * place). `url` overrides the scene parameter: a string sets it, null removes it (a local file
- * has no address), undefined keeps it.
+ * What the address bar may say about the scene shown. A camera is only meaningful beside the
+ * scene it belongs to: a link with `eye=` but no `url=` opens the embedded default scene, so a
+ * local file or a training run (which have no address) must leave no camera behind.
+ * - `url`: the scene's address and the camera;
+ * - `default`: the embedded default scene (no `url=`) and the camera;
+ * - `none`: no address exists, so neither `url=` nor a camera;
+ * - `keep`: the address bar stays as it is (the default scene shown in place of a linked scene
+ *   that failed to load: reloading retries the link).
  */
-export function formatViewSearch(search: string, pose: ViewPose, url?: string | null): string {
+export type SceneLink = { kind: 'url'; url: string } | { kind: 'default' } | { kind: 'none' } | { kind: 'keep' };
+
+const VIEW_KEYS = ['eye', 'target', 'up', 'fov'] as const;
+
+/**
+ * `search` rewritten for the scene shown from `pose` (other parameters kept in place), or null
+ * when the address bar is to be left alone (`keep`).
+ */
+export function formatViewSearch(search: string, pose: ViewPose, link: SceneLink): string | null {
+  if (link.kind === 'keep') return null;
   const q = new URLSearchParams(search);
-  if (url === null) q.delete('url');
-  else if (url !== undefined) q.set('url', url);
-  q.set('eye', pose.eye.map(num).join(','));
-  q.set('target', pose.target.map(num).join(','));
-  q.set('up', pose.up.map(num).join(','));
-  q.set('fov', num(pose.fovY));
+  if (link.kind === 'url') q.set('url', link.url);
+  else q.delete('url');
+  if (link.kind === 'none') {
+    for (const k of VIEW_KEYS) q.delete(k);
+  } else {
+    q.set('eye', pose.eye.map(num).join(','));
+    q.set('target', pose.target.map(num).join(','));
+    q.set('up', pose.up.map(num).join(','));
+    q.set('fov', num(pose.fovY));
+  }
+  const text = q.toString();
   // Commas are legal in a query; keeping them readable makes links easy to edit by hand.
-  return '?' + q.toString().replace(/%2C/g, ',');
+  return text === '' ? '' : '?' + text.replace(/%2C/g, ',');
 }

@@ -14,7 +14,7 @@ import { defaultSettings, ViewerPanel, type ViewerSettings, type ViewerStats } f
 import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds, type RobustBounds } from './scene-framing';
 import { openScene, type SceneSource } from './scene-source';
 import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose } from './view-camera';
-import { formatViewSearch } from './view-url';
+import { formatViewSearch, type SceneLink } from './view-url';
 import { DOWNLOAD_FORMATS, downloadScene } from './download';
 import type { Camera } from '../io/camera';
 import type { GaussianSet } from '../render/gaussian-buffers';
@@ -26,6 +26,8 @@ declare global {
     __error?: string;
     /** Frames the GPU has finished since the page opened. */
     __frames?: number;
+    /** Frames rendered (submitted) since the page opened: lets a harness tell a page that stopped. */
+    __renders?: number;
   }
 }
 
@@ -34,9 +36,10 @@ interface CurrentScene {
   scene: SplatScene | null;
   exportScene?: () => Promise<SplatScene>;
   name: string;
-  /** Address for links; null for local files and the embedded default. */
-  linkUrl: string | null;
+  /** What the address bar says about this scene. */
+  link: SceneLink;
   bounds: RobustBounds | null;
+  /** Where R returns: the scene's own framing, never a camera that came with a link. */
   home: ViewPose;
 }
 
@@ -46,6 +49,8 @@ const MAX_FRAMES_IN_FLIGHT = 2;
 const URL_DEBOUNCE_MS = 250;
 /** Longest time step of the camera motion, seconds. */
 const MAX_FRAME_DT = 1;
+/** The framing band never narrows below this fraction of the canvas width, however wide the panel. */
+const MIN_FRAMING_BAND = 0.4;
 /** Double-click pick radius in CSS pixels. */
 const PICK_RADIUS_CSS = 6;
 
@@ -110,10 +115,11 @@ export class Viewer {
   }
 
   /**
-   * Loads a scene and shows it from `pose` (a shared link) or framed from the front. Resolves
-   * once the scene is on the GPU, or after showing the error; never rejects.
+   * Loads a scene and shows it from `pose` (a shared link) or framed from the front. `link`
+   * defaults to the URL for a URL source and to no link for local files. Resolves once the
+   * scene is on the GPU, or after showing the error; never rejects.
    */
-  async open(source: SceneSource, opts: { pose?: ViewPose | null; linkUrl?: string | null } = {}): Promise<boolean> {
+  async open(source: SceneSource, opts: { pose?: ViewPose | null; link?: SceneLink } = {}): Promise<boolean> {
     const token = ++this.loadToken;
     try {
       const opened = await openScene(source, (p) => {
@@ -121,9 +127,10 @@ export class Viewer {
       });
       if (token !== this.loadToken) return false; // a newer load superseded this one
       const { scene, warnings } = opened.loaded;
-      const linkUrl = opts.linkUrl !== undefined ? opts.linkUrl : opened.url;
-      this.showScene(scene, opened.name, { pose: opts.pose, linkUrl });
-      if (warnings.length > 0) this.overlay.notice(warnings.join('\n'));
+      const link: SceneLink = opts.link ?? (opened.url !== null ? { kind: 'url', url: opened.url } : { kind: 'none' });
+      this.showScene(scene, opened.name, { pose: opts.pose, link });
+      // Readers word some notices without the file name; the page always names the file.
+      if (warnings.length > 0) this.overlay.notice(warnings.map((w) => (w.startsWith(opened.name) ? w : `${opened.name}: ${w}`)).join('\n'));
       return true;
     } catch (e) {
       if (token === this.loadToken) {
@@ -134,14 +141,17 @@ export class Viewer {
     }
   }
 
-  /** Shows a scene already in memory (e.g. a training dataset's initial points); throws if it cannot. */
-  showScene(scene: SplatScene, name: string, opts: { pose?: ViewPose | null; linkUrl?: string | null } = {}): void {
+  /**
+   * Shows a scene already in memory, first from `pose` (a shared link), with R returning to
+   * `home` (default: framed from the front). No link unless `link` says so. Throws if it cannot.
+   */
+  showScene(scene: SplatScene, name: string, opts: { pose?: ViewPose | null; home?: ViewPose; link?: SceneLink } = {}): void {
     if (scene.count === 0) throw new Error(`${name}: the file holds no splats`);
     this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
     const bounds = robustBounds(scene);
     const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
-    const home = opts.pose ?? this.framedPose(bounds, up);
-    this.present({ scene, name, linkUrl: opts.linkUrl ?? null, bounds, home }, scene.shDegree);
+    const home = opts.home ?? this.framedPose(bounds, up);
+    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home }, scene.shDegree, opts.pose ?? home);
     this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
   }
 
@@ -151,7 +161,7 @@ export class Viewer {
    */
   showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene> }): void {
     this.renderer.setGaussians(set);
-    this.present({ scene: null, exportScene: opts.exportScene, name, linkUrl: null, bounds: opts.bounds, home: opts.home }, set.shDegree);
+    this.present({ scene: null, exportScene: opts.exportScene, name, link: { kind: 'none' }, bounds: opts.bounds, home: opts.home }, set.shDegree, opts.home);
     this.overlay.setSceneInfo(`${name} · training`);
   }
 
@@ -168,12 +178,12 @@ export class Viewer {
     return this.panel.addFolder(title);
   }
 
-  private present(current: CurrentScene, shDegree: number): void {
+  private present(current: CurrentScene, shDegree: number, pose: ViewPose): void {
     this.loadToken++; // a load still in flight must not replace what is shown now
     this.current = current;
     this.controller.setSceneRadius(current.bounds?.radius ?? 1);
-    this.controller.setPose(current.home);
-    this.settings.yUp = current.home.up[1] > 0;
+    this.controller.setPose(pose);
+    this.settings.yUp = pose.up[1] > 0;
     this.settings.shDegree = shDegree;
     this.panel.setMaxShDegree(shDegree);
     this.panel.refresh();
@@ -200,16 +210,23 @@ export class Viewer {
 
   private framedPose(bounds: RobustBounds | null, up: Vec3): ViewPose {
     const b = bounds ?? { min: [-1, -1, -1], max: [1, 1, 1], centre: [0, 0, 0], radius: 1 };
-    return defaultViewPose(b, up, this.controller.fovY, this.aspect());
+    return defaultViewPose(b, up, this.controller.fovY, this.framingAspect());
   }
 
-  private aspect(): number {
-    return (this.canvas.clientWidth || 1) / (this.canvas.clientHeight || 1);
+  /**
+   * Aspect of the band the scene is framed into: centred on the canvas and clear of the
+   * expanded panel on the right (so also of the same width on the left), but never narrower
+   * than MIN_FRAMING_BAND of the canvas.
+   */
+  private framingAspect(): number {
+    const w = this.canvas.clientWidth || 1;
+    const band = Math.max(w * MIN_FRAMING_BAND, w - 2 * this.panel.coveredWidth());
+    return band / (this.canvas.clientHeight || 1);
   }
 
   private frameScene(): void {
     const b = this.current?.bounds;
-    if (b) this.controller.frame(b.centre, b.radius, this.aspect());
+    if (b) this.controller.frame(b.centre, b.radius, this.framingAspect());
   }
 
   private resetView(): void {
@@ -266,8 +283,10 @@ export class Viewer {
     o.background[0] = s.background.r;
     o.background[1] = s.background.g;
     o.background[2] = s.background.b;
+    o.exact = s.exact;
     this.device.pushErrorScope('validation');
     this.renderer.drawToTexture(this.camera, o, this.context.getCurrentTexture());
+    window.__renders = (window.__renders ?? 0) + 1;
     this.device.popErrorScope().then((err) => {
       if (err && !this.stopped) {
         this.stopped = true;
@@ -314,7 +333,7 @@ export class Viewer {
 
   private writeUrl(): void {
     this.urlDirty = false;
-    const search = formatViewSearch(location.search, this.controller.getGoalPose(), this.current?.linkUrl ?? null);
-    if (search !== location.search) history.replaceState(history.state, '', search + location.hash);
+    const search = formatViewSearch(location.search, this.controller.getGoalPose(), this.current?.link ?? { kind: 'none' });
+    if (search !== null && search !== location.search) history.replaceState(history.state, '', location.pathname + search + location.hash);
   }
 }

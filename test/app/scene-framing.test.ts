@@ -4,6 +4,12 @@ import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds } from '../
 import { poseToCamera, type Vec3 } from '../../src/app/view-camera';
 import { emptyScene, type SplatScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScene } from '../../src/io/load';
+
+const SHARED_DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
 function sceneOf(points: number[][], opacities: number[]): SplatScene {
   const s = emptyScene(points.length, 0);
@@ -12,32 +18,49 @@ function sceneOf(points: number[][], opacities: number[]): SplatScene {
   return s;
 }
 
-/** Reference percentile: plain sorted number array, same index rule as documented (floor/ceil). */
-function percentile(values: number[], p: number, up: boolean): number {
-  const s = [...values].sort((a, b) => a - b);
-  const x = p * (s.length - 1);
-  return s[up ? Math.ceil(x) : Math.floor(x)];
-}
+const extent = (pts: number[][], a: number, f: (x: number, y: number) => number): number => pts.map((p) => p[a]).reduce((x, y) => f(x, y));
 
 describe('robustBounds', () => {
-  it('ignores far floaters and non-finite means', () => {
+  it('keeps the whole body and drops far floaters and non-finite means', () => {
     const rand = rng(3);
-    const pts: number[][] = [];
-    for (let i = 0; i < 1000; i++) pts.push([rand() * 2 - 1, rand() * 4 - 3, rand() * 0.5]);
+    const body: number[][] = [];
+    for (let i = 0; i < 1000; i++) body.push([rand() * 2 - 1, rand() * 4 - 3, rand() * 0.5]);
+    const pts = [...body];
     for (let i = 0; i < 10; i++) pts.push([1e6, -1e6, 1e6]);
     pts.push([NaN, 0, 0], [0, Infinity, 0]);
     const b = robustBounds(sceneOf(pts, pts.map(() => 0.5)))!;
-    const finite = pts.filter((p) => p.every(Number.isFinite));
     for (let a = 0; a < 3; a++) {
-      const col = finite.map((p) => p[a]);
-      // f32 storage of the means: 1e-6 relative.
-      expect(b.min[a]).toBeCloseTo(percentile(col, 0.02, false), 5);
-      expect(b.max[a]).toBeCloseTo(percentile(col, 0.98, true), 5);
+      // No percentile crop: the extreme points of the body itself (f32 storage: 1e-6 relative).
+      expect(b.min[a]).toBeCloseTo(extent(body, a, Math.min), 5);
+      expect(b.max[a]).toBeCloseTo(extent(body, a, Math.max), 5);
     }
-    expect(b.max[0]).toBeLessThan(1);
-    expect(b.min[1]).toBeGreaterThan(-3);
     expect(b.radius).toBeCloseTo(Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) / 2, 12);
     b.centre.forEach((c, a) => expect(c).toBeCloseTo((b.min[a] + b.max[a]) / 2, 12));
+  });
+
+  it('follows a thin part (1% of the points) to its tip but not a sparse cloud of strays around the scene', () => {
+    const rand = rng(5);
+    const pts: number[][] = [];
+    for (let i = 0; i < 20000; i++) pts.push([rand() * 2 - 1, rand() * 2 - 1, rand() * 2 - 1]);
+    // An antenna from the top face up to y = 2: 200 points along a thin line.
+    for (let i = 0; i < 200; i++) pts.push([0.01 * rand(), 1 + rand(), 0.01 * rand()]);
+    // 1% strays scattered over a box 100 times the scene's size.
+    for (let i = 0; i < 200; i++) pts.push([rand() * 200 - 100, rand() * 200 - 100, rand() * 200 - 100]);
+    const b = robustBounds(sceneOf(pts, pts.map(() => 0.5)))!;
+    expect(b.max[1]).toBeGreaterThan(1.9); // within one growth step of the tip
+    for (let a = 0; a < 3; a++) {
+      expect(b.min[a]).toBeGreaterThan(-1.5);
+      if (a !== 1) expect(b.max[a]).toBeLessThan(1.5);
+    }
+  });
+
+  it("keeps the guitar's headstock (the thin tip along -y) that a 2nd percentile crop cuts off", async () => {
+    const file = resolve(SHARED_DATA, 'compressed/guitar.compressed.ply');
+    const { scene } = await loadScene({ name: file, bytes: new Uint8Array(readFileSync(file)) });
+    let minY = Infinity;
+    for (let i = 0; i < scene.count; i++) minY = Math.min(minY, scene.means[i * 3 + 1]);
+    const b = robustBounds(scene)!;
+    expect(b.min[1]).toBe(minY);
   });
 
   it('gives null without finite means and radius 1 for a single point', () => {

@@ -34,7 +34,7 @@ describe('view links', () => {
 
   it('round-trips a pose through the address bar to six significant digits, keeping other parameters', () => {
     const pose: ViewPose = { eye: [0.123456789, -2.5, -1e-7], target: [-0, 3, 1234567], up: [0, -1, 0], fovY: 50 };
-    const s = formatViewSearch('?url=http%3A%2F%2Fx%2Fa.ply&foo=1', pose);
+    const s = formatViewSearch('?url=http%3A%2F%2Fx%2Fa.ply&foo=1', pose, { kind: 'url', url: 'http://x/a.ply' })!;
     expect(s).toContain('eye=0.123457,-2.5,-1e-7');
     expect(s).toContain('target=0,3,1234570');
     const p = parseViewParams(s);
@@ -47,10 +47,21 @@ describe('view links', () => {
     expect(back.fovY).toBe(50);
   });
 
-  it('sets or removes the scene address', () => {
+  it('writes a camera only beside the scene it belongs to', () => {
     const pose: ViewPose = { eye: [1, 0, 0], target: [0, 0, 0], up: [0, -1, 0], fovY: 50 };
-    expect(parseViewParams(formatViewSearch('?url=a.ply', pose, null)).url).toBeNull();
-    expect(parseViewParams(formatViewSearch('?url=a.ply', pose, 'b.ply')).url).toBe('b.ply');
-    expect(parseViewParams(formatViewSearch('?url=a.ply', pose)).url).toBe('a.ply');
+    const stale = '?url=a.ply&eye=9,9,9&target=0,0,0&up=0,1,0&fov=30&foo=1';
+    const url = new URLSearchParams(formatViewSearch(stale, pose, { kind: 'url', url: 'b.ply' })!);
+    expect(url.get('url')).toBe('b.ply');
+    expect(url.get('eye')).toBe('1,0,0');
+    // The embedded default scene: a camera and no address.
+    const def = new URLSearchParams(formatViewSearch(stale, pose, { kind: 'default' })!);
+    expect(def.get('url')).toBeNull();
+    expect(def.get('eye')).toBe('1,0,0');
+    // A local file or a training run: no address, so no camera either; other parameters stay.
+    const none = formatViewSearch(stale, pose, { kind: 'none' })!;
+    expect(none).toBe('?foo=1');
+    expect(formatViewSearch('?eye=1,2,3&target=0,0,0', pose, { kind: 'none' })).toBe('');
+    // A failed link is left in place so that reloading retries it.
+    expect(formatViewSearch(stale, pose, { kind: 'keep' })).toBeNull();
   });
 });

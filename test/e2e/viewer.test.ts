@@ -178,8 +178,9 @@ describe('viewer in headless Chromium', () => {
     });
     await waitReady(page);
     await waitFrames(page, 1);
-    // A local file has no address: the link must not claim another scene.
-    expect(await page.evaluate(() => new URLSearchParams(location.search).get('url'))).toBeNull();
+    // A local file has no address: the link must claim neither another scene nor a camera
+    // (which would open the default scene from this file's viewpoint).
+    await page.waitForFunction(() => location.search === '', null, { polling: 100, timeout: 30_000 });
   });
 
   it('shows an error for a malformed file and keeps the current scene', async () => {
@@ -205,6 +206,19 @@ describe('viewer in headless Chromium', () => {
     expect(await page.evaluate(() => window.__ready)).toBe(true);
     expect(await page.locator('#scene-info').textContent()).toContain('1,873 splats');
     await waitFrames(page, 1); // still rendering
+  });
+
+  it('refuses random bytes named .ply with an error naming the file, and keeps the scene', async () => {
+    const { page } = session;
+    await page.evaluate(() => (window.__error = undefined)); // the malformed file's error is expected
+    let seed = 7;
+    const garbage = Buffer.alloc(12_000);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    await page.setInputFiles('#file-input', { name: 'garbage.ply', mimeType: 'application/octet-stream', buffer: garbage });
+    await page.waitForFunction(() => window.__error !== undefined, null, { polling: 100, timeout: 60_000 });
+    expect(await page.evaluate(() => window.__error)).toMatch(/^garbage\.ply: /);
+    expect(await page.locator('#banner .message').textContent()).toContain('garbage.ply');
+    expect(await page.locator('#scene-info').textContent()).toContain('1,873 splats');
   });
 
   it('opens a file dropped on the page', async () => {
@@ -262,7 +276,7 @@ describe('viewer in headless Chromium', () => {
   });
 
   it('logged no errors other than the expected malformed-file one (no device loss, no GPU validation error)', () => {
-    const unexpected = session.errors.filter((e) => !e.includes('broken.ply'));
+    const unexpected = session.errors.filter((e) => !e.includes('broken.ply') && !e.includes('garbage.ply'));
     expect(unexpected).toEqual([]);
   });
 
@@ -306,14 +320,42 @@ describe('links and failures in a fresh tab', () => {
     await page.close();
   });
 
-  it('shows an error when the linked scene cannot be downloaded', async () => {
+  it('shows the error of a dead link over the default scene, and keeps the link for a retry', async () => {
     const { page } = await session.openPage();
-    await page.goto(session.baseUrl + '/?url=/no-such-scene.ply');
-    await page.waitForFunction(() => window.__error !== undefined, null, { polling: 100, timeout: 60_000 });
+    const link = `/?url=%2Fno-such-scene.ply&eye=${vec(POSE.eye)}&target=${vec(POSE.target)}`;
+    await page.goto(session.baseUrl + link);
+    await page.waitForFunction(() => window.__ready === true, null, { polling: 100, timeout: 150_000 });
     const error = await page.evaluate(() => window.__error!);
     expect(error).toContain('no-such-scene.ply');
-    expect(await page.locator('#banner .message').textContent()).toBe(error);
-    expect(await page.evaluate(() => window.__ready)).toBeUndefined();
+    expect(await page.locator('#banner').isVisible()).toBe(true);
+    expect(await page.locator('#banner .message').textContent()).toBe(`${error}\nShowing the default scene instead.`);
+    expect(await page.locator('#scene-info').textContent()).toContain('playbot-31000.ply');
+    await page.waitForTimeout(600); // past the address-bar debounce
+    expect(await page.evaluate(() => location.search)).toBe(link.slice(1));
+    await page.close();
+  });
+
+  it('resets (R) to the scene framed, not to the camera a link came with', async () => {
+    const { page, errors } = await session.openPage();
+    await page.goto(session.baseUrl + `/?eye=${vec(POSE.eye)}&target=${vec(POSE.target)}&up=${vec(POSE.up)}&fov=${POSE.fovY}`);
+    await waitReady(page);
+    await page.locator('#view').focus();
+    await page.keyboard.press('KeyR');
+    const file = resolve(REPO_ROOT, 'scenes/playbot-31000.ply');
+    const { scene } = await readPly(new Uint8Array(readFileSync(file)), file);
+    const want = defaultViewPose(robustBounds(scene)!, POSE.up, 50, VIEW.width / VIEW.height);
+    // The glide ends at the framed eye and the address bar follows (six significant digits).
+    await page.waitForFunction(
+      (eye) => {
+        const e = new URLSearchParams(location.search).get('eye')?.split(',').map(Number) ?? [];
+        return e.length === 3 && Math.hypot(e[0] - eye[0], e[1] - eye[1], e[2] - eye[2]) < 1e-3;
+      },
+      want.eye,
+      { polling: 100, timeout: 30_000 },
+    );
+    const shown = await linkPose(page);
+    for (const k of ['eye', 'target'] as const) shown[k].forEach((v, i) => expect(v).toBeCloseTo(want[k][i], 3));
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -161,7 +161,7 @@ export class TrainingApp {
         this.overlay.notice(`${name} is loaded; press Start to train it (that stops the current run).`);
       } else {
         const initial = initFromPoints(loaded.data.points, { shDegree: this.settings.shDegree });
-        this.viewer.showScene(initial, name, { pose: this.homePose(loaded) });
+        this.viewer.showScene(initial, name, { home: this.homePose(loaded) });
         if (name === SAMPLE_NAME) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
       }
       return true;
