@@ -1,4 +1,4 @@
-/** "Download as": serialises the open scene and hands the bytes to the browser as a file. */
+/** "Download as": serialises the open scene (or any blob) and hands the bytes to the browser as a file. */
 import { writeScene, type WriteFormat } from '../io/load';
 import type { SplatScene } from '../io/scene';
 import { downloadName } from './file-names';
@@ -12,11 +12,15 @@ export async function downloadScene(scene: SplatScene, format: string, sourceNam
   if (!(format in EXTENSIONS)) throw new Error(`unknown format "${format}" (available: ${DOWNLOAD_FORMATS.join(', ')})`);
   const f = format as WriteFormat;
   const bytes = await writeScene(scene, f);
-  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), downloadName(sourceName, EXTENSIONS[f]));
+}
+
+/** Hands `blob` to the browser's download manager as `fileName`. */
+export function saveBlob(blob: Blob, fileName: string): void {
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
-  a.download = downloadName(sourceName, EXTENSIONS[f]);
+  a.download = fileName;
   document.body.appendChild(a);
   a.click();
   a.remove();

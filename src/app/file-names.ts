@@ -31,6 +31,21 @@ export function fileNameOf(url: string): string {
   }
 }
 
+/** Every unbundled SOG scene has one of these, so it names no scene. */
+const SOG_META = 'meta.json';
+
+/**
+ * The name a scene is shown and saved under, from its URL or its path in a picked or dropped
+ * folder: the file name, except for an unbundled SOG's meta.json, which is named by its folder
+ * ('SOG scene' when no folder is known, as for loose files picked one by one).
+ */
+export function sceneNameOf(path: string): string {
+  const last = fileNameOf(path);
+  if (last.toLowerCase() !== SOG_META) return last;
+  const dir = path.split(/[?#]/)[0].split('/').filter((s) => s.length > 0).slice(0, -1);
+  return dir.length > 0 ? fileNameOf(dir.join('/')) : 'SOG scene';
+}
+
 /** Output file name: the source name with its scene extension replaced (`a.splat` -> `a.ply`). */
 export function downloadName(sourceName: string, extension: string): string {
   const base = sourceName.replace(/\.(compressed\.ply|ply|splat|ksplat|spz|sog|json)$/i, '') || 'scene';

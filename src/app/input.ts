@@ -139,7 +139,7 @@ export class CameraInput {
   }
 
   private readonly onKeyDown = (e: KeyboardEvent): void => {
-    if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.code in FLY_KEYS) {
       this.held.add(e.code);
       this.updateFly();
@@ -171,8 +171,9 @@ export class CameraInput {
   }
 }
 
-function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
+/** True when a key event goes to a form field (typing, not a shortcut). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null;
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
 

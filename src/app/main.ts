@@ -1,12 +1,14 @@
 /**
  * Page entry: gets the WebGPU device, starts the viewer and opens the scene of the link
- * (`?url=`) or the embedded default, and wires the file button and drag and drop (COLMAP
- * datasets to the Train panel, scene files to the viewer).
+ * (`?url=`) or the embedded default, and wires the toolbar, the help, the file button and drag
+ * and drop (COLMAP datasets to the Train panel, scene files to the viewer).
  */
 import './viewer.css';
 import defaultSceneUrl from '../../scenes/playbot-31000.ply?url';
 import { requestBrowserDevice } from '../gpu/device';
+import { Help } from './help';
 import { Overlay } from './overlay';
+import { wireToolbar } from './toolbar';
 import { TrainingApp } from './train/train-app';
 import { COLMAP_UP, DEFAULT_FOV_Y } from './view-camera';
 import { parseViewParams, poseFromParams } from './view-url';
@@ -34,6 +36,12 @@ async function main(): Promise<void> {
   }
   const viewer = new Viewer(canvas, gpu, overlay);
   const train = new TrainingApp(viewer, overlay, gpu.device);
+  const help = new Help(canvas);
+  wireToolbar({
+    onOpen: () => fileInput.click(),
+    onScreenshot: () => void viewer.saveScreenshot(),
+    onHelp: () => help.show(!help.visible),
+  });
   // A COLMAP dataset (a .zip, a folder) goes to training; anything else opens in the viewer.
   const openFiles = async (files: File[]): Promise<void> => {
     if (!(await train.openFiles(files))) await viewer.open({ kind: 'files', files });
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
     if (files.length > 0) void openFiles(files);
   });
   wireDragAndDrop(overlay, (files, dt) => {
-    const openFolders = train.takeDroppedFolders(dt);
+    const openFolders = train.inputs.takeDroppedFolders(dt);
     if (openFolders) void openFolders();
     else if (files.length > 0) void openFiles(files);
   });

@@ -12,6 +12,7 @@ function must<T extends Element>(root: ParentNode, selector: string): T {
 export class Overlay {
   private readonly banner: HTMLElement;
   private readonly bannerText: HTMLElement;
+  private readonly bannerActions: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly progressLabel: HTMLElement;
   private readonly progressBar: HTMLElement;
@@ -21,6 +22,7 @@ export class Overlay {
   constructor(root: ParentNode = document) {
     this.banner = must(root, '#banner');
     this.bannerText = must(this.banner, '.message');
+    this.bannerActions = must(this.banner, '.actions');
     this.progress = must(root, '#progress');
     this.progressLabel = must(this.progress, '.label');
     this.progressBar = must(this.progress, '.bar');
@@ -37,6 +39,21 @@ export class Overlay {
   /** Shows a non-fatal note (e.g. splats dropped while reading). */
   notice(message: string): void {
     this.showBanner(message, true);
+  }
+
+  /** A notice with buttons (e.g. "Resume"); a click runs the action and dismisses the banner. */
+  offer(message: string, actions: { label: string; run: () => void }[]): void {
+    this.showBanner(message, true);
+    for (const a of actions) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = a.label;
+      b.addEventListener('click', () => {
+        this.hideBanner();
+        a.run();
+      });
+      this.bannerActions.append(b);
+    }
   }
 
   hideBanner(): void {
@@ -65,6 +82,7 @@ export class Overlay {
 
   private showBanner(message: string, notice: boolean): void {
     this.bannerText.textContent = message;
+    this.bannerActions.replaceChildren();
     this.banner.classList.toggle('notice', notice);
     this.banner.hidden = false;
   }

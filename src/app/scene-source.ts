@@ -5,7 +5,7 @@
  */
 import type { LoadedScene } from '../io/scene';
 import { fetchWithProgress } from './fetch-progress';
-import { chooseMainFile, fileNameOf, formatBytes } from './file-names';
+import { chooseMainFile, fileNameOf, formatBytes, sceneNameOf } from './file-names';
 import { loadInWorker } from './worker-loader';
 
 export interface LoadProgress {
@@ -17,11 +17,12 @@ export interface LoadProgress {
   label: string;
 }
 
-export type SceneSource = { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+/** `name`: what to call files from a dropped folder (the folder); default from the main file. */
+export type SceneSource = { kind: 'url'; url: string } | { kind: 'files'; files: File[]; name?: string };
 
 export interface OpenedScene {
   loaded: LoadedScene;
-  /** Display name (file name). */
+  /** Display name: the file name, or the folder of an unbundled SOG (file-names.ts sceneNameOf). */
   name: string;
   /** Address for shareable links, or null for local files. */
   url: string | null;
@@ -30,12 +31,15 @@ export interface OpenedScene {
 /** Reads the bytes of `source` and parses them, reporting both phases. */
 export async function openScene(source: SceneSource, onProgress: (p: LoadProgress) => void): Promise<OpenedScene> {
   let name: string;
+  /** What the reader is told (messages, the extension check): the file, with its folder when known. */
+  let fileName: string;
   let bytes: Uint8Array;
   let readSibling: (sibling: string) => Promise<Uint8Array>;
   let url: string | null = null;
   if (source.kind === 'url') {
     url = source.url;
-    name = fileNameOf(url);
+    name = sceneNameOf(url);
+    fileName = name === fileNameOf(url) ? name : `${name}/${fileNameOf(url)}`;
     onProgress({ phase: 'download', fraction: null, label: `Downloading ${name}` });
     bytes = await fetchWithProgress(url, (received, total) =>
       onProgress({
@@ -49,17 +53,19 @@ export async function openScene(source: SceneSource, onProgress: (p: LoadProgres
   } else {
     if (source.files.length === 0) throw new Error('no file selected');
     const main = source.files[chooseMainFile(source.files.map((f) => f.name))];
-    name = main.name;
-    onProgress({ phase: 'download', fraction: null, label: `Reading ${name} (${formatBytes(main.size)})` });
+    const path = main.webkitRelativePath || (source.name ? `${source.name}/${main.name}` : main.name);
+    name = sceneNameOf(path);
+    fileName = path.includes('/') && name !== main.name ? `${name}/${main.name}` : main.name;
+    onProgress({ phase: 'download', fraction: null, label: `Reading ${fileName} (${formatBytes(main.size)})` });
     bytes = await readFileBytes(main);
     readSibling = async (sibling) => {
       const f = source.files.find((x) => x.name === sibling);
-      if (!f) throw new Error(`${name}: needs ${sibling} next to it; select or drop it together with ${name}`);
+      if (!f) throw new Error(`${fileName}: needs ${sibling} next to it; select or drop it together with ${main.name}`);
       return readFileBytes(f);
     };
   }
   onProgress({ phase: 'parse', fraction: 0, label: `Parsing ${name}` });
-  const loaded = await loadInWorker({ name, bytes, readSibling }, (f) =>
+  const loaded = await loadInWorker({ name: fileName, bytes, readSibling }, (f) =>
     onProgress({ phase: 'parse', fraction: f, label: `Parsing ${name}: ${Math.round(f * 100)}%` }),
   );
   return { loaded, name, url };

@@ -15,7 +15,8 @@ import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds, type Robus
 import { openScene, type SceneSource } from './scene-source';
 import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose } from './view-camera';
 import { formatViewSearch, type SceneLink } from './view-url';
-import { DOWNLOAD_FORMATS, downloadScene } from './download';
+import { DOWNLOAD_FORMATS, downloadScene, saveBlob } from './download';
+import { downloadName } from './file-names';
 import type { Camera } from '../io/camera';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import type { FolderApi } from 'tweakpane';
@@ -26,6 +27,8 @@ declare global {
     __error?: string;
     /** Frames the GPU has finished since the page opened. */
     __frames?: number;
+    /** The camera the view is going to (where the address bar would say, also without a link). */
+    __cameraPose?: () => ViewPose;
     /** Frames rendered (submitted) since the page opened: lets a harness tell a page that stopped. */
     __renders?: number;
   }
@@ -65,6 +68,8 @@ export class Viewer {
   private readonly panel: ViewerPanel;
   private readonly input: CameraInput;
   private current: CurrentScene | null = null;
+  /** Called whenever another scene is shown (the training page hides its run's overlay then). */
+  onPresent: ((live: boolean) => void) | undefined;
   private loadToken = 0;
   private generation = 0;
   private readyGeneration = -1;
@@ -111,6 +116,7 @@ export class Viewer {
       this.fail(`The GPU device was lost (${info.reason}): ${info.message}. Reload the page.`);
       this.stopped = true;
     });
+    window.__cameraPose = () => structuredClone(this.controller.getGoalPose());
     requestAnimationFrame(this.frame);
   }
 
@@ -173,6 +179,17 @@ export class Viewer {
     this.lastMotion = performance.now();
   }
 
+  /** Saves what the canvas shows (without the page's overlays) as `<scene>-view.png`. */
+  async saveScreenshot(): Promise<void> {
+    // Chromium keeps the last presented frame as the canvas image; no extra render is needed.
+    const blob = await new Promise<Blob | null>((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+    if (!blob) {
+      this.fail('Screenshot failed: the canvas gave no image');
+      return;
+    }
+    saveBlob(blob, downloadName(this.current?.name ?? 'scene', '-view.png'));
+  }
+
   /** Adds a folder to the settings panel (the Train panel lives there). */
   addPanelFolder(title: string): FolderApi {
     return this.panel.addFolder(title);
@@ -193,6 +210,7 @@ export class Viewer {
     window.__ready = false;
     this.readyGeneration = ++this.generation;
     this.urlDirty = true;
+    this.onPresent?.(current.scene === null);
   }
 
   destroy(): void {

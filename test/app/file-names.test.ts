@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMainFile, downloadName, fileNameOf, formatBytes } from '../../src/app/file-names';
+import { chooseMainFile, downloadName, fileNameOf, formatBytes, sceneNameOf } from '../../src/app/file-names';
 
 describe('file names', () => {
   it('picks meta.json among SOG textures, else the first scene file', () => {
@@ -13,6 +13,15 @@ describe('file names', () => {
     expect(fileNameOf('https://host/a%20b.splat')).toBe('a b.splat');
     expect(fileNameOf('https://host/dir/')).toBe('dir');
     expect(fileNameOf('%E0%A4%A.ply')).toBe('%E0%A4%A.ply'); // malformed escape kept as is
+  });
+
+  it('names an unbundled SOG by its folder, other scenes by their file', () => {
+    expect(sceneNameOf('/@fs/data/sog/playbot-8406/meta.json')).toBe('playbot-8406');
+    expect(sceneNameOf('https://host/scenes/my%20room/META.JSON?v=2')).toBe('my room');
+    expect(sceneNameOf('playbot-8406/meta.json')).toBe('playbot-8406');
+    expect(sceneNameOf('meta.json')).toBe('SOG scene');
+    expect(sceneNameOf('/scenes/a.sog')).toBe('a.sog');
+    expect(sceneNameOf('dir/a.ply')).toBe('a.ply');
   });
 
   it('formats sizes', () => {

@@ -5,7 +5,9 @@
  * the .ply download parses with the trained splat count and reopens in the viewer, the nearest
  * photo inset and "snap to photo" use the right camera, a malformed zip shows one error
  * while the scene on screen stays, and the embedded sample trains with one click and pauses,
- * resumes and stops.
+ * resumes and stops. The run's status belongs to it: the tab title, the scene line and the HUD
+ * follow its state (stopped is not done; no ETA once it ended), the HUD goes with its live view,
+ * and the panel does not credit a user's folder named like the sample as the sample.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -127,6 +129,10 @@ describe('training in headless Chromium', () => {
     const mid = await waitStatus(page, `t.state === 'training' && t.iteration >= ${Math.ceil(ITERATIONS / 2)}`, 150_000);
     expect(mid.iterations).toBe(ITERATIONS);
     expect(mid.splats).toBeGreaterThan(0);
+    // The step is in the tab title, so a background tab tells how far it got.
+    expect(await page.title()).toMatch(new RegExp(`^\\d+/${ITERATIONS} buddha13\\.zip training — `));
+    // A training run has no address: the link carries no camera that would open the default scene.
+    expect(await page.evaluate(() => location.search)).toBe('');
     const framesBefore = await page.evaluate(() => window.__frames ?? 0);
     await page.screenshot({ path: resolve(OUT, 'train-midrun.png') });
     // The live view keeps drawing while training.
@@ -149,33 +155,33 @@ describe('training in headless Chromium', () => {
     expect(hud).toContain(`it ${ITERATIONS}/${ITERATIONS}`);
     expect(hud).toContain(`held-out ${trained.heldOutPsnr.toFixed(2)}`);
     expect(hud).toContain(`${trained.splats.toLocaleString('en-US')} splats`);
+    expect(hud).not.toContain('ETA'); // a finished run has no time left
+    // Completion is announced, with the download at hand, in the title and the scene line too.
+    expect(await page.locator('#banner .message').textContent()).toMatch(/^buddha13\.zip is trained: 15 steps in /);
+    expect(await page.locator('#banner .actions button').textContent()).toBe('Download .ply');
+    expect(await page.title()).toMatch(/^✓ buddha13\.zip trained — /);
+    expect(await page.locator('#scene-info').textContent()).toBe('buddha13.zip · trained, 15 steps');
     await page.screenshot({ path: resolve(OUT, 'train-done.png') });
   });
 
   it('snaps the view to the nearest training photo after orbiting away', async () => {
     const { page } = session;
-    const eyeBefore = await page.evaluate(() => new URLSearchParams(location.search).get('eye'));
+    const linkEye = () => page.evaluate(() => window.__cameraPose!().eye.join(','));
+    const eyeBefore = await linkEye();
     // One move event makes the whole drag (Chromium sends pointer moves once per frame).
     await page.mouse.move(120, 180);
     await page.mouse.down();
     await page.mouse.move(180, 180);
     await page.mouse.up();
-    await page.waitForFunction((before) => new URLSearchParams(location.search).get('eye') !== before, eyeBefore, { polling: 100, timeout: 30_000 });
+    await page.waitForFunction((before) => window.__cameraPose!().eye.join(',') !== before, eyeBefore, { polling: 100, timeout: 30_000 });
     await page.waitForTimeout(400); // the inset re-chooses its photo every 200 ms
     const caption = (await page.locator('#train-photo .caption').textContent()) ?? '';
     const name = caption.replace('nearest photo: ', '');
     const im = readImagesTxt(readFileSync(resolve(SAMPLE, 'sparse/0/images.txt'), 'utf8')).find((i) => i.name === name)!;
     expect(im).toBeDefined();
     const centre = cameraCentre({ width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: qvecToRotation(im.qvec), t: im.tvec });
-    const linkEye = () => page.evaluate(() => new URLSearchParams(location.search).get('eye'));
-    const dragged = await linkEye();
     await trainButton(page, 'Snap view to photo').click();
-    // The address bar follows the camera once it has been still for 250 ms.
-    await page.waitForFunction((before) => new URLSearchParams(location.search).get('eye') !== before, dragged, { polling: 100, timeout: 30_000 });
-    await page.waitForTimeout(500);
-    const eye = (await linkEye())!.split(',').map(Number);
-    // The link keeps six significant digits.
-    eye.forEach((v, i) => expect(v).toBeCloseTo(centre[i], 3));
+    await page.waitForFunction((c) => Math.hypot(...window.__cameraPose!().eye.map((v, i) => v - c[i])) < 1e-6, centre, { polling: 100, timeout: 30_000 });
   });
 
   it('downloads the trained scene as a .ply that parses with the trained splat count and reopens in the viewer', async () => {
@@ -195,6 +201,8 @@ describe('training in headless Chromium', () => {
     });
     await page.waitForFunction(() => window.__ready === true, null, { polling: 200, timeout: 60_000 });
     expect(await page.locator('#scene-info').textContent()).toContain(`${trained.splats.toLocaleString('en-US')} splats`);
+    // The run's overlay belongs to its live view, not to the scene shown now.
+    expect(await page.locator('#train-hud').isVisible()).toBe(false);
   });
 
   it('shows one clear error for a zip with a truncated cameras.bin and keeps the scene and the run', async () => {
@@ -214,12 +222,28 @@ describe('training in headless Chromium', () => {
     await page.waitForFunction((n) => (window.__frames ?? 0) > n, frames, { polling: 100, timeout: 30_000 });
   });
 
+  it('does not credit a user folder named buddha13 as the embedded sample', async () => {
+    const { page } = session;
+    await page.evaluate(() => document.querySelector('#banner')?.setAttribute('hidden', ''));
+    await page.setInputFiles('#train-folder-input', SAMPLE);
+    const s = await waitStatus(page, "t.dataset === 'buddha13' && t.state !== 'loading'", 60_000);
+    expect(s.error).toBe('');
+    expect(await page.locator('#scene-info').textContent()).toContain('buddha13 ·');
+    expect(await page.locator('#banner').isVisible()).toBe(false); // no "Sample: ... CC-BY" credit
+  });
+
   it('trains the embedded sample with one click, and pauses, resumes and stops it', async () => {
     const { page } = session;
     await trainButton(page, 'Train the sample \\(buddha13\\)').click();
     const first = await waitStatus(page, "t.dataset === 'buddha13' && t.state === 'training' && t.iteration >= 1", 120_000);
     expect(first.iterations).toBe(ITERATIONS); // the panel's settings still apply
     expect(first.error).toBe('');
+    expect(await page.locator('#banner .message').textContent()).toMatch(/^Sample: Buddha dataset/);
+    // A dataset loaded while the run trains is what Start would train next; the readout keeps the run's.
+    await page.setInputFiles('#file-input', { name: 'next.zip', mimeType: 'application/zip', buffer: sampleZip() });
+    await waitStatus(page, "t.dataset === 'next.zip'", 60_000);
+    // The panel polls its readouts every 250 ms.
+    await expect.poll(() => control(page, 'dataset', 'input').inputValue(), { timeout: 5000 }).toMatch(/^buddha13 \(11 train, 2 test\); next: next\.zip$/);
     await trainButton(page, 'Pause').click();
     const paused = await waitStatus(page, "t.state === 'paused'", 60_000);
     await page.waitForTimeout(3000);
@@ -227,11 +251,18 @@ describe('training in headless Chromium', () => {
     await trainButton(page, 'Resume').click();
     await waitStatus(page, `t.state === 'training' && t.iteration > ${paused.iteration}`, 60_000);
     await trainButton(page, 'Stop').click();
-    const stopped = await waitStatus(page, "t.state === 'done'", 60_000);
+    const stopped = await waitStatus(page, "t.state === 'stopped'", 60_000);
     expect(stopped.iteration).toBeGreaterThan(paused.iteration);
     expect(stopped.iteration).toBeLessThan(ITERATIONS);
     // A stopped run still gets its final held-out evaluation.
     expect(Number.isFinite(stopped.heldOutPsnr)).toBe(true);
+    // Stopped, not done, everywhere; and no time left to wait for.
+    const at = `${stopped.iteration} of ${ITERATIONS}`;
+    expect(await page.locator('#scene-info').textContent()).toBe(`buddha13 · stopped at step ${at}`);
+    const hud = (await page.locator('#train-hud .line').textContent()) ?? '';
+    expect(hud).toMatch(/· stopped$/);
+    expect(hud).not.toContain('ETA');
+    expect(await page.title()).toMatch(new RegExp(`^${stopped.iteration}/${ITERATIONS} buddha13 stopped — `));
   });
 
   it('logged no errors other than the expected broken-zip one', () => {

@@ -48,7 +48,7 @@ async function waitFrames(page: Page, n: number): Promise<void> {
 
 /** RGB bytes of the canvas as the page shows it, without the panel and the scene line on top. */
 async function canvasRgb(page: Page): Promise<Uint8Array> {
-  const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info { visibility: hidden !important; }' });
+  const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info, #toolbar, #hints { visibility: hidden !important; }' });
   const png = decode(await page.locator('#view').screenshot());
   await hide.evaluate((el) => (el as Element).remove());
   expect([png.width, png.height]).toEqual([VIEW.width, VIEW.height]);
@@ -113,6 +113,38 @@ describe('viewer in headless Chromium', () => {
     // the mean stays within 2 steps and 99% of channels within 10.
     expect(mean).toBeLessThan(2);
     expect(p99).toBeLessThanOrEqual(10);
+  });
+
+  it('greets a first-time user: control hints, a ? help listing every control, Open, Train, Screenshot and Fullscreen at the top', async () => {
+    const { page } = session;
+    expect(await page.locator('#hints').isVisible()).toBe(true);
+    await page.keyboard.press('?');
+    const help = page.locator('#help');
+    expect(await help.isVisible()).toBe(true);
+    const rows = await help.locator('th').allTextContents();
+    for (const control of ['Left drag', 'Wheel', 'Double-click', 'W A S D', 'Q E', 'F', 'R', '?']) expect(rows).toContain(control);
+    await page.keyboard.press('Escape');
+    expect(await help.isVisible()).toBe(false);
+
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#open-button').click()]);
+    expect(chooser.isMultiple()).toBe(true);
+    await page.locator('#train-button').click();
+    expect(await page.locator('#train-menu').isVisible()).toBe(true);
+    expect(await page.locator('#train-menu .presets .name').allTextContents()).toEqual(['quick preview', 'balanced', 'full']);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#train-menu').isVisible()).toBe(false);
+    expect(await page.locator('#fullscreen-button').isVisible()).toBe(true);
+
+    // The screenshot is the view alone, at the canvas size, not black.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#screenshot-button').click()]);
+    expect(download.suggestedFilename()).toBe('playbot-31000-view.png');
+    const shot = decode(readFileSync(await download.path()));
+    expect([shot.width, shot.height]).toEqual([VIEW.width, VIEW.height]);
+    let lit = 0;
+    for (let p = 0; p < shot.width * shot.height; p++) if (shot.data[p * shot.channels] + shot.data[p * shot.channels + 1] > 60) lit++;
+    expect(lit / (shot.width * shot.height)).toBeGreaterThan(0.1);
+    // Using the page counts as having seen the hints.
+    expect(await page.locator('#hints').isVisible()).toBe(false);
   });
 
   it('changes the view when the user drags, and the address bar follows the camera', async () => {
@@ -267,7 +299,8 @@ describe('viewer in headless Chromium', () => {
     const dir = resolve(SHARED_DATA, 'sog/playbot-8406');
     const files = readdirSync(dir).map((f) => resolve(dir, f));
     await page.setInputFiles('#file-input', files);
-    await page.waitForFunction(() => document.querySelector('#scene-info')?.textContent?.startsWith('meta.json'), null, {
+    // Loose files name no folder: not "meta.json", which every SOG scene has.
+    await page.waitForFunction(() => document.querySelector('#scene-info')?.textContent?.startsWith('SOG scene ·'), null, {
       polling: 100,
       timeout: 60_000,
     });
@@ -332,6 +365,19 @@ describe('links and failures in a fresh tab', () => {
     expect(await page.locator('#scene-info').textContent()).toContain('playbot-31000.ply');
     await page.waitForTimeout(600); // past the address-bar debounce
     expect(await page.evaluate(() => location.search)).toBe(link.slice(1));
+    // On a narrow screen the message sits below the folded panel, not over it.
+    const banner = (await page.locator('#banner').boundingBox())!;
+    const panel = (await page.locator('.tp-rotv_b').first().boundingBox())!;
+    expect(banner.y).toBeGreaterThanOrEqual(panel.y + panel.height);
+    await page.close();
+  });
+
+  it('names an unbundled SOG opened by link after its folder', async () => {
+    const { page, errors } = await session.openPage();
+    await page.goto(`${session.baseUrl}/?url=${encodeURIComponent(`/@fs${SHARED_DATA}/sog/playbot-8406/meta.json`)}`);
+    await waitReady(page);
+    expect(await page.locator('#scene-info').textContent()).toMatch(/^playbot-8406 · 8,406 splats/);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -123,6 +123,25 @@ export async function walkEntries(entries: FileSystemEntry[]): Promise<PathedFil
   return out;
 }
 
+/**
+ * `source` noting every path read: what loading a dataset needed, and so what to keep for
+ * resuming it after a reload (not junk or the dense reconstruction that may share its folder).
+ */
+export function recordingSource(source: DatasetSource): { source: DatasetSource; paths: Set<string> } {
+  const paths = new Set<string>();
+  return {
+    paths,
+    source: {
+      ...source,
+      list: () => source.list(),
+      read: (path) => {
+        paths.add(path);
+        return source.read(path);
+      },
+    },
+  };
+}
+
 /** Bytes fetched by URL; `urls` maps dataset paths to addresses. */
 export function urlSource(urls: Map<string, string>, name: string): DatasetSource {
   const paths = [...urls.keys()].sort();

@@ -36,7 +36,11 @@ export class TrainProgress {
   /** Start of the current unpaused stretch (clock ms), or null while paused. */
   private stretchStart: number | null = null;
 
-  constructor(readonly total: number) {
+  /** `start`: the iteration a resumed run continues from (0 for a new run). */
+  constructor(
+    readonly total: number,
+    private readonly start = 0,
+  ) {
     if (!(Number.isInteger(total) && total >= 1)) throw new Error(`TrainProgress: total iterations must be a positive integer, got ${total}`);
   }
 
@@ -72,7 +76,7 @@ export class TrainProgress {
   }
 
   get iteration(): number {
-    return this.samples.length > 0 ? this.samples[this.samples.length - 1].iteration : 0;
+    return this.samples.length > 0 ? this.samples[this.samples.length - 1].iteration : this.start;
   }
 
   /** Iterations per second over the recent window; NaN until two steps span some time. */

@@ -15,6 +15,8 @@ const FILES = import.meta.glob(['/scenes/buddha13/images/*', '/scenes/buddha13/s
 }) as Record<string, string>;
 
 export const SAMPLE_NAME = 'buddha13';
+/** Size of the sample's photos (cameras.bin) and how many there are: time estimates before it is loaded. */
+export const SAMPLE_PHOTOS = { width: 684, height: 385, count: 13 };
 export const SAMPLE_CREDIT = 'Buddha dataset by S. Gasparini, F. Castan, Y. Lanthony (AliceVision), CC-BY-4.0';
 
 export function sampleSource(): DatasetSource {

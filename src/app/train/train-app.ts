@@ -4,88 +4,98 @@
  * GPUDevice while the viewer draws the trainer's live Gaussians every frame. Bad input shows one
  * message in the banner and changes nothing: the scene shown and any run going stay.
  */
-import type { ColmapDataset, DatasetSource, View } from '../../io/colmap/dataset';
+import type { ColmapDataset, DatasetSource } from '../../io/colmap/dataset';
 import { loadColmapDataset } from '../../io/colmap/dataset';
-import { emptyScene } from '../../io/scene';
+import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
 import { Trainer } from '../../train/trainer';
+import type { TrainConfig } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
 import { robustBounds, type RobustBounds } from '../scene-framing';
-import type { ViewPose } from '../view-camera';
 import type { Viewer } from '../viewer';
-import {
-  datasetName,
-  filesSource,
-  holdsSparseModel,
-  pickedFolderFiles,
-  walkEntries,
-  zipFileSource,
-} from './dataset-sources';
-import { formatDuration, TrainProgress } from './progress';
-import { SAMPLE_CREDIT, SAMPLE_NAME, sampleSource } from './sample';
+import { DatasetInputs } from './dataset-inputs';
+import { recordingSource } from './dataset-sources';
+import { estimateSeconds, estimateText, loadStepCost, presetOf, PRESETS, saveStepCost, stepCost, stepPixels, type PresetName } from './presets';
+import { TrainProgress } from './progress';
+import { datasetReadout, RunView } from './run-view';
+import { SAMPLE_CREDIT, SAMPLE_NAME, SAMPLE_PHOTOS, sampleSource } from './sample';
 import { TrainHud } from './train-hud';
-import { defaultTrainSettings, TrainPanel, type TrainReadout } from './train-panel';
-import { TrainingRun, yieldToBrowser } from './train-run';
+import { TrainMenu } from './train-menu';
+import { defaultTrainSettings, TrainPanel, type TrainReadout, type TrainSettings } from './train-panel';
+import { TrainingRun, yieldToBrowser, type SavePoint } from './train-run';
 import { initialStatus, type TrainState } from './train-status';
-import { cameraPose, depthOf, nearestCamera } from './view-match';
+import { PhotoNav } from './photo-nav';
 
-interface LoadedDataset {
+export interface LoadedDataset {
   source: DatasetSource;
   name: string;
+  /** The embedded sample (credited, and not copied for resuming: the build serves it again). */
+  isSample: boolean;
   /** Settings the images were loaded with (a change reloads them at Start). */
   key: string;
   data: ColmapDataset;
   bounds: RobustBounds | null;
+  /** Size of the photos before any downscaling (approximate for automatic sizing): time estimates. */
+  photo: { width: number; height: number };
+  /** Files loading read: what a resume after a reload needs. */
+  paths: string[];
 }
 
-interface ActiveRun {
+export interface ActiveRun {
   dataset: LoadedDataset;
   trainer: Trainer;
   training: TrainingRun;
   progress: TrainProgress;
+  settings: TrainSettings;
 }
 
-/** The nearest photo is re-chosen this often while shown (ms): a scan of the cameras is cheap. */
-const PHOTO_REFRESH_MS = 200;
+/** Steps before the measured rate is trusted as this machine's step cost (the first ones warm up). */
+const COST_AFTER_STEPS = 20;
 
 export class TrainingApp {
-  private readonly settings = defaultTrainSettings();
-  private readonly readout: TrainReadout = { dataset: '-', status: 'idle', iteration: '-', speed: '-', splats: '-', loss: '-', psnr: '-', heldOut: '-' };
-  private readonly status = initialStatus();
+  readonly settings = defaultTrainSettings();
+  private readonly readout: TrainReadout = { estimate: '-', dataset: '-', status: 'idle', iteration: '-', speed: '-', splats: '-', loss: '-', psnr: '-', heldOut: '-' };
+  readonly status = initialStatus();
   private readonly panel: TrainPanel;
   private readonly hud: TrainHud;
-  private readonly folderInput: HTMLInputElement;
-  private readonly zipInput: HTMLInputElement;
+  private readonly view: RunView;
+  readonly inputs: DatasetInputs;
   private dataset: LoadedDataset | undefined;
   private run: ActiveRun | undefined;
   private loading = 0;
-  private readonly pose: ViewPose = { eye: [0, 0, 0], target: [0, 0, 1], up: [0, -1, 0], fovY: 50 };
+  private stepCost = loadStepCost();
+  private readonly photos: PhotoNav;
+  /** Saves checkpoints of a run when due (set by the checkpointing layer). */
+  saveHook: ((run: ActiveRun, point: SavePoint) => Promise<void>) | undefined;
 
   constructor(
     private readonly viewer: Viewer,
     private readonly overlay: Overlay,
-    private readonly device: GPUDevice,
+    private device: GPUDevice,
   ) {
     window.__train = this.status;
-    this.hud = new TrainHud(() => this.snapToPhoto());
-    this.folderInput = hiddenInput('train-folder-input', (input) => {
-      input.webkitdirectory = true;
-      input.multiple = true;
+    this.hud = new TrainHud(() => this.photos.snap());
+    this.photos = new PhotoNav(viewer, this.hud.pip, () => this.run?.dataset ?? this.dataset);
+    this.view = new RunView(this.hud, overlay, this.readout, this.status, () => void this.download());
+    viewer.onPresent = (live) => this.view.setLiveShown(live && this.run !== undefined);
+    this.inputs = new DatasetInputs({
+      openDataset: (name, makeSource) => this.openDataset(name, makeSource, false),
+      openScene: async (files, name) => void (await viewer.open({ kind: 'files', files, name })),
+      fail: (m) => this.fail(m),
     });
-    this.zipInput = hiddenInput('train-zip-input', (input) => (input.accept = '.zip'));
-    this.folderInput.addEventListener('change', () => {
-      const files = takeFiles(this.folderInput);
-      if (files.length > 0) void this.openPathed(pickedFolderFiles(files));
-    });
-    this.zipInput.addEventListener('change', () => {
-      const files = takeFiles(this.zipInput);
-      if (files.length > 0) void this.openFiles(files);
+    new TrainMenu(`${SAMPLE_NAME}, ${SAMPLE_PHOTOS.count} photos`, {
+      trainSample: (preset) => void this.trainSample(preset),
+      pickFolder: () => this.inputs.pickFolder(),
+      pickZip: () => this.inputs.pickZip(),
+      sampleEstimate: (preset) => this.estimate(PRESETS[preset], SAMPLE_PHOTOS),
     });
     this.panel = new TrainPanel(viewer.addPanelFolder('Train'), this.settings, this.readout, {
+      onPreset: () => this.applyPreset(),
+      onScheduleEdit: () => this.scheduleEdited(),
       onTrainSample: () => void this.trainSample(),
-      onOpenFolder: () => this.folderInput.click(),
-      onOpenZip: () => this.zipInput.click(),
+      onOpenFolder: () => this.inputs.pickFolder(),
+      onOpenZip: () => this.inputs.pickZip(),
       onStart: () => void this.start(),
       onPause: () => this.run?.training.pause(),
       onResume: () => this.run?.training.resume(),
@@ -93,76 +103,73 @@ export class TrainingApp {
       onDownload: () => void this.download(),
       onShowLive: () => this.showLive(),
       onShowPhoto: (show) => this.hud.pip.setVisible(show),
-      onSnapToPhoto: () => this.snapToPhoto(),
+      onSnapToPhoto: () => this.photos.snap(),
     });
-    setInterval(() => this.refreshPhoto(), PHOTO_REFRESH_MS);
+    this.refreshEstimate();
     this.refreshState();
   }
 
-  /**
-   * Opens picked or dropped files as a dataset when they are one (a .zip, or files whose paths
-   * hold a sparse model); returns false for anything else, which the viewer opens as a scene.
-   */
-  async openFiles(files: File[]): Promise<boolean> {
-    if (files.length === 1 && /\.zip$/i.test(files[0].name)) {
-      await this.openDataset(files[0].name, () => zipFileSource(files[0]));
-      return true;
-    }
-    const pathed = pickedFolderFiles(files);
-    if (files.some((f) => f.webkitRelativePath) && holdsSparseModel(pathed.map((f) => f.path))) {
-      await this.openPathed(pathed);
-      return true;
-    }
-    return false;
+  get current(): ActiveRun | undefined {
+    return this.run;
   }
 
-  /**
-   * The synchronous part of a drop: directory entries can only be taken while the event runs.
-   * Returns the continuation that opens them, or null when the drop holds no folder.
-   */
-  takeDroppedFolders(dt: DataTransfer): (() => Promise<void>) | null {
-    const entries: FileSystemEntry[] = [];
-    for (const item of dt.items) {
-      const entry = item.kind === 'file' ? item.webkitGetAsEntry() : null;
-      if (entry) entries.push(entry);
+  /** Picked or dropped files: a dataset opens here (true); anything else is for the viewer (false). */
+  openFiles(files: File[]): Promise<boolean> {
+    return this.inputs.openFiles(files);
+  }
+
+  private async trainSample(preset?: PresetName): Promise<void> {
+    if (preset) {
+      this.settings.preset = preset;
+      this.applyPreset();
     }
-    if (!entries.some((e) => e.isDirectory)) return null;
-    return async () => {
-      try {
-        await this.openPathed(await walkEntries(entries));
-      } catch (e) {
-        this.fail(`Could not read the dropped folder: ${(e as Error).message}`);
-      }
-    };
-  }
-
-  private async openPathed(files: ReturnType<typeof pickedFolderFiles>): Promise<void> {
-    const name = datasetName(files);
-    await this.openDataset(name, async () => filesSource(files, name));
-  }
-
-  private async trainSample(): Promise<void> {
-    const ok = await this.openDataset(SAMPLE_NAME, async () => sampleSource());
+    const ok = await this.openDataset(SAMPLE_NAME, async () => sampleSource(), true);
     if (ok) await this.start();
   }
 
+  private applyPreset(): void {
+    const name = this.settings.preset;
+    if (name !== 'custom') {
+      const p = PRESETS[name];
+      Object.assign(this.settings, { iterations: p.iterations, resolution: p.resolution, densifyUntil: p.densifyUntil });
+    }
+    this.panel.refresh();
+    this.refreshEstimate();
+  }
+
+  private scheduleEdited(): void {
+    this.settings.preset = presetOf(this.settings);
+    this.panel.refresh();
+    this.refreshEstimate();
+  }
+
+  /** Estimated time of `s` (iterations, resolution) on photos of `photo` size, on this machine. */
+  private estimate(s: { iterations: number; resolution: number }, photo: { width: number; height: number }): string {
+    return estimateText(estimateSeconds(s.iterations, stepPixels(photo, s.resolution), this.stepCost));
+  }
+
+  private refreshEstimate(): void {
+    const d = this.dataset;
+    const text = this.estimate(this.settings, d?.photo ?? SAMPLE_PHOTOS);
+    this.readout.estimate = `${text} (${d?.name ?? SAMPLE_NAME})`;
+  }
+
   /** Loads a dataset with the current settings; on failure shows why and keeps everything as it was. */
-  private async openDataset(name: string, makeSource: () => Promise<DatasetSource>): Promise<boolean> {
+  async openDataset(name: string, makeSource: () => Promise<DatasetSource>, isSample: boolean): Promise<boolean> {
     this.loading++;
     this.refreshState();
     try {
-      const source = await makeSource();
-      const loaded = await this.load(source, name);
+      const loaded = await this.load(await makeSource(), name, isSample, this.settings);
       this.dataset = loaded;
       this.status.dataset = name;
-      this.readout.dataset = `${name} (${loaded.data.train.length} train, ${loaded.data.test.length} test)`;
       this.status.error = '';
+      this.refreshEstimate();
       if (this.isRunActive()) {
         this.overlay.notice(`${name} is loaded; press Start to train it (that stops the current run).`);
       } else {
         const initial = initFromPoints(loaded.data.points, { shDegree: this.settings.shDegree });
-        this.viewer.showScene(initial, name, { home: this.homePose(loaded) });
-        if (name === SAMPLE_NAME) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
+        this.viewer.showScene(initial, name, { home: PhotoNav.home(loaded) });
+        if (isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
       }
       return true;
     } catch (e) {
@@ -175,9 +182,9 @@ export class TrainingApp {
     }
   }
 
-  private async load(source: DatasetSource, name: string): Promise<LoadedDataset> {
-    const s = this.settings;
-    const data = await loadColmapDataset(source, {
+  async load(source: DatasetSource, name: string, isSample: boolean, s: TrainSettings): Promise<LoadedDataset> {
+    const recorded = recordingSource(source);
+    const data = await loadColmapDataset(recorded.source, {
       resolution: s.resolution > 0 ? s.resolution : undefined,
       evalSplit: s.evaluation,
       onProgress: (done, total) => this.overlay.showProgress(`Loading ${name}: image ${done} of ${total}`, done / total),
@@ -185,9 +192,13 @@ export class TrainingApp {
     this.overlay.showProgress(`Loading ${name}: initial splats`, null);
     // Framing needs only the means: a scene of the bare points.
     const bounds = robustBounds({ ...emptyScene(0, 0), count: data.points.xyz.length / 3, means: data.points.xyz });
-    return { source, name, key: loadKey(s), data, bounds };
+    const cam = data.train[0].camera;
+    const k = s.resolution > 0 ? s.resolution : 1;
+    const photo = { width: cam.width * k, height: cam.height * k };
+    return { source, name, isSample, key: loadKey(s), data, bounds, photo, paths: [...recorded.paths].sort() };
   }
 
+  /** Starts a run of the loaded dataset with the panel's settings (reloading its images if they changed). */
   private async start(): Promise<void> {
     let dataset = this.dataset;
     if (!dataset || this.loading > 0) return;
@@ -196,8 +207,7 @@ export class TrainingApp {
       this.loading++;
       this.refreshState();
       try {
-        dataset = this.dataset = await this.load(dataset.source, dataset.name);
-        this.readout.dataset = `${dataset.name} (${dataset.data.train.length} train, ${dataset.data.test.length} test)`;
+        dataset = this.dataset = await this.load(dataset.source, dataset.name, dataset.isSample, s);
       } catch (e) {
         this.fail((e as Error).message);
         return;
@@ -207,27 +217,33 @@ export class TrainingApp {
         this.refreshState();
       }
     }
+    const initial = initFromPoints(dataset.data.points, { shDegree: s.shDegree });
+    await this.launch(dataset, { ...s }, initial, undefined);
+  }
+
+  /**
+   * Builds a trainer from `initial` (restored from `resume` when given, a checkpoint's state at
+   * its step) and runs it, replacing any run going. Returns false (after saying why) when the
+   * trainer cannot be built.
+   */
+  async launch(dataset: LoadedDataset, settings: TrainSettings, initial: SplatScene, resume: ((t: Trainer) => void) | undefined): Promise<boolean> {
     let trainer: Trainer;
     try {
-      const initial = initFromPoints(dataset.data.points, { shDegree: s.shDegree });
-      trainer = new Trainer(this.device, dataset.data, initial, {
-        iterations: s.iterations,
-        shDegree: s.shDegree,
-        background: s.background,
-        density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
-      });
+      trainer = new Trainer(this.device, dataset.data, initial, trainConfigOf(settings));
+      resume?.(trainer);
     } catch (e) {
       this.fail(`Cannot start training ${dataset.name}: ${(e as Error).message}`);
-      return;
+      return false;
     }
     await this.endRun();
-    const progress = new TrainProgress(s.iterations);
-    const evalEvery = s.evaluation && dataset.data.test.length > 0 ? s.evalEvery : 0;
-    const run: ActiveRun = { dataset, trainer, progress, training: undefined as unknown as TrainingRun };
+    const progress = new TrainProgress(settings.iterations, trainer.iteration);
+    const evalEvery = settings.evaluation && dataset.data.test.length > 0 ? settings.evalEvery : 0;
+    const run: ActiveRun = { dataset, trainer, progress, settings, training: undefined as unknown as TrainingRun };
     run.training = new TrainingRun(trainer, { evalEvery }, {
       onStep: (info) => {
         progress.record(info, performance.now());
-        if (info.iteration === 1) this.status.firstPsnr = info.psnr;
+        if (this.status.resumedFrom < 0 && info.iteration === 1) this.status.firstPsnr = info.psnr;
+        if (info.iteration - progress.samples[0].iteration >= COST_AFTER_STEPS) this.measureCost(run);
         this.showProgress(run);
       },
       onEval: (r) => {
@@ -243,25 +259,58 @@ export class TrainingApp {
         this.showProgress(run);
       },
       yieldToPage: yieldToBrowser,
+      save: (point) => this.saveHook?.(run, point) ?? Promise.resolve(),
     });
     this.run = run;
-    Object.assign(this.status, { iteration: 0, iterations: s.iterations, psnr: NaN, firstPsnr: NaN, heldOutPsnr: NaN, firstHeldOutPsnr: NaN, splats: trainer.state.count, error: '' });
-    progress.resume(performance.now(), 0);
+    Object.assign(this.status, {
+      iteration: trainer.iteration,
+      iterations: settings.iterations,
+      psnr: NaN,
+      firstPsnr: NaN,
+      heldOutPsnr: NaN,
+      firstHeldOutPsnr: NaN,
+      splats: trainer.state.count,
+      error: '',
+      dataset: dataset.name,
+      resumedFrom: resume ? trainer.iteration : -1,
+      savedIteration: -1,
+    });
+    progress.resume(performance.now(), trainer.iteration);
+    this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count });
     this.showLive();
-    this.hud.show(true);
+    if (dataset.isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
     this.refreshState();
     this.showProgress(run);
-    await run.training.run();
+    void run.training.run();
+    return true;
   }
 
   /** Stops the current run (without its final evaluation) and frees its GPU buffers. */
-  private async endRun(): Promise<void> {
+  async endRun(): Promise<void> {
     const old = this.run;
     if (!old) return;
     this.run = undefined;
+    this.view.setRun(undefined);
     old.training.stop(false);
     await old.training.run();
     old.trainer.destroy();
+  }
+
+  /** The GPU device to train on from now on (after a device loss). */
+  setDevice(device: GPUDevice): void {
+    this.device = device;
+  }
+
+  private measureCost(run: ActiveRun): void {
+    const rate = run.progress.rate();
+    if (!(rate > 0)) return;
+    const cam = run.dataset.data.train[0].camera;
+    this.stepCost = stepCost(rate, cam.width * cam.height);
+    // Remembered at most once per second of steps: localStorage writes are synchronous.
+    if (run.progress.iteration % Math.max(1, Math.round(rate)) === 0) {
+      saveStepCost(this.stepCost);
+      this.refreshEstimate();
+    }
   }
 
   private showLive(): void {
@@ -269,7 +318,7 @@ export class TrainingApp {
     if (!run) return;
     this.viewer.showLive(run.trainer.state, run.dataset.name, {
       bounds: run.dataset.bounds,
-      home: this.homePose(run.dataset),
+      home: PhotoNav.home(run.dataset),
       exportScene: () => run.trainer.exportScene(),
     });
   }
@@ -285,55 +334,8 @@ export class TrainingApp {
     }
   }
 
-  /** Views shown as photos: the run's training views, else the loaded dataset's. */
-  private photoViews(): { views: View[]; dataset: LoadedDataset } | undefined {
-    const d = this.run?.dataset ?? this.dataset;
-    return d ? { views: d.data.train, dataset: d } : undefined;
-  }
-
-  private nearestView(): View | undefined {
-    const p = this.photoViews();
-    if (!p) return undefined;
-    const i = nearestCamera(p.views.map((v) => v.camera), this.viewer.controller.getGoalPose(this.pose), p.dataset.data.extent);
-    return p.views[i];
-  }
-
-  private refreshPhoto(): void {
-    if (!this.hud.pip.visible) return;
-    this.hud.pip.show(this.nearestView(), 'nearest photo: ');
-  }
-
-  private snapToPhoto(): void {
-    const p = this.photoViews();
-    const view = this.nearestView();
-    if (!p || !view) return;
-    this.viewer.setViewPose(cameraPose(view.camera, focusDistance(view.camera, p.dataset)), true);
-  }
-
-  /** The first training camera, looking at the point cloud: the scene as photographed. */
-  private homePose(d: LoadedDataset): ViewPose {
-    const cam = d.data.train[0].camera;
-    return cameraPose(cam, focusDistance(cam, d));
-  }
-
   private showProgress(run: ActiveRun): void {
-    if (this.run !== run) return;
-    const p = run.progress;
-    const last = p.samples[p.samples.length - 1];
-    const held = p.heldOut[p.heldOut.length - 1];
-    const st = this.status;
-    st.iteration = p.iteration;
-    st.splats = last?.splats ?? run.trainer.state.count;
-    st.psnr = last?.psnr ?? NaN;
-    st.heldOutPsnr = held?.psnr ?? NaN;
-    const rate = p.rate();
-    this.readout.iteration = `${p.iteration.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`;
-    this.readout.speed = Number.isFinite(rate) ? `${rate.toFixed(2)} it/s, ETA ${formatDuration(p.eta())}` : '-';
-    this.readout.splats = st.splats.toLocaleString('en-US');
-    this.readout.loss = last ? last.loss.toFixed(4) : '-';
-    this.readout.psnr = last ? `${last.psnr.toFixed(2)} dB` : '-';
-    this.readout.heldOut = held ? `${held.psnr.toFixed(2)} dB (SSIM ${held.ssim.toFixed(3)})` : '-';
-    this.hud.update(p, this.state());
+    if (this.run === run) this.view.update(this.state());
   }
 
   private isRunActive(): boolean {
@@ -350,10 +352,11 @@ export class TrainingApp {
     const state = this.state();
     this.status.state = state;
     this.readout.status = state;
+    this.readout.dataset = datasetReadout(this.run?.dataset, this.dataset, this.isRunActive());
     this.panel.update(state, this.dataset !== undefined, this.run !== undefined);
   }
 
-  private fail(message: string): void {
+  fail(message: string): void {
     console.error(message);
     this.status.error = message;
     window.__error = message;
@@ -361,30 +364,17 @@ export class TrainingApp {
   }
 }
 
+/** The trainer configuration of the panel's settings. */
+export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
+  return {
+    iterations: s.iterations,
+    shDegree: s.shDegree,
+    background: s.background,
+    density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
+  };
+}
+
 /** Everything that changes the loaded images: resolution and the evaluation split. */
 function loadKey(s: { resolution: number; evaluation: boolean }): string {
   return `${s.resolution}|${s.evaluation}`;
-}
-
-/** How far ahead of a camera the orbit centre goes: the point cloud's centre when it is in front. */
-function focusDistance(camera: View['camera'], d: LoadedDataset): number {
-  const depth = d.bounds ? depthOf(camera, d.bounds.centre) : NaN;
-  return depth > 0 ? depth : Math.max(d.data.extent, 1e-3);
-}
-
-function hiddenInput(id: string, setup: (input: HTMLInputElement) => void): HTMLInputElement {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.id = id;
-  input.hidden = true;
-  setup(input);
-  document.body.append(input);
-  return input;
-}
-
-/** The chosen files, clearing the input so choosing the same ones again fires 'change' again. */
-function takeFiles(input: HTMLInputElement): File[] {
-  const files = [...(input.files ?? [])];
-  input.value = '';
-  return files;
 }

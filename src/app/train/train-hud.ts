@@ -39,16 +39,18 @@ export class TrainHud {
   }
 }
 
-/** "it 120/30,000 · 3.2 it/s · ETA 2h34m · 45,120 splats · PSNR 21.3 (held-out 20.1) · training" */
+/**
+ * "it 120/30,000 · 3.2 it/s · ETA 2h34m · 45,120 splats · PSNR 21.3 · held-out 20.1 · training".
+ * Speed and ETA only while the run can still move: a stopped or finished run has neither.
+ */
 export function progressLine(p: TrainProgress, state: string): string {
   const last = p.samples[p.samples.length - 1];
   const held = p.heldOut[p.heldOut.length - 1];
   const rate = p.rate();
-  const parts = [
-    `it ${p.iteration.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`,
-    Number.isFinite(rate) ? `${rate.toFixed(rate < 10 ? 2 : 1)} it/s` : '- it/s',
-    `ETA ${formatDuration(p.eta())}`,
-  ];
+  const parts = [`it ${p.iteration.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`];
+  if (state === 'training' || state === 'paused') {
+    parts.push(Number.isFinite(rate) ? `${rate.toFixed(rate < 10 ? 2 : 1)} it/s` : '- it/s', `ETA ${formatDuration(p.eta())}`);
+  }
   if (last) parts.push(`${last.splats.toLocaleString('en-US')} splats`, `PSNR ${last.psnr.toFixed(2)}`);
   if (held) parts.push(`held-out ${held.psnr.toFixed(2)}`);
   parts.push(state);

@@ -6,18 +6,21 @@
 import type { ButtonApi, FolderApi } from 'tweakpane';
 import type { BackgroundMode } from '../../train/config';
 import { DEFAULT_DENSITY } from '../../train/density-control';
+import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 import type { TrainState } from './train-status';
 
 export interface TrainSettings {
-  /** Iterations per run. Default 30,000 (decisions.md). */
+  /** The preset iterations, resolution and densifyUntil match, or 'custom'. Default 'quick'. */
+  preset: PresetName | 'custom';
+  /** Iterations per run. Default: the quick preview's 2,000 (the CLI keeps the reference's 30,000). */
   iterations: number;
-  /** Image divisor: 0 = automatic (longer side <= 1600 px), else 2, 4 or 8. Default 0. */
+  /** Image divisor: 0 = automatic (longer side <= 1600 px), else 2, 4 or 8. Default: the quick preview's 4. */
   resolution: number;
   /** Highest SH degree trained, 0..3. Default 3. */
   shDegree: number;
   /** Densification gradient threshold. Default 2e-4. */
   gradThreshold: number;
-  /** Last densification iteration bound. Default 15,000. */
+  /** Last densification iteration bound. Default: the quick preview's 1,500. */
   densifyUntil: number;
   /** Splat cap. Default 3,000,000. */
   maxSplats: number;
@@ -32,12 +35,14 @@ export interface TrainSettings {
 }
 
 export function defaultTrainSettings(): TrainSettings {
+  const quick = PRESETS.quick;
   return {
-    iterations: 30_000,
-    resolution: 0,
+    preset: 'quick',
+    iterations: quick.iterations,
+    resolution: quick.resolution,
     shDegree: 3,
     gradThreshold: DEFAULT_DENSITY.gradThreshold,
-    densifyUntil: DEFAULT_DENSITY.densifyUntil,
+    densifyUntil: quick.densifyUntil,
     maxSplats: DEFAULT_DENSITY.maxSplats,
     background: 'black',
     evaluation: false,
@@ -48,6 +53,8 @@ export function defaultTrainSettings(): TrainSettings {
 
 /** Numbers the panel shows; the app writes them, the panel polls them. */
 export interface TrainReadout {
+  /** Estimated time of a run with the current settings (measured step cost). */
+  estimate: string;
   dataset: string;
   status: string;
   iteration: string;
@@ -59,6 +66,10 @@ export interface TrainReadout {
 }
 
 export interface TrainPanelCallbacks {
+  /** A preset was chosen (it is already in the settings object). */
+  onPreset(): void;
+  /** Iterations, resolution or densify-until changed by hand. */
+  onScheduleEdit(): void;
   onTrainSample(): void;
   onOpenFolder(): void;
   onOpenZip(): void;
@@ -73,6 +84,7 @@ export interface TrainPanelCallbacks {
 }
 
 export const RESOLUTION_OPTIONS = { 'auto (<= 1600 px)': 0, '1/2': 2, '1/4': 4, '1/8': 8 };
+const PRESET_OPTIONS = { ...Object.fromEntries(PRESET_NAMES.map((n) => [PRESETS[n].label, n])), custom: 'custom' };
 
 export class TrainPanel {
   private readonly buttons: Record<'start' | 'pause' | 'resume' | 'stop' | 'download' | 'live' | 'snap', ButtonApi>;
@@ -85,17 +97,21 @@ export class TrainPanel {
     callbacks: TrainPanelCallbacks,
   ) {
     folder.element.id = 'train-panel'; // the end-to-end test finds its controls under it
+    // The preset sits above both ways to start: the sample button and Start.
+    folder.addBinding(settings, 'preset', { options: PRESET_OPTIONS, label: 'preset' }).on('change', () => callbacks.onPreset());
+    folder.addBinding(readout, 'estimate', { readonly: true, interval: 500, label: 'estimate' });
     folder.addButton({ title: 'Train the sample (buddha13)' }).on('click', () => callbacks.onTrainSample());
     folder.addButton({ title: 'Open COLMAP folder…' }).on('click', () => callbacks.onOpenFolder());
     folder.addButton({ title: 'Open COLMAP .zip…' }).on('click', () => callbacks.onOpenZip());
 
     const s = folder.addFolder({ title: 'Settings', expanded: true });
     this.settingsFolder = s;
-    s.addBinding(settings, 'iterations', { min: 1, max: 1_000_000, step: 1, label: 'iterations' });
-    s.addBinding(settings, 'resolution', { options: RESOLUTION_OPTIONS, label: 'resolution' });
+    const edited = () => callbacks.onScheduleEdit();
+    s.addBinding(settings, 'iterations', { min: 1, max: 1_000_000, step: 1, label: 'iterations' }).on('change', edited);
+    s.addBinding(settings, 'resolution', { options: RESOLUTION_OPTIONS, label: 'resolution' }).on('change', edited);
     s.addBinding(settings, 'shDegree', { min: 0, max: 3, step: 1, label: 'SH degree' });
     s.addBinding(settings, 'gradThreshold', { min: 1e-6, max: 1e-2, format: (v: number) => v.toExponential(1), label: 'grad threshold' });
-    s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' });
+    s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' }).on('change', edited);
     s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
@@ -143,6 +159,11 @@ export class TrainPanel {
     b.live.disabled = !hasRun;
     b.snap.disabled = !hasDataset;
     this.settingsFolder.disabled = state === 'loading';
+  }
+
+  /** Re-reads the settings (after a preset or a resumed run changed them). */
+  refresh(): void {
+    this.folder.refresh();
   }
 
   get element(): HTMLElement {

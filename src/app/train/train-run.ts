@@ -15,7 +15,11 @@ export interface RunTrainer {
   evaluate(): Promise<EvalResult>;
 }
 
-export type RunState = 'training' | 'paused' | 'done' | 'error';
+/** 'stopped': ended by the user before its last iteration; 'done': all iterations ran. */
+export type RunState = 'training' | 'paused' | 'stopped' | 'done' | 'error';
+
+/** When the loop offers to save: after a step, on entering a pause, at the end of a run. */
+export type SavePoint = 'step' | 'pause' | 'end';
 
 export interface RunOptions {
   /** Evaluate the held-out views every this many iterations, and before the first step and after the last; 0 turns evaluation off. */
@@ -29,6 +33,12 @@ export interface RunCallbacks {
   onState(state: RunState, message?: string): void;
   /** Lets the browser run pending tasks between steps. */
   yieldToPage(): Promise<void>;
+  /**
+   * Saves a checkpoint if one is due. The loop waits for it with no step in flight (a capture
+   * reads the whole GPU state, which a step would change under it). Must not throw. Not called
+   * for a run replaced by another (stop(false)).
+   */
+  save?(point: SavePoint): Promise<void>;
 }
 
 export class TrainingRun {
@@ -101,6 +111,7 @@ export class TrainingRun {
         if (this.pauseRequested) {
           this.pauseRequested = false;
           this.setState('paused');
+          await this.callbacks.save?.('pause');
         }
         if (this.current === 'paused') {
           await new Promise<void>((resolve) => (this.wake = resolve));
@@ -109,10 +120,12 @@ export class TrainingRun {
         const info = await this.trainer.step();
         this.callbacks.onStep(info);
         if (this.opts.evalEvery > 0 && info.iteration % this.opts.evalEvery === 0 && !this.trainer.done) await this.evaluate();
+        if (!this.trainer.done && !this.stopRequested) await this.callbacks.save?.('step');
         await this.callbacks.yieldToPage();
       }
       if (this.opts.evalEvery > 0 && !this.skipFinalEval && this.lastEval !== this.trainer.iteration) await this.evaluate();
-      this.setState('done');
+      if (!this.skipFinalEval) await this.callbacks.save?.('end');
+      this.setState(this.trainer.done ? 'done' : 'stopped');
     } catch (e) {
       this.setState('error', e instanceof Error ? e.message : String(e));
     }

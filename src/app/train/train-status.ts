@@ -3,7 +3,7 @@
  * console) can read about the run without parsing the panel.
  */
 
-export type TrainState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
+export type TrainState = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done' | 'error';
 
 export interface TrainStatus {
   state: TrainState;
@@ -24,6 +24,16 @@ export interface TrainStatus {
   dataset: string;
   /** Last error shown, '' when none. */
   error: string;
+  /** Step of the last checkpoint this page saved of the current run; -1 before the first. */
+  savedIteration: number;
+  /** Milliseconds the last checkpoint took (GPU readback, encoding, writing); NaN before the first. */
+  saveMs: number;
+  /** Bytes of the last checkpoint; 0 before the first. */
+  checkpointBytes: number;
+  /** Step the current run was resumed from (a checkpoint); -1 for a run started afresh. */
+  resumedFrom: number;
+  /** GPU device losses the page recovered from. */
+  recoveries: number;
 }
 
 declare global {
@@ -33,5 +43,21 @@ declare global {
 }
 
 export function initialStatus(): TrainStatus {
-  return { state: 'idle', iteration: 0, iterations: 0, psnr: NaN, firstPsnr: NaN, heldOutPsnr: NaN, firstHeldOutPsnr: NaN, splats: 0, dataset: '', error: '' };
+  return {
+    state: 'idle',
+    iteration: 0,
+    iterations: 0,
+    psnr: NaN,
+    firstPsnr: NaN,
+    heldOutPsnr: NaN,
+    firstHeldOutPsnr: NaN,
+    splats: 0,
+    dataset: '',
+    error: '',
+    savedIteration: -1,
+    saveMs: NaN,
+    checkpointBytes: 0,
+    resumedFrom: -1,
+    recoveries: 0,
+  };
 }

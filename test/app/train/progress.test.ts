@@ -4,6 +4,15 @@ import { formatDuration, RATE_WINDOW_MS, TrainProgress } from '../../../src/app/
 const step = (iteration: number, psnr = 20) => ({ iteration, loss: 0.1, psnr, splats: 1000 + iteration });
 
 describe('TrainProgress', () => {
+  it('starts a resumed run at its checkpoint step: the ETA covers only the steps left', () => {
+    const p = new TrainProgress(1000, 600);
+    expect(p.iteration).toBe(600);
+    p.resume(0, 600);
+    for (let i = 601; i <= 610; i++) p.record(step(i), (i - 600) * 500); // 2 it/s
+    expect(p.rate()).toBeCloseTo(2, 12);
+    expect(p.eta()).toBeCloseTo(390 / 2, 9);
+  });
+
   it('measures iterations per second over active time and derives the ETA', () => {
     const p = new TrainProgress(1000);
     p.resume(0, 0);

@@ -118,7 +118,58 @@ describe('TrainingRun', () => {
     await finished;
     expect(t.iteration).toBe(7);
     expect(t.evaluations).toEqual([0, 7]);
-    expect(h.run.state).toBe('done');
+    expect(h.run.state).toBe('stopped');
+    expect(h.states.map((x) => x[0])).toEqual(['paused', 'stopped']);
+  });
+
+  it('saves with no step in flight: after steps, on entering a pause, at the end, never for a replaced run', async () => {
+    const t = new FakeTrainer(6);
+    const saves: string[] = [];
+    let inStep = false;
+    const step = t.step.bind(t);
+    t.step = async () => {
+      inStep = true;
+      const info = await step();
+      inStep = false;
+      return info;
+    };
+    const run = new TrainingRun(t, { evalEvery: 0 }, {
+      onStep: (info) => {
+        if (info.iteration === 2) run.pause();
+      },
+      onEval: () => {},
+      onState: () => {},
+      yieldToPage: async () => {},
+      save: async (point) => {
+        expect(inStep).toBe(false);
+        await new Promise((r) => setTimeout(r, 1));
+        saves.push(`${point}@${t.iteration}`);
+      },
+    });
+    const finished = run.run();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(run.state).toBe('paused');
+    run.resume();
+    await finished;
+    // No 'step' save after the last step: the 'end' save covers it.
+    expect(saves).toEqual(['step@1', 'step@2', 'pause@2', 'step@3', 'step@4', 'step@5', 'end@6']);
+    expect(run.state).toBe('done');
+
+    const replaced: string[] = [];
+    const t2 = new FakeTrainer(100);
+    const r2 = new TrainingRun(t2, { evalEvery: 0 }, {
+      onStep: (info) => {
+        if (info.iteration === 3) r2.stop(false);
+      },
+      onEval: () => {},
+      onState: () => {},
+      yieldToPage: async () => {},
+      save: async (point) => {
+        replaced.push(point);
+      },
+    });
+    await r2.run();
+    expect(replaced).toEqual(['step', 'step']); // none once the stop is asked for
   });
 
   it('skips the final evaluation when a new run replaces it', async () => {
