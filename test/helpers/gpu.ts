@@ -21,8 +21,3 @@ export async function getTestDevice(): Promise<GPUDevice> {
   }
   return (await ctx).device;
 }
-
-/** Throws if any uncaptured GPU error was reported since the last check. */
-export function assertNoGpuErrors(): void {
-  if (errors.length > 0) throw new Error(`uncaptured WebGPU error(s):\n${errors.splice(0).join('\n')}`);
-}

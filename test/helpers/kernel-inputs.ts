@@ -26,7 +26,7 @@ export function roundProjected(projected: ProjectedSplat[]): ProjectedSplat[] {
   }));
 }
 
-export function tileCount(p: ProjectedSplat): number {
+function tileCount(p: ProjectedSplat): number {
   return p.visible ? (p.tileRect.maxX - p.tileRect.minX) * (p.tileRect.maxY - p.tileRect.minY) : 0;
 }
 

@@ -78,7 +78,7 @@ export function randomScene(cam: Camera, o: RandomSceneOptions): SplatScene {
  * near plane, both crossing it within 3 sigma; a stack of four 0.97-opaque splats whose pixels
  * stop at T_MIN; two above the alpha cap; one with red and green SH sums below 0 at any degree.
  */
-export function branchSplats(cam: Camera, shDegree: number, seed: number): SplatScene {
+function branchSplats(cam: Camera, shDegree: number, seed: number): SplatScene {
   const r = rng(seed ^ 0x9e3779b9);
   const { width: W, height: H } = cam;
   const near = cam.near ?? 0.01;
@@ -112,7 +112,7 @@ export function branchSplats(cam: Camera, shDegree: number, seed: number): Splat
 }
 
 /** a's splats followed by b's (same SH degree). */
-export function appendScenes(a: SplatScene, b: SplatScene): SplatScene {
+function appendScenes(a: SplatScene, b: SplatScene): SplatScene {
   const cat = (x: Float32Array, y: Float32Array): Float32Array => {
     const out = new Float32Array(x.length + y.length);
     out.set(x);

@@ -16,7 +16,7 @@ const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 const frac = (x: number): number => Math.abs(x - Math.round(x));
 
 /** Per pixel of an [H, W] image; Infinity where the pixel's tile list is empty. */
-export interface PixelMargins {
+interface PixelMargins {
   /** Smallest relative distance of raw alpha to 1/255 and 0.99, and of T (1 - alpha) to T_MIN. */
   threshold: Float64Array;
   /** Smallest relative depth difference of a blended splat to the one blended before it. */
@@ -24,7 +24,7 @@ export interface PixelMargins {
 }
 
 /** Over the splats each pixel visits: how close its blend decisions come to switching. */
-export function pixelMargins(projected: ProjectedSplat[], width: number, height: number): PixelMargins {
+function pixelMargins(projected: ProjectedSplat[], width: number, height: number): PixelMargins {
   const tiles = referenceTileLists(projected, width, height);
   const out: PixelMargins = { threshold: new Float64Array(width * height).fill(Infinity), depthOrder: new Float64Array(width * height).fill(Infinity) };
   for (let j = 0; j < height; j++) {

@@ -81,7 +81,7 @@ describe('reference loss', () => {
     expect(imageLoss(img, img, 19, 13).loss).toBeCloseTo(0, 12);
   });
 
-  it('matches a direct 2-D window SSIM on known perturbations (atol 1e-12: float64, different summation order)', () => {
+  it('matches a direct 2-D window SSIM on known perturbations', () => {
     const w = 23;
     const h = 17;
     const target = randomImage(w, h, 2);
@@ -95,8 +95,9 @@ describe('reference loss', () => {
     for (const [name, img] of Object.entries(perturbed)) {
       const direct = directSsimMap(img, target, w, h);
       const { map, mean } = ssimMap(img, target, w, h);
-      expectClose(map, direct, 1e-12, 0, `ssim map (${name})`);
-      expect(mean).toBeCloseTo(direct.reduce((a, b) => a + b, 0) / direct.length, 12);
+      // measured 7.3e-15 and 7.8e-16 (float64, different summation order); 10x.
+      expectClose(map, direct, 7.3e-14, 0, `ssim map (${name})`);
+      expect(Math.abs(mean - direct.reduce((a, b) => a + b, 0) / direct.length)).toBeLessThan(7.8e-15);
       expect(mean).toBeLessThan(1);
     }
   });
@@ -124,7 +125,7 @@ describe('reference loss', () => {
   });
 
   for (const lambda of [0.2, 1]) {
-    it(`has a gradient equal to central finite differences (lambda ${lambda}; rel 1e-6: h = 1e-5, O(h^2) truncation)`, () => {
+    it(`has a gradient equal to central finite differences (lambda ${lambda}; h = 1e-5, O(h^2) truncation)`, () => {
       const w = 13;
       const h = 11;
       const y = randomImage(w, h, 7);
@@ -143,7 +144,10 @@ describe('reference loss', () => {
         fd[i] = (imageLoss(xp, y, w, h, lambda).loss - imageLoss(xm, y, w, h, lambda).loss) / (2 * step);
       }
       const scale = 1 / (3 * w * h); // gradients are O(1 / (3HW))
-      expectClose(grad, fd, 1e-6 * scale, 1e-6, `loss gradient lambda ${lambda}`);
+      // |analytic - fd| relative to one L1 step plus |fd|: measured 2.2e-8; 10x.
+      let worst = 0;
+      for (let i = 0; i < grad.length; i++) worst = Math.max(worst, Math.abs(grad[i] - fd[i]) / (scale + Math.abs(fd[i])));
+      expect(worst).toBeLessThan(2.2e-7);
       for (let p = 0; p < w * h; p++) expect(grad[p * 4 + 3]).toBe(0);
       // The SSIM part is far from negligible, so the check covers it.
       if (lambda === 1) expect(Math.max(...grad.map(Math.abs))).toBeGreaterThan(0.1 * scale);
