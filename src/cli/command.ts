@@ -1,5 +1,14 @@
-/** A CLI command: its one-line usage and its runner (returns the exit code). */
+/** A CLI command: what help shows about it, its flags, and its runner (returns the exit code). */
+import type { FlagSpec, ParsedArgs } from './args';
+
 export interface Command {
-  usage: string;
-  run(args: string[]): Promise<number>;
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** What follows `splat <name>` in the usage line. */
+  synopsis: string;
+  /** Paragraphs shown by `splat <name> --help` after the usage line. */
+  details?: string;
+  flags: FlagSpec[];
+  run(args: ParsedArgs): Promise<number>;
 }

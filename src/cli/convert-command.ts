@@ -1,21 +1,25 @@
 /** `splat convert <in> <out>`: any readable format to ply / splat / spz / sog, by extension. */
-import { writeFile } from 'node:fs/promises';
 import { writeFormatFor, writeScene } from '../io/load';
-import { parseArgs } from './args';
+import { UsageError, positionals } from './args';
+import { checkWritable, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
 import type { Command } from './command';
 
 export const convertCommand: Command = {
-  usage: 'convert <in> <out>                 convert between formats (out: .ply .splat .spz .sog)',
-  async run(args) {
-    const [input, output] = parseArgs(args).positional;
-    if (!input || !output) throw new Error(`usage: splat ${convertCommand.usage}`);
+  name: 'convert',
+  summary: 'convert a scene to .ply, .splat, .spz or .sog (format from the output extension)',
+  synopsis: '<in> <out>',
+  details: 'Reads every format info reads. .splat keeps only the DC colour; .spz and .sog quantise.',
+  flags: [],
+  async run(p) {
+    const [input, output] = positionals(p, ['<in>', '<out>']);
     const format = writeFormatFor(output);
-    if (!format) throw new Error(`${output}: cannot tell the output format from the extension (use .ply, .splat, .spz or .sog)`);
+    if (!format) throw new UsageError(`${output}: cannot tell the output format from the extension (use .ply, .splat, .spz or .sog)`);
+    await checkWritable(output);
     const loaded = await readSceneFile(input);
     for (const w of loaded.warnings) console.error(`${input}: ${w}`);
     const bytes = await writeScene(loaded.scene, format);
-    await writeFile(output, bytes);
+    await writeOutput(output, bytes);
     console.error(`${output}: ${format}, ${loaded.scene.count} splats, SH degree ${loaded.scene.shDegree}, ${bytes.byteLength} bytes (from ${loaded.format})`);
     return 0;
   },

@@ -1,20 +1,23 @@
-/** `splat info <scene>` and `splat render <scene> --camera cam.json --out img.png`. */
-import { readFile, writeFile } from 'node:fs/promises';
+/** `splat info <scene>` and `splat render <scene> --camera cam.json --out img.png|img.jpg`. */
 import { encode as encodePng } from 'fast-png';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { parseCameraJson } from '../io/camera';
 import { sceneBounds } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
-import { flagNumber, flagString, parseArgs } from './args';
+import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
+import { checkWritable, readInput, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
 import type { Command } from './command';
 
 export const infoCommand: Command = {
-  usage: 'info <scene>                      print splat count, SH degree and bounds as JSON',
-  async run(args) {
-    const p = parseArgs(args);
-    const file = p.positional[0];
-    if (!file) throw new Error('missing <scene>');
+  name: 'info',
+  summary: 'print format, splat count, SH degree and bounds as JSON',
+  synopsis: '<scene>',
+  details: 'A scene is any readable file (.ply .compressed.ply .splat .ksplat .spz .sog), a SOG meta.json, or a folder holding one.',
+  flags: [],
+  async run(p) {
+    const [file] = positionals(p, ['<scene>']);
     const loaded = await readSceneFile(file);
     const b = sceneBounds(loaded.scene);
     const out = { file, format: loaded.format, splats: loaded.scene.count, shDegree: loaded.scene.shDegree, bounds: { min: b.min, max: b.max }, warnings: loaded.warnings };
@@ -35,37 +38,72 @@ export function imageToRgb8(image: Float32Array, width: number, height: number):
   return out;
 }
 
+export type ImageFormat = 'png' | 'jpeg';
+
+/** The image format an output name asks for, or a UsageError naming the ones we write. */
+export function imageFormatFor(path: string): ImageFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.png')) return 'png';
+  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'jpeg';
+  throw new UsageError(`${path}: cannot tell the image format from the extension (use .png, .jpg or .jpeg)`);
+}
+
+/** PNG (lossless) or JPEG at `quality` (1..100) of 8-bit RGB pixels. */
+export function encodeImage(rgb: Uint8Array, width: number, height: number, format: ImageFormat, quality: number): Uint8Array {
+  if (format === 'png') return encodePng({ width, height, data: rgb, channels: 3, depth: 8 });
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
+    rgba[i * 4 + 3] = 255;
+  }
+  return new Uint8Array(encodeJpeg({ data: rgba, width, height }, quality).data);
+}
+
 function parseBackground(s: string | undefined): [number, number, number] {
   if (s === undefined) return [0, 0, 0];
   const parts = s.split(',').map(Number);
   if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v) || v < 0 || v > 1)) {
-    throw new Error(`--background must be r,g,b with values in 0..1, got "${s}"`);
+    throw new UsageError(`--background must be r,g,b with values in 0..1, got "${s}"`);
   }
   return parts as [number, number, number];
 }
 
 export const renderCommand: Command = {
-  usage: 'render <scene> --camera cam.json --out img.png [--sh-degree N] [--background r,g,b]',
-  async run(args) {
-    const p = parseArgs(args);
-    const file = p.positional[0];
+  name: 'render',
+  summary: 'render one view of a scene to a PNG or JPEG image',
+  synopsis: '<scene> --camera cam.json --out img.png [flags]',
+  details: 'The camera JSON follows COLMAP: world-to-camera R (three rows) and t, fx fy cx cy, width and height (see README). The image format follows the --out extension.',
+  flags: [
+    { name: 'camera', value: 'FILE', help: 'camera JSON (required)' },
+    { name: 'out', value: 'FILE', help: 'output image: .png, or .jpg/.jpeg (required)' },
+    { name: 'sh-degree', value: 'N', help: 'SH degree 0..3 to render with (default: the scene\'s)' },
+    { name: 'background', value: 'R,G,B', help: 'background colour, values 0..1 (default 0,0,0)' },
+    { name: 'quality', value: 'Q', help: 'JPEG quality 1..100 (default 92)' },
+  ],
+  async run(p) {
+    const [file] = positionals(p, ['<scene>']);
     const cameraPath = flagString(p, 'camera');
     const outPath = flagString(p, 'out');
-    if (!file || !cameraPath || !outPath) throw new Error(`usage: splat ${renderCommand.usage}`);
-    const camera = parseCameraJson(await readFile(cameraPath, 'utf8'), cameraPath);
+    if (!cameraPath) throw new UsageError('missing --camera FILE');
+    if (!outPath) throw new UsageError('missing --out FILE');
+    const format = imageFormatFor(outPath);
+    const quality = flagInt(p, 'quality', 92);
+    if (quality > 100) throw new UsageError(`--quality must be 1..100, got ${quality}`);
     const background = parseBackground(flagString(p, 'background'));
+    const camera = parseCameraJson(new TextDecoder().decode(await readInput(cameraPath)), cameraPath);
+    await checkWritable(outPath);
     const loaded = await readSceneFile(file);
     for (const w of loaded.warnings) console.error(`${file}: ${w}`);
     const shDegree = flagNumber(p, 'sh-degree', loaded.scene.shDegree);
-    if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new Error('--sh-degree must be 0..3');
+    if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new UsageError('--sh-degree must be 0..3');
     const gpu = await requestNodeDevice();
     const renderer = new SplatRenderer(gpu.device);
     try {
       renderer.setScene(loaded.scene);
       const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background });
-      const png = encodePng({ width: camera.width, height: camera.height, data: imageToRgb8(image, camera.width, camera.height), channels: 3, depth: 8 });
-      await writeFile(outPath, png);
-      console.error(`${outPath}: ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
+      const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
+      await writeOutput(outPath, bytes);
+      console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
     } finally {
       renderer.destroy();
       gpu.device.destroy();

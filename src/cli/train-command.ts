@@ -1,137 +1,200 @@
 /**
- * `splat train <colmap-dir> --out scene.ply [--iters N] [--resolution K] [--eval] [--seed S]`
- * and `splat eval <scene.ply> <colmap-dir>`.
+ * `splat train <colmap-dir> --out scene.ply [flags]`: trains on the GPU with a progress bar on
+ * stderr and a JSON summary on stdout. Work is never lost silently: --out is checked before
+ * any image is read, --export-every rewrites it with the scene so far, --checkpoint-every saves
+ * the full training state (resume with --resume to the same bytes as an unbroken run), and
+ * Ctrl-C stops after the step in flight, saving both.
  */
-import { writeFile } from 'node:fs/promises';
-import { loadColmapDataset, type ColmapDataset } from '../io/colmap/dataset';
-import { nodeDirectorySource } from '../io/colmap/node-source';
+import { basename, dirname, resolve } from 'node:path';
 import { writePly } from '../io/ply-writer';
 import { initFromPoints } from '../train/init';
 import { Trainer, type EvalResult } from '../train/trainer';
-import type { BackgroundMode } from '../train/config';
+import type { BackgroundMode, TrainConfig } from '../train/config';
+import type { DensityConfig } from '../train/density-control';
+import { type Checkpoint, checkpointScene } from '../train/checkpoint';
+import { checkResumable, datasetIdentity } from '../train/checkpoint-resume';
+import { resolveTrainConfig } from '../train/config';
 import { requestNodeDevice } from '../gpu/node-gpu';
-import { flagNumber, flagString, parseArgs } from './args';
-import { readSceneFile } from './scene-file';
+import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
+import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
+import { checkWritable, ensureFolder, writeOutput } from './files';
+import { loadDataset, round } from './load-dataset';
 import { ProgressBar } from './progress';
 import type { Command } from './command';
 
-async function loadDataset(dir: string, resolution: number | undefined, evalSplit: boolean): Promise<ColmapDataset> {
-  const bar = new ProgressBar('loading images');
-  const ds = await loadColmapDataset(nodeDirectorySource(dir), {
-    resolution,
-    evalSplit,
-    onProgress: (done, total) => bar.update(done / total, `${done}/${total}`),
-  });
-  bar.done();
-  return ds;
+const BACKGROUNDS: BackgroundMode[] = ['black', 'white', 'random'];
+/** Density flags and the config field each sets. */
+const DENSITY_FLAGS: [string, keyof DensityConfig][] = [
+  ['densify-from', 'densifyFrom'],
+  ['densify-until', 'densifyUntil'],
+  ['densify-every', 'densifyEvery'],
+  ['max-splats', 'maxSplats'],
+];
+
+interface TrainOptions {
+  dir: string;
+  out: string;
+  config: Partial<TrainConfig>;
+  resolution: number | undefined;
+  evalOn: boolean;
+  /** Held-out evaluation at these iterations (and always at the end) with --eval. */
+  evalAt: Set<number>;
+  exportEvery: number;
+  checkpointEvery: number;
+  checkpointDir: string;
+  keepCheckpoints: number;
+  resume: string | undefined;
 }
 
-function positiveInt(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
-  return v;
+function trainOptions(p: ParsedArgs): TrainOptions {
+  const [dir] = positionals(p, ['<colmap-dir>']);
+  const out = flagString(p, 'out');
+  if (!out) throw new UsageError('missing --out FILE');
+  if (!out.toLowerCase().endsWith('.ply')) throw new UsageError(`${out}: train writes an INRIA .ply; name the output *.ply (convert it afterwards)`);
+  const background = (flagString(p, 'background') ?? 'black') as BackgroundMode;
+  if (!BACKGROUNDS.includes(background)) throw new UsageError(`--background must be ${BACKGROUNDS.join(', ')}, got "${background}"`);
+  const shDegree = flagInt(p, 'sh-degree', 3, 0);
+  if (shDegree > 3) throw new UsageError(`--sh-degree must be 0..3, got ${shDegree}`);
+  const density: Partial<DensityConfig> = {};
+  for (const [flag, field] of DENSITY_FLAGS) if (p.flags.has(flag)) density[field] = flagInt(p, flag, 0, field === 'densifyEvery' || field === 'maxSplats' ? 1 : 0);
+  const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
+  if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
+  return {
+    dir,
+    out,
+    config: { iterations: flagInt(p, 'iters', 30_000), seed: Math.trunc(flagNumber(p, 'seed', 0)), shDegree, background, density },
+    resolution: flagString(p, 'resolution') === undefined ? undefined : flagInt(p, 'resolution', 1),
+    evalOn: p.flags.has('eval'),
+    evalAt: new Set(evalAt.map(Number)),
+    exportEvery: flagInt(p, 'export-every', 0, 0),
+    checkpointEvery: flagInt(p, 'checkpoint-every', 0, 0),
+    checkpointDir: flagString(p, 'checkpoint-dir') ?? dirname(out),
+    keepCheckpoints: flagInt(p, 'keep-checkpoints', 3, 0),
+    resume: flagString(p, 'resume'),
+  };
 }
 
 export const trainCommand: Command = {
-  usage:
-    'train <colmap-dir> --out scene.ply [--iters N] [--resolution K] [--eval] [--eval-at I,J,...] [--seed S] [--sh-degree D] [--background black|white|random] [--max-splats M]',
-  async run(args) {
-    const p = parseArgs(args, ['eval']);
-    const dir = p.positional[0];
-    const out = flagString(p, 'out');
-    if (!dir || !out) throw new Error(`usage: splat ${trainCommand.usage}`);
-    const iterations = positiveInt(flagNumber(p, 'iters', 30_000), 'iters');
-    const res = flagString(p, 'resolution');
-    const resolution = res === undefined ? undefined : positiveInt(Number(res), 'resolution');
-    const evalOn = p.flags.has('eval');
-    const seed = flagNumber(p, 'seed', 0);
-    const shDegree = flagNumber(p, 'sh-degree', 3);
-    const background = (flagString(p, 'background') ?? 'black') as BackgroundMode;
-    const maxSplats = p.flags.has('max-splats') ? positiveInt(flagNumber(p, 'max-splats', 0), 'max-splats') : undefined;
-    // Held-out evaluation at these iterations (and always at the end) when --eval is on.
-    const evalAt = new Set((flagString(p, 'eval-at') ?? '').split(',').filter(Boolean).map((v) => positiveInt(Number(v), 'eval-at')));
+  name: 'train',
+  summary: 'train a splat scene from a COLMAP export (images/ + sparse/0/) into a .ply',
+  synopsis: '<colmap-dir> --out scene.ply [flags]',
+  details: [
+    'Defaults follow the reference: 30,000 iterations, densification 500-15,000 every 100, SH degree +1 every 1,000, images at most 1600 px.',
+    'Checkpoints hold the full training state; --resume with the same flags gives the same bytes as an unbroken run.',
+    'Ctrl-C stops after the step in flight, writes --out and a checkpoint, and prints how to resume.',
+  ].join('\n'),
+  flags: [
+    { name: 'out', value: 'FILE', help: 'output .ply (required; checked for writing before training starts)' },
+    { name: 'iters', value: 'N', help: 'iterations (default 30000)' },
+    { name: 'resolution', value: 'K', help: 'divide both image sides by K (default: longer side at most 1600 px)' },
+    { name: 'eval', help: 'hold out every 8th image and report PSNR/SSIM/L1 on them at the end' },
+    { name: 'eval-at', value: 'I,J,...', help: 'with --eval, also evaluate at these iterations' },
+    { name: 'seed', value: 'S', help: 'seed of view order, backgrounds and splits (default 0)' },
+    { name: 'sh-degree', value: 'D', help: 'highest SH degree trained, 0..3 (default 3)' },
+    { name: 'background', value: 'MODE', help: 'black, white or random (default black)' },
+    { name: 'densify-from', value: 'N', help: 'densify after iteration N (default 500)' },
+    { name: 'densify-until', value: 'N', help: 'densify and reset opacity before iteration N (default 15000)' },
+    { name: 'densify-every', value: 'N', help: 'densify every N iterations (default 100)' },
+    { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
+    { name: 'export-every', value: 'N', help: 'rewrite --out with the scene so far every N iterations (default: only at the end)' },
+    { name: 'checkpoint-every', value: 'N', help: 'save the training state every N iterations (default: never)' },
+    { name: 'checkpoint-dir', value: 'DIR', help: 'folder of the checkpoints, <out name>.step-NNNNNN.ckpt (default: beside --out)' },
+    { name: 'keep-checkpoints', value: 'K', help: 'keep the newest K checkpoints of this run, 0 keeps all (default 3)' },
+    { name: 'resume', value: 'FILE', help: 'continue from a checkpoint (same dataset and flags; --iters may grow)' },
+  ],
+  async run(p) {
+    const o = trainOptions(p);
+    // Every output is checked before the first image is read: a bad path must not cost a run.
+    await checkWritable(o.out);
+    await ensureFolder(o.checkpointDir);
+    const resumed: Checkpoint | undefined = o.resume ? await readCheckpointFile(o.resume) : undefined;
+    const dataset = await loadDataset(o.dir, o.resolution, o.evalOn);
+    const identity = datasetIdentity(basename(resolve(o.dir)), dataset);
+    const config = resolveTrainConfig(o.config);
+    if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
+    const writer = new CheckpointWriter(o.checkpointDir, o.out, o.keepCheckpoints, identity);
+    await checkWritable(writer.pathFor(config.iterations));
 
-    const dataset = await loadDataset(dir, resolution, evalOn);
-    const initial = initFromPoints(dataset.points, { shDegree });
+    const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
     const gpu = await requestNodeDevice();
-    const trainer = new Trainer(gpu.device, dataset, initial, {
-      iterations,
-      seed,
-      shDegree,
-      background,
-      density: maxSplats ? { maxSplats } : {},
-    });
+    const trainer = new Trainer(gpu.device, dataset, initial, config);
+    if (resumed) trainer.restoreState(resumed.state);
+    const start = trainer.iteration;
+
+    let interrupted: string | undefined;
+    const onSignal = (signal: string) => {
+      if (interrupted) process.exit(130); // a second Ctrl-C does not wait
+      interrupted = signal;
+      process.stderr.write(`\n${signal}: stopping after the step in flight, then saving --out and a checkpoint (Ctrl-C again to quit without saving)\n`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
     const bar = new ProgressBar('training');
     const t0 = performance.now();
     let last = { loss: NaN, psnr: NaN };
     let error: string | undefined;
+    let exports = 0;
     const evaluations: EvalResult[] = [];
+    const checkpoints: SavedCheckpoint[] = [];
     try {
-      while (!trainer.done) {
+      while (!trainer.done && !interrupted) {
         const info = await trainer.step();
         last = info;
-        if (evalOn && evalAt.has(info.iteration) && info.iteration < iterations) evaluations.push(await trainer.evaluate());
+        const it = info.iteration;
+        if (o.evalOn && o.evalAt.has(it) && it < config.iterations) evaluations.push(await trainer.evaluate());
+        if (o.exportEvery > 0 && it % o.exportEvery === 0 && it < config.iterations) {
+          await writeOutput(o.out, writePly(await trainer.exportScene()));
+          exports++;
+        }
+        if (o.checkpointEvery > 0 && it % o.checkpointEvery === 0) checkpoints.push(await writer.save(trainer));
         const elapsed = (performance.now() - t0) / 1000;
-        const rate = info.iteration / elapsed;
-        const eta = (iterations - info.iteration) / rate;
-        bar.update(info.iteration / iterations, `it ${info.iteration}/${iterations} ${rate.toFixed(2)} it/s ETA ${formatSeconds(eta)} loss ${info.loss.toFixed(4)} psnr ${info.psnr.toFixed(2)} splats ${info.splats}`);
+        const rate = (it - start) / elapsed;
+        const eta = (config.iterations - it) / rate;
+        bar.update(it / config.iterations, `it ${it}/${config.iterations} ${rate.toFixed(2)} it/s ETA ${formatSeconds(eta)} loss ${info.loss.toFixed(4)} psnr ${info.psnr.toFixed(2)} splats ${info.splats}`);
       }
     } catch (e) {
       error = (e as Error).message;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     bar.done();
     const seconds = (performance.now() - t0) / 1000;
+    if (interrupted && !error) checkpoints.push(await writer.save(trainer));
     let metrics: EvalResult | undefined;
-    if (evalOn && !error) {
+    if (o.evalOn && !error && !interrupted) {
       metrics = await trainer.evaluate();
       evaluations.push(metrics);
     }
     const scene = await trainer.exportScene();
-    await writeFile(out, writePly(scene));
+    await writeOutput(o.out, writePly(scene));
+    const resumeWith = interrupted && !error ? checkpoints[checkpoints.length - 1].file : undefined;
     const summary = {
-      out,
+      out: o.out,
       adapter: gpu.adapterName,
       iterations: trainer.iteration,
+      resumedFrom: resumed ? { file: o.resume, iteration: start } : undefined,
       seconds: round(seconds, 2),
-      iterationsPerSecond: round(trainer.iteration / seconds, 3),
+      iterationsPerSecond: round((trainer.iteration - start) / seconds, 3),
       splats: scene.count,
       images: { train: dataset.train.length, test: dataset.test.length, width: dataset.train[0].camera.width, height: dataset.train[0].camera.height },
       lastTrainLoss: round(last.loss, 5),
       lastTrainPsnr: round(last.psnr, 3),
       eval: metrics ? { views: metrics.views, psnr: round(metrics.psnr, 3), ssim: round(metrics.ssim, 4), l1: round(metrics.l1, 5) } : undefined,
       evalHistory: evaluations.length > 1 ? evaluations.map((m) => ({ iteration: m.iteration, psnr: round(m.psnr, 3), ssim: round(m.ssim, 4), l1: round(m.l1, 5) })) : undefined,
+      exports: exports || undefined,
+      checkpoints: checkpoints.length > 0 ? checkpoints.map((c) => ({ ...c, seconds: round(c.seconds, 3) })) : undefined,
+      interrupted,
+      resume: resumeWith ? `add --resume ${resumeWith} to the same command` : undefined,
       error,
     };
     console.log(JSON.stringify(summary, null, 2));
     trainer.destroy();
     gpu.device.destroy();
-    return error ? 1 : 0;
+    return error ? 1 : interrupted ? 130 : 0;
   },
 };
-
-export const evalCommand: Command = {
-  usage: 'eval <scene.ply> <colmap-dir> [--resolution K]   held-out PSNR/SSIM/L1 as JSON',
-  async run(args) {
-    const p = parseArgs(args);
-    const [file, dir] = p.positional;
-    if (!file || !dir) throw new Error(`usage: splat ${evalCommand.usage}`);
-    const res = flagString(p, 'resolution');
-    const loaded = await readSceneFile(file);
-    const dataset = await loadDataset(dir, res === undefined ? undefined : positiveInt(Number(res), 'resolution'), true);
-    const gpu = await requestNodeDevice();
-    const trainer = new Trainer(gpu.device, dataset, loaded.scene, { iterations: 1, shDegree: loaded.scene.shDegree, shIncreaseEvery: 1 });
-    trainer.iteration = 1; // evaluate with every SH degree the file has
-    const m = await trainer.evaluate(dataset.test);
-    console.log(JSON.stringify({ scene: file, views: m.views, psnr: round(m.psnr, 3), ssim: round(m.ssim, 4), l1: round(m.l1, 5) }, null, 2));
-    trainer.destroy();
-    gpu.device.destroy();
-    return 0;
-  },
-};
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';

@@ -6,16 +6,17 @@
  */
 import type { ColmapDataset, View } from '../io/colmap/dataset';
 import type { SplatScene } from '../io/scene';
-import { STORAGE } from '../gpu/buffers';
+import { STORAGE, readF32 } from '../gpu/buffers';
 import { AdamKernel } from '../kernels/adam';
 import { FiniteCheckKernel } from '../kernels/finite-check';
 import { LOSS_STATS } from '../kernels/image-loss';
 import type { ForwardPass } from '../render/forward-pass';
 import { DifferentiableRenderer } from './differentiable-renderer';
-import { type TrainConfig, ViewSampler, activeShDegree, meansLearningRate, resolveTrainConfig, seededRandom } from './config';
+import { Mulberry32, type TrainConfig, ViewSampler, activeShDegree, meansLearningRate, resolveTrainConfig } from './config';
 import { DensityControl } from './density-control';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
+import type { GroupArrays, TrainerState } from './checkpoint';
 
 export interface StepInfo {
   iteration: number;
@@ -59,7 +60,9 @@ export class Trainer {
   private readonly adam: Record<ParamGroup, AdamKernel>;
   private readonly density: DensityControl;
   private readonly sampler: ViewSampler;
-  private readonly random: () => number;
+  private readonly random: Mulberry32;
+  /** Restored densification statistics, added to the first step's (restoreState). */
+  private pendingStats: Float32Array | undefined;
   private readonly snapshot: Snapshot;
   private readonly finite: FiniteCheckKernel;
   private readonly flagReadback: GPUBuffer;
@@ -80,7 +83,7 @@ export class Trainer {
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
     this.density = new DensityControl(device, { seed: this.config.seed, ...this.config.density });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
-    this.random = seededRandom(this.config.seed + 17);
+    this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();
     this.finite = new FiniteCheckKernel(device);
     this.flagReadback = device.createBuffer({ label: 'Trainer.flagReadback', size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -100,7 +103,7 @@ export class Trainer {
       case 'white':
         return [1, 1, 1];
       case 'random':
-        return [this.random(), this.random(), this.random()];
+        return [this.random.next(), this.random.next(), this.random.next()];
       default:
         return [0, 0, 0];
     }
@@ -130,6 +133,7 @@ export class Trainer {
       throw new TrainingDivergedError(this.diverged);
     }
 
+    if (this.pendingStats) await this.mergeRestoredStats(this.pendingStats);
     this.optimizerStep(it);
     // Parameters are checked every step on the GPU; the flags are read every 10 steps (and at the
     // end), so a NaN/Inf is caught within 10 iterations without a sync point per step.
@@ -233,6 +237,72 @@ export class Trainer {
       return s;
     }
     return this.state.toScene();
+  }
+
+  /**
+   * Everything needed to continue this run bit for bit (src/train/checkpoint.ts): parameters,
+   * Adam moments and step, densification statistics, iteration and RNG states. Reads the GPU
+   * state back; call between steps.
+   */
+  async captureState(): Promise<TrainerState> {
+    if (this.diverged) throw new Error(`no checkpoint of a diverged run: ${this.diverged}`);
+    const st = this.state;
+    const read = (set: 'params' | 'm' | 'v') =>
+      Promise.all(PARAM_GROUPS.map((g) => st.read(set, g))).then((a) => Object.fromEntries(PARAM_GROUPS.map((g, i) => [g, a[i]])) as GroupArrays);
+    const [params, m, v] = await Promise.all([read('params'), read('m'), read('v')]);
+    // Before the first step after a restore the statistics still wait in pendingStats.
+    const densifyStats = this.pendingStats?.slice() ?? (await readF32(this.device, this.diff.gradients.densify, st.count * 4));
+    return {
+      iteration: this.iteration,
+      adamStep: st.step,
+      shDegree: st.shDegree,
+      count: st.count,
+      params,
+      m,
+      v,
+      densifyStats,
+      sampler: this.sampler.save(),
+      backgroundRng: this.random.state,
+    };
+  }
+
+  /**
+   * Continues from a captured state. The trainer must have been built on the same dataset and
+   * config (checkpoint-resume.ts checkResumable) with the state's parameters as `initial`
+   * (checkpointScene), so the splat count, SH degree and buffers already fit.
+   */
+  restoreState(s: TrainerState): void {
+    const st = this.state;
+    if (s.count !== st.count || s.shDegree !== st.shDegree) {
+      throw new Error(`checkpoint holds ${s.count} splats of SH degree ${s.shDegree}; the trainer was built with ${st.count} of degree ${st.shDegree}`);
+    }
+    for (const set of ['params', 'm', 'v'] as const) for (const g of PARAM_GROUPS) this.device.queue.writeBuffer(st[set][g].buffer, 0, s[set][g]);
+    st.step = s.adamStep;
+    this.iteration = s.iteration;
+    this.sampler.restore(s.sampler);
+    this.random.state = s.backgroundRng >>> 0;
+    this.pendingStats = s.densifyStats.slice();
+    this.snapshot.scene = { count: s.count, shDegree: s.shDegree, means: s.params.means, logScales: s.params.logScales, quats: s.params.quats, opacityLogits: s.params.opacityLogits, sh: s.params.sh };
+    this.snapshot.iteration = s.iteration;
+  }
+
+  /**
+   * The backward pass allocates (zeroed) statistics when it first sees the splat count, so
+   * restored statistics cannot be written before the first step; they are added right after
+   * its backward instead. Each step adds one value per splat (sum, count) or takes a max, so
+   * restored + first step equals what the unbroken run accumulated, to the bit.
+   */
+  private async mergeRestoredStats(saved: Float32Array): Promise<void> {
+    this.pendingStats = undefined;
+    const buffer = this.diff.gradients.densify;
+    const now = await readF32(this.device, buffer, saved.length);
+    for (let i = 0; i < saved.length; i += 4) {
+      now[i] += saved[i];
+      now[i + 1] += saved[i + 1];
+      now[i + 2] = Math.max(now[i + 2], saved[i + 2]);
+      now[i + 3] += saved[i + 3];
+    }
+    this.device.queue.writeBuffer(buffer, 0, now);
   }
 
   /** Forward pass buffers (the live view renders from `state` with its own renderer). */

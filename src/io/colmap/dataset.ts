@@ -41,6 +41,8 @@ export interface ColmapDataset {
   points: ColmapPoints;
   /** 1.1 * the largest distance of a training camera centre from their mean (decisions.md). */
   extent: number;
+  /** What the user should know but that does not stop training (images at another size). */
+  notices: string[];
 }
 
 export interface ColmapLoadOptions {
@@ -185,6 +187,7 @@ export async function loadColmapDataset(source: DatasetSource, opts: ColmapLoadO
 
   const sorted = [...model.images].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const undistortCache = new Map<string, PinholeIntrinsics>();
+  const rescaled = new Map<string, { first: string; count: number; from: ColmapCamera; to: string }>();
   const views: View[] = [];
   for (const im of sorted) {
     const path = imagePaths.get(im.name)!;
@@ -198,7 +201,14 @@ export async function loadColmapDataset(source: DatasetSource, opts: ColmapLoadO
     if (!(decoded.width > 0 && decoded.height > 0) || decoded.data.length !== decoded.width * decoded.height * 4) {
       throw new ColmapError(file, `decoder returned ${decoded.data.length} bytes for ${decoded.width}x${decoded.height} RGBA`);
     }
-    const cam = scaledToImage(cameras.get(im.cameraId)!, decoded.width, decoded.height, file, camFile);
+    const declared = cameras.get(im.cameraId)!;
+    const cam = scaledToImage(declared, decoded.width, decoded.height, file, camFile);
+    if (cam !== declared) {
+      const key = `${declared.id}:${cam.width}x${cam.height}`;
+      const entry = rescaled.get(key) ?? { first: path, count: 0, from: declared, to: `${cam.width}x${cam.height}` };
+      entry.count++;
+      rescaled.set(key, entry);
+    }
     let pixels = toFloat(decoded.data);
     let pin: PinholeIntrinsics;
     const split = splitCamera(cam);
@@ -242,7 +252,14 @@ export async function loadColmapDataset(source: DatasetSource, opts: ColmapLoadO
   if (train.length === 0) {
     throw new ColmapError(`${source.name}/${files.images}`, `the evaluation split of ${views.length} image(s) leaves no training views`);
   }
-  return { train, test, points: model.points, extent: sceneExtent(train, model.points) };
+  // Pre-downscaled images are common and fine once the intrinsics follow, but a user who did
+  // not mean to train at that size should hear about it.
+  const notices = [...rescaled.values()].map(({ first, count, from, to }) => {
+    const scale = Number(to.split('x')[0]) / from.width;
+    const which = count === 1 ? `${source.name}/${first} is` : `${count} images (${source.name}/${first}, ...) are`;
+    return `${which} ${to}, ${scale < 1 ? 'smaller' : 'larger'} than the ${from.width}x${from.height} that camera ${from.id} in ${camFile} says; intrinsics scaled by ${scale.toPrecision(3)} to match`;
+  });
+  return { train, test, points: model.points, extent: sceneExtent(train, model.points), notices };
 }
 
 /** Maps image names to source paths under `<root>images/`; exact match first, then case-insensitive. */

@@ -3,6 +3,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeImageNode } from '../image-decode-node';
+import { describeFsError } from '../fs-errors';
 import type { DatasetSource } from './dataset';
 import { ColmapError } from './types';
 
@@ -16,7 +17,12 @@ export function nodeDirectorySource(dir: string): DatasetSource {
       return files;
     },
     async read(rel: string) {
-      const buf = await readFile(path.join(root, rel));
+      let buf: Buffer;
+      try {
+        buf = await readFile(path.join(root, rel));
+      } catch (e) {
+        throw new Error(describeFsError(e));
+      }
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     },
     async decodeImage(bytes: Uint8Array, rel: string) {
@@ -37,7 +43,7 @@ function walk(root: string, name: string): string[] {
     try {
       entries = readdirSync(abs, { withFileTypes: true });
     } catch (e) {
-      if (rel === '') throw new ColmapError(name, `cannot read the directory (${(e as Error).message})`);
+      if (rel === '') throw new ColmapError(name, `cannot read the folder: ${describeFsError(e)}`);
       continue;
     }
     for (const e of entries) {

@@ -18,6 +18,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import { type LoadedScene, type SplatScene, SceneFormatError, emptyScene, shCoeffCount } from '../scene';
 import { halfToFloat } from './ksplat';
 import { logitFromUnit } from './splat';
+import { crc32 } from '../crc32';
 
 const FORMAT = 'spz';
 const MAGIC = 0x5053474e; // "NGSP" little-endian
@@ -123,23 +124,6 @@ function gunzip(bytes: Uint8Array, fail: (p: string) => never): Uint8Array {
     fail('corrupt gzip stream: CRC or length in the trailer does not match the data');
   }
   return out;
-}
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE, as in gzip trailers). */
-function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function checkCommonHeader(h: SpzHeader, fail: (p: string) => never): void {

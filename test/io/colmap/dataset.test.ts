@@ -301,6 +301,9 @@ describe('image files at another size than their camera', () => {
     const ds = await loadColmapDataset(memorySource(files(48, 32)));
     expect(ds.train[0].camera).toMatchObject({ width: 48, height: 32, fx: 35, fy: 35, cx: 24, cy: 16 });
     expect(ds.train[0].image[0]).toBeCloseTo(128 / 255, 7);
+    // ...and says so: the user may not have meant to train on smaller images.
+    expect(ds.notices).toEqual(['mem/images/a.png is 48x32, smaller than the 96x64 that camera 3 in mem/sparse/0/cameras.txt says; intrinsics scaled by 0.500 to match']);
+    expect((await loadColmapDataset(memorySource(files(96, 64)))).notices).toEqual([]);
   });
 
   it('refuses a different aspect ratio, naming both sizes', async () => {

@@ -1,0 +1,106 @@
+/**
+ * Training safety in the CLI: --out checked before any work, checkpoints that resume to the
+ * same bytes as an unbroken run (with densification after the checkpoint, so the restored
+ * statistics and RNG states matter), --export-every surviving a crash, Ctrl-C saving the run,
+ * clear refusals of damaged or foreign checkpoints, and the notice for downscaled images.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { readPly } from '../../src/io/ply';
+import { decodeCheckpoint } from '../../src/train/checkpoint';
+import { splat, splatInterrupted, tempDir } from './run-cli';
+
+const tmp = tempDir('splat-ckpt-');
+/** buddha13 at 43x24 with densification every 4 steps from step 4: cheap on SwiftShader. */
+const SMALL = ['scenes/buddha13', '--resolution', '16', '--seed', '3', '--densify-from', '4', '--densify-every', '4'];
+
+const plyCount = async (path: string) => (await readPly(new Uint8Array(readFileSync(path)), path)).scene.count;
+
+describe('train: outputs and checkpoints', () => {
+  it('refuses an unwritable --out before reading any image', async () => {
+    const out = join(tmp, 'missing-folder', 'a.ply');
+    const r = await splat(['train', ...SMALL, '--out', out, '--iters', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`splat train: ${out}: cannot write: the folder ${join(tmp, 'missing-folder')} does not exist\n`);
+    const folder = await splat(['train', ...SMALL, '--out', tmp.concat('/'), '--iters', '2']);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/train writes an INRIA \.ply; name the output \*\.ply/);
+  });
+
+  it('resuming from a checkpoint gives a .ply byte-identical to the unbroken run', async () => {
+    const dir = join(tmp, 'resume');
+    const ckptDir = join(dir, 'ckpt');
+    mkdirSync(dir);
+    const unbroken = join(dir, 'a.ply');
+    const a = await splat(['train', ...SMALL, '--out', unbroken, '--iters', '9', '--checkpoint-every', '6', '--checkpoint-dir', ckptDir]);
+    expect(a.code, a.stderr).toBe(0);
+    const summary = JSON.parse(a.stdout);
+    expect(readdirSync(ckptDir)).toEqual(['a.step-000006.ckpt']);
+    expect(summary.checkpoints.map((c: { iteration: number }) => c.iteration)).toEqual([6]);
+    const ckpt = join(ckptDir, 'a.step-000006.ckpt');
+    const saved = decodeCheckpoint(new Uint8Array(readFileSync(ckpt)), ckpt);
+    expect(saved.state.iteration).toBe(6);
+    expect(saved.state.adamStep).toBe(6);
+    expect(saved.dataset).toMatchObject({ name: 'buddha13', views: 13 });
+    // The checkpoint falls before a densification (step 8) with statistics gathered,
+    // and the splat count changes after it: the resumed run must carry both over exactly.
+    expect(saved.state.densifyStats.some((v, i) => i % 4 === 1 && v > 0)).toBe(true);
+    expect(summary.splats).not.toBe(saved.state.count);
+
+    const resumed = join(dir, 'b.ply');
+    const b = await splat(['train', ...SMALL, '--out', resumed, '--iters', '9', '--resume', ckpt, '--checkpoint-dir', join(dir, 'ckpt-b')]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout)).toMatchObject({ iterations: 9, resumedFrom: { file: ckpt, iteration: 6 }, splats: summary.splats });
+    expect(Buffer.compare(readFileSync(resumed), readFileSync(unbroken))).toBe(0);
+
+    // Another seed or resolution is another run: refused, naming the checkpoint and why.
+    const seed = await splat(['train', ...SMALL, '--seed', '4', '--out', join(dir, 'c.ply'), '--iters', '9', '--resume', ckpt]);
+    expect(seed.code).toBe(1);
+    expect(seed.stderr).toMatch(new RegExp(`splat train: ${ckpt}: saved with other training settings: seed 3 \\(now 4\\)`));
+    const cut = join(dir, 'cut.ckpt');
+    writeFileSync(cut, readFileSync(ckpt).subarray(0, 100_000));
+    const c = await splat(['train', ...SMALL, '--out', join(dir, 'c.ply'), '--iters', '9', '--resume', cut]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toBe(`splat train: ${cut}: truncated: 100000 of ${readFileSync(ckpt).length} bytes\n`);
+  });
+
+  it('--export-every leaves the scene so far in --out when the process is killed', async () => {
+    const out = join(tmp, 'export.ply');
+    // Without a terminal the progress bar prints every 5%: every 2 steps of 40.
+    const r = await splatInterrupted(['train', ...SMALL, '--out', out, '--iters', '40', '--export-every', '2'], /it 4\/40/, 'SIGKILL');
+    expect(r.code).not.toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(await plyCount(out)).toBe(21402);
+  });
+
+  it('Ctrl-C stops after the step in flight, saving --out and a checkpoint to resume from', async () => {
+    const dir = join(tmp, 'sigint');
+    mkdirSync(dir);
+    const out = join(dir, 'run.ply');
+    const r = await splatInterrupted(['train', ...SMALL, '--out', out, '--iters', '40'], /it 2\/40/, 'SIGINT');
+    expect(r.code, r.stderr).toBe(130);
+    const s = JSON.parse(r.stdout);
+    expect(s.interrupted).toBe('SIGINT');
+    expect(s.iterations).toBeGreaterThanOrEqual(2);
+    expect(s.iterations).toBeLessThan(40);
+    const file = join(dir, `run.step-${String(s.iterations).padStart(6, '0')}.ckpt`);
+    expect(s.resume).toBe(`add --resume ${file} to the same command`);
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(file)), file).state.iteration).toBe(s.iterations);
+    expect(await plyCount(out)).toBe(21402);
+  });
+
+  it('says when the images are smaller than the cameras say', async () => {
+    const dir = join(tmp, 'small-images');
+    mkdirSync(join(dir, 'sparse/0'), { recursive: true });
+    mkdirSync(join(dir, 'images'));
+    writeFileSync(join(dir, 'sparse/0/cameras.txt'), '1 PINHOLE 64 48 60 60 32 24\n');
+    writeFileSync(join(dir, 'sparse/0/images.txt'), '1 1 0 0 0 0 0 3 1 a.png\n\n');
+    writeFileSync(join(dir, 'sparse/0/points3D.txt'), ['1 0 0 0 200 10 10 0', '2 0.2 0 0 10 200 10 0', '3 0 0.2 0 10 10 200 0', '4 0.1 0.1 0.1 90 90 90 0'].join('\n'));
+    writeFileSync(join(dir, 'images/a.png'), encodePng({ width: 32, height: 24, channels: 3, depth: 8, data: new Uint8Array(32 * 24 * 3).fill(100) }));
+    const r = await splat(['train', dir, '--out', join(dir, 'x.ply'), '--iters', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`notice: ${dir}/images/a.png is 32x24, smaller than the 64x48 that camera 1 in ${dir}/sparse/0/cameras.txt says; intrinsics scaled by 0.500 to match\n`);
+  });
+});
