@@ -10,8 +10,9 @@ struct CameraUniform {
   clip: vec4<f32>,        // Jacobian clamp on x/z: min, max; on y/z: min, max
   background: vec4<f32>,  // rgb background composited under the splats
   image: vec4<u32>,       // width, height, tiles_x, tiles_y
-  params: vec4<f32>,      // near plane z, splat scale, _, _
-  counts: vec4<u32>,      // splat count N, active SH degree, SH coefficients per splat in the buffer (K), _
+  params: vec4<f32>,      // near plane z, splat scale, depth key offset, depth key scale (viewer sort)
+  counts: vec4<u32>,      // splat count N, active SH degree, SH coefficients per splat in the buffer (K),
+                          // largest quantised depth key (0: keys are the f32 bits of the depth)
 }
 
 @group(0) @binding(0) var<uniform> cam: CameraUniform;

@@ -15,6 +15,11 @@ export interface FrameParams {
   splatScale: number;
   /** Background colour composited under the splats. */
   background: readonly [number, number, number];
+  /**
+   * Depth sort keys quantised to integers: key = min(max((z - offset) * scale, 0), max) for the
+   * viewer's sort, which then needs only log2(max + 1) key bits. Absent: the f32 bits of z.
+   */
+  depthKey?: { offset: number; scale: number; max: number };
 }
 
 export function tileGrid(width: number, height: number): [number, number] {
@@ -49,8 +54,8 @@ export function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer)
   f.set([p.background[0], p.background[1], p.background[2], 0], 28);
   const [tx, ty] = tileGrid(cam.width, cam.height);
   u.set([cam.width, cam.height, tx, ty], 32);
-  f.set([cam.near ?? DEFAULT_NEAR, p.splatScale, 0, 0], 36);
-  u.set([p.count, p.shDegree, p.shCoeffs, 0], 40);
+  f.set([cam.near ?? DEFAULT_NEAR, p.splatScale, p.depthKey?.offset ?? 0, p.depthKey?.scale ?? 0], 36);
+  u.set([p.count, p.shDegree, p.shCoeffs, p.depthKey?.max ?? 0], 40);
 }
 
 export class CameraUniform {

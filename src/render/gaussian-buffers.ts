@@ -3,7 +3,7 @@
  * docs/ARCHITECTURE.md), shared by the viewer's renderer and the trainer.
  */
 import type { SplatScene } from '../io/scene';
-import { shCoeffCount } from '../io/scene';
+import { sceneBounds, shCoeffCount } from '../io/scene';
 import { STORAGE, createBufferWithData, readF32 } from '../gpu/buffers';
 
 /** What the forward and backward passes read: the parameter buffers and their shape. */
@@ -17,6 +17,8 @@ export interface GaussianSet {
   readonly quats: GPUBuffer; // [N, 4] f32 wxyz
   readonly opacityLogits: GPUBuffer; // [N] f32
   readonly sh: GPUBuffer; // [N, K, 3] f32
+  /** Box of the splat centres when known on the CPU (uploaded scenes; not live training state). */
+  readonly bounds?: { readonly min: readonly number[]; readonly max: readonly number[] };
 }
 
 export class GaussianBuffers implements GaussianSet {
@@ -29,6 +31,7 @@ export class GaussianBuffers implements GaussianSet {
     readonly quats: GPUBuffer, // [N, 4] f32 wxyz
     readonly opacityLogits: GPUBuffer, // [N] f32
     readonly sh: GPUBuffer, // [N, K, 3] f32
+    readonly bounds?: { readonly min: readonly number[]; readonly max: readonly number[] },
   ) {}
 
   get shCoeffs(): number {
@@ -62,6 +65,7 @@ export class GaussianBuffers implements GaussianSet {
       mk('quats', scene.quats),
       mk('opacityLogits', scene.opacityLogits),
       mk('sh', scene.sh),
+      sceneBounds(scene),
     );
   }
 

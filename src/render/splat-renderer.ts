@@ -4,9 +4,10 @@
  */
 import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
-import { readF32 } from '../gpu/buffers';
+import { readF32, readU32 } from '../gpu/buffers';
 import { BlitKernel } from '../kernels/blit';
 import { ForwardPass } from './forward-pass';
+import { SortedSplatPass } from './sorted-splat-pass';
 import { GaussianBuffers, type GaussianSet } from './gaussian-buffers';
 
 export interface RenderOptions {
@@ -16,6 +17,12 @@ export interface RenderOptions {
   splatScale: number;
   /** Background colour, linear 0..1, composited under the splats. */
   background: [number, number, number];
+  /**
+   * Draw with the tile rasterizer (what training and the CLI render) instead of depth-sorted
+   * quads blended by the hardware. Default false: the quads are many times faster on every
+   * adapter measured and differ only by blending precision (test/render/sorted-splats.test.ts).
+   */
+  exact?: boolean;
 }
 
 export interface FrameStats {
@@ -30,6 +37,7 @@ export class SplatRenderer {
   /** Buffers this renderer uploaded (and destroys); undefined when showing an external set. */
   private owned: GaussianBuffers | undefined;
   private readonly forward: ForwardPass;
+  private sorted: SortedSplatPass | undefined;
   private blit: BlitKernel | undefined;
   private checking = false;
   readonly frameStats: FrameStats = { splats: 0, intersections: 0 };
@@ -72,6 +80,12 @@ export class SplatRenderer {
    */
   drawToTexture(camera: Camera, opts: RenderOptions, target: GPUTexture): void {
     const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
+    if (this.gaussians && !opts.exact) {
+      this.frameStats.splats = this.gaussians.count;
+      this.sortedPass().encode(enc, this.gaussians, camera, opts, target.createView(), target.format);
+      this.device.queue.submit([enc.finish()]);
+      return;
+    }
     if (this.gaussians) {
       this.frameStats.splats = this.gaussians.count;
       this.forward.encode(enc, this.gaussians, camera, opts);
@@ -96,6 +110,53 @@ export class SplatRenderer {
           this.checking = false;
         });
     }
+  }
+
+  private sortedPass(): SortedSplatPass {
+    this.sorted ??= new SortedSplatPass(this.device);
+    return this.sorted;
+  }
+
+  /**
+   * Renders offscreen with the sorted-quad path into a `format` texture and reads back the
+   * [H, W, 4] f32 RGBA image (alpha = 1 - T), as the viewer would show it.
+   */
+  async renderSortedToImage(camera: Camera, opts: RenderOptions, format: 'rgba8unorm' | 'rgba16float' = 'rgba8unorm'): Promise<Float32Array> {
+    if (!this.gaussians) throw new Error('SplatRenderer: no scene loaded');
+    const { width, height } = camera;
+    const texture = this.device.createTexture({ label: 'SplatRenderer.offscreen', size: [width, height], format, usage: 0x10 | 0x1 }); // RENDER_ATTACHMENT | COPY_SRC
+    const texel = format === 'rgba8unorm' ? 4 : 8;
+    const bytesPerRow = Math.ceil((width * texel) / 256) * 256;
+    const staging = this.device.createBuffer({ label: 'SplatRenderer.offscreenRead', size: bytesPerRow * height, usage: 0x1 | 0x8 }); // MAP_READ | COPY_DST
+    try {
+      const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.offscreen' });
+      this.sortedPass().encode(enc, this.gaussians, camera, opts, texture.createView(), format);
+      enc.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow }, [width, height]);
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(0x1);
+      const bytes = new Uint8Array(staging.getMappedRange());
+      const out = new Float32Array(width * height * 4);
+      for (let y = 0; y < height; y++) {
+        const row = bytes.subarray(y * bytesPerRow, y * bytesPerRow + width * texel);
+        if (format === 'rgba8unorm') {
+          for (let i = 0; i < width * 4; i++) out[y * width * 4 + i] = row[i] / 255;
+        } else {
+          const h = new Uint16Array(row.buffer, row.byteOffset, width * 4);
+          for (let i = 0; i < width * 4; i++) out[y * width * 4 + i] = halfToFloat(h[i]);
+        }
+      }
+      staging.unmap();
+      return out;
+    } finally {
+      texture.destroy();
+      staging.destroy();
+    }
+  }
+
+  /** Splats the last sorted-quad frame drew (reads the draw arguments back; tests). */
+  async sortedDrawCount(): Promise<number> {
+    const args = await readU32(this.device, this.sortedPass().drawArgs, 4);
+    return args[0] / 6;
   }
 
   /** Whether the last checked frame fitted its intersection buffers. */
@@ -126,6 +187,16 @@ export class SplatRenderer {
   destroy(): void {
     this.owned?.destroy();
     this.forward.destroy();
+    this.sorted?.destroy();
     this.blit?.destroy();
   }
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }

@@ -1,0 +1,13 @@
+/** Indirect draw arguments of the sorted-quad path from the depth-sorted keys (shaders/draw_args.wgsl). */
+import { ComputeKernel } from './compute-kernel';
+
+export class DrawArgsKernel extends ComputeKernel {
+  constructor(device: GPUDevice) {
+    super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true);
+  }
+
+  /** sortedKeys [N] u32 ascending; args [4] u32 (STORAGE | INDIRECT). */
+  bindAll(sortedKeys: GPUBuffer, args: GPUBuffer): GPUBindGroup {
+    return this.bind([sortedKeys, args]);
+  }
+}

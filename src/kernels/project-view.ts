@@ -1,0 +1,26 @@
+/** Projection for the viewer's sorted quads (shaders/project_view.wgsl): raw Gaussians -> quads + depth keys. */
+import { ComputeKernel } from './compute-kernel';
+
+/** Bytes of one SplatQuad (shaders/common/quad.wgsl). */
+export const SPLAT_QUAD_BYTES = 64;
+
+export interface ProjectViewBuffers {
+  means: GPUBuffer; // [N, 3] f32
+  logScales: GPUBuffer; // [N, 3] f32
+  quats: GPUBuffer; // [N, 4] f32 wxyz
+  opacityLogits: GPUBuffer; // [N] f32
+  sh: GPUBuffer; // [N, K, 3] f32
+  quads: GPUBuffer; // [N] SplatQuad out
+  depthKeys: GPUBuffer; // [N] u32 out
+  depthValues: GPUBuffer; // [N] u32 out
+}
+
+export class ProjectViewKernel extends ComputeKernel {
+  constructor(device: GPUDevice) {
+    super(device, 'ProjectView', 'project_view.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+  }
+
+  bindAll(b: ProjectViewBuffers): GPUBindGroup {
+    return this.bind([b.means, b.logScales, b.quats, b.opacityLogits, b.sh, b.quads, b.depthKeys, b.depthValues]);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The viewer's fast path: projection straight to screen quads, one depth sort of every splat
+ * (culled ones sort last), the visible count as indirect draw arguments, and one quad per
+ * visible splat blended back to front by the rasterizer hardware. No tile lists and no
+ * readback: a frame is a fixed sequence of GPU commands. The tile path (ForwardPass) stays for
+ * training, the CLI and the viewer's "exact" mode; test/render/sorted-splats.test.ts holds the
+ * two images together.
+ *
+ * Sort keys: when the splat centres' box is known (uploaded scenes), depths are quantised over
+ * the box's depth range, so the sort needs 16 bits (24 above 65,536 splats; steps of range / 2^16
+ * or / 2^24, and equal keys keep splat order, so no flicker); otherwise the f32 bits, 32 bits.
+ */
+import type { Camera } from '../io/camera';
+import { DEFAULT_NEAR } from '../io/camera';
+import { GrowableBuffer, STORAGE } from '../gpu/buffers';
+import { BindGroupCache } from '../gpu/bind-group-cache';
+import { CameraUniform, type FrameParams } from '../kernels/camera-uniform';
+import { ProjectViewKernel, SPLAT_QUAD_BYTES } from '../kernels/project-view';
+import { RadixSort } from '../kernels/radix-sort';
+import { DrawArgsKernel } from '../kernels/draw-args';
+import { SplatQuadsKernel } from '../kernels/splat-quads';
+import type { ForwardOptions } from './forward-pass';
+import type { GaussianSet } from './gaussian-buffers';
+
+const INDIRECT = 0x100;
+
+/** Key bits of the quantised depth for `n` splats. */
+export function depthKeyBits(n: number): number {
+  return n <= 65536 ? 16 : 24;
+}
+
+/**
+ * The depth-key quantisation for a camera and a box of splat centres: offset and scale map the
+ * box's depth range onto [0, 2^bits - 2] (2^bits - 1 stays above, for CULLED_KEY's low bits).
+ * Undefined when the box is unknown, not finite or entirely behind the near plane.
+ */
+export function depthKeyRange(cam: Camera, bounds: GaussianSet['bounds'], bits: number): FrameParams['depthKey'] {
+  if (!bounds) return undefined;
+  const { R, t } = cam;
+  let zmin = Infinity;
+  let zmax = -Infinity;
+  for (let c = 0; c < 8; c++) {
+    const p = [c & 1 ? bounds.max[0] : bounds.min[0], c & 2 ? bounds.max[1] : bounds.min[1], c & 4 ? bounds.max[2] : bounds.min[2]];
+    const z = R[6] * p[0] + R[7] * p[1] + R[8] * p[2] + t[2];
+    zmin = Math.min(zmin, z);
+    zmax = Math.max(zmax, z);
+  }
+  zmin = Math.max(zmin, cam.near ?? DEFAULT_NEAR);
+  if (!Number.isFinite(zmin) || !Number.isFinite(zmax) || !(zmax > zmin)) return undefined;
+  const max = 2 ** bits - 2;
+  return { offset: zmin, scale: max / (zmax - zmin), max };
+}
+
+export class SortedSplatPass {
+  readonly uniform: CameraUniform;
+  private readonly project: ProjectViewKernel;
+  private readonly sort: RadixSort;
+  private readonly args: DrawArgsKernel;
+  private readonly quads = new Map<GPUTextureFormat, SplatQuadsKernel>();
+  private readonly cache = new BindGroupCache();
+  private readonly quadBuffer: GrowableBuffer; // [N] SplatQuad by splat index
+  private readonly depthKeys: GrowableBuffer; // [N] u32 depth key, CULLED_KEY when culled
+  private readonly depthValues: GrowableBuffer; // [N] u32 splat index
+  private readonly splatCount: GPUBuffer; // [1] u32 = N
+  /** [4] u32 draw-indirect arguments: 6 vertices per visible splat, one instance. */
+  readonly drawArgs: GPUBuffer;
+  private lastN = -1;
+
+  constructor(private readonly device: GPUDevice) {
+    this.uniform = new CameraUniform(device, 'Sorted.camera');
+    this.project = new ProjectViewKernel(device);
+    this.sort = new RadixSort(device, 'Sorted.depthSort');
+    this.args = new DrawArgsKernel(device);
+    const g = (label: string) => new GrowableBuffer(device, `Sorted.${label}`, STORAGE);
+    this.quadBuffer = g('quads');
+    this.depthKeys = g('depthKeys');
+    this.depthValues = g('depthValues');
+    this.splatCount = device.createBuffer({ label: 'Sorted.splatCount', size: 4, usage: STORAGE });
+    this.drawArgs = device.createBuffer({ label: 'Sorted.drawArgs', size: 16, usage: STORAGE | INDIRECT });
+  }
+
+  private quadsFor(format: GPUTextureFormat): SplatQuadsKernel {
+    let k = this.quads.get(format);
+    if (!k) {
+      k = new SplatQuadsKernel(this.device, format);
+      this.quads.set(format, k);
+    }
+    return k;
+  }
+
+  /**
+   * Records one frame: `target` (a view of a texture of `format`, cam.width x cam.height) is
+   * cleared to the background with alpha 0 and the splats are blended over it, so its alpha ends
+   * as 1 - T like the tile path's image.
+   */
+  encode(encoder: GPUCommandEncoder, gaussians: GaussianSet, cam: Camera, opts: ForwardOptions, target: GPUTextureView, format: GPUTextureFormat): void {
+    const n = gaussians.count;
+    const [r, gr, b] = opts.background;
+    const clear = { view: target, loadOp: 'clear' as const, storeOp: 'store' as const, clearValue: { r, g: gr, b, a: 0 } };
+    if (n === 0) {
+      encoder.beginRenderPass({ label: 'Sorted.clear', colorAttachments: [clear] }).end();
+      return;
+    }
+    this.quadBuffer.ensure(n * SPLAT_QUAD_BYTES);
+    this.depthKeys.ensure(n * 4);
+    this.depthValues.ensure(n * 4);
+    if (n !== this.lastN) {
+      this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
+      this.lastN = n;
+    }
+    const depthKey = depthKeyRange(cam, gaussians.bounds, depthKeyBits(n));
+    this.uniform.write(cam, {
+      count: n,
+      shDegree: Math.max(0, Math.min(Math.floor(opts.shDegree), gaussians.shDegree)),
+      shCoeffs: gaussians.shCoeffs,
+      splatScale: opts.splatScale,
+      background: opts.background,
+      depthKey,
+    });
+    const c = this.cache;
+    const u = this.uniform.buffer;
+    const pb = {
+      means: gaussians.means,
+      logScales: gaussians.logScales,
+      quats: gaussians.quats,
+      opacityLogits: gaussians.opacityLogits,
+      sh: gaussians.sh,
+      quads: this.quadBuffer.buffer,
+      depthKeys: this.depthKeys.buffer,
+      depthValues: this.depthValues.buffer,
+    };
+    let pass = encoder.beginComputePass({ label: 'Sorted.project' });
+    this.project.dispatchItems(
+      pass,
+      c.get([this.project, u], () => this.project.bindCamera(u)),
+      c.get([this.project, ...Object.values(pb)], () => this.project.bindAll(pb)),
+      n,
+    );
+    pass.end();
+    const bits = depthKey ? depthKeyBits(n) : 32;
+    const sorted = this.sort.encode(encoder, { keys: this.depthKeys.buffer, values: this.depthValues.buffer, countBuffer: this.splatCount, maxCount: n, bits });
+    pass = encoder.beginComputePass({ label: 'Sorted.drawArgs' });
+    this.args.dispatchGrid(
+      pass,
+      c.get([this.args, u], () => this.args.bindCamera(u)),
+      c.get([this.args, sorted.keys, this.drawArgs], () => this.args.bindAll(sorted.keys, this.drawArgs)),
+      1,
+      1,
+    );
+    pass.end();
+    const rp = encoder.beginRenderPass({ label: 'Sorted.draw', colorAttachments: [clear] });
+    const quads = this.quadsFor(format);
+    quads.draw(
+      rp,
+      c.get([quads, u], () => quads.bindCamera(u)),
+      c.get([quads, this.quadBuffer.buffer, sorted.values, this.drawArgs], () => quads.bindAll(this.quadBuffer.buffer, sorted.values, this.drawArgs)),
+      this.drawArgs,
+    );
+    rp.end();
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+    this.sort.destroy();
+    for (const b of [this.quadBuffer, this.depthKeys, this.depthValues]) b.destroy();
+    this.splatCount.destroy();
+    this.drawArgs.destroy();
+  }
+}

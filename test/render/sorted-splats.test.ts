@@ -1,0 +1,169 @@
+/**
+ * The viewer's sorted-quad path (src/render/sorted-splat-pass.ts) against the float64 reference
+ * render that the tile path matches to 1e-5 (forward.test.ts). The quads blend in the hardware,
+ * so the differences are blending precision (8-bit targets round at every blend and clamp
+ * partial sums to [0, 1]; half floats carry 11 bits), the tile path's early stop at T < 1e-4
+ * (the quads keep blending), and the quads' EXTENT_SIGMA cap along each axis where the tiles
+ * blend a pixel of a touched tile beyond it. Images are compared after the clamp to [0, 1]
+ * that the canvas applies.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { referenceRender } from '../../src/reference';
+import { SplatRenderer } from '../../src/render/splat-renderer';
+import { depthKeyBits, depthKeyRange } from '../../src/render/sorted-splat-pass';
+import { readPly } from '../../src/io/ply';
+import { lookAtCamera, type Camera } from '../../src/io/camera';
+import { type SplatScene, sceneBounds } from '../../src/io/scene';
+import { getTestDevice } from '../helpers/gpu';
+import { randomScene, testCamera } from '../helpers/scenes';
+
+const DATA = resolve(__dirname, '../../../shared/data');
+
+interface Stats {
+  mean: number;
+  p99: number;
+  max: number;
+}
+
+function compare(quads: Float32Array, ref: Float64Array, pixels: number): Stats {
+  const errs = new Float64Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < 3; c++) {
+      const want = Math.min(1, Math.max(0, ref[p * 3 + c]));
+      const got = Math.min(1, Math.max(0, quads[p * 4 + c]));
+      errs[p * 3 + c] = Number.isNaN(got) ? Infinity : Math.abs(got - want);
+    }
+  }
+  const sorted = errs.slice().sort();
+  const mean = errs.reduce((s, v) => s + v, 0) / errs.length;
+  return { mean, p99: sorted[Math.floor(0.99 * (sorted.length - 1))], max: sorted[sorted.length - 1] };
+}
+
+async function renderQuads(scene: SplatScene, cam: Camera, format: 'rgba8unorm' | 'rgba16float', background: [number, number, number] = [0, 0, 0]) {
+  const device = await getTestDevice();
+  const renderer = new SplatRenderer(device);
+  try {
+    renderer.setScene(scene);
+    return await renderer.renderSortedToImage(cam, { shDegree: scene.shDegree, splatScale: 1, background }, format);
+  } finally {
+    renderer.destroy();
+  }
+}
+
+function realCamera(scene: SplatScene, w: number, h: number): Camera {
+  const b = sceneBounds(scene);
+  const centre = [0, 1, 2].map((a) => (b.min[a] + b.max[a]) / 2);
+  const size = Math.max(...[0, 1, 2].map((a) => b.max[a] - b.min[a]));
+  const eye = [centre[0] + size * 0.3, centre[1] - size * 0.2, centre[2] - size * 0.9];
+  return lookAtCamera(eye, centre, [0, -1, 0], w, h, 50);
+}
+
+/** Measured on a correct build (SwiftShader) per case and target format; bounds are 10x. */
+type Measured = Record<'rgba16float' | 'rgba8unorm', { mean: number; p99: number }>;
+
+function expectWithin(name: string, s: Stats, m: { mean: number; p99: number }): void {
+  console.log(`[sorted ${name}] mean ${s.mean.toExponential(2)} p99 ${s.p99.toExponential(2)} max ${s.max.toExponential(2)}`);
+  expect(s.mean).toBeLessThan(10 * m.mean);
+  expect(s.p99).toBeLessThan(10 * m.p99);
+}
+
+describe('sorted quads vs float64 reference', () => {
+  const cam = testCamera(80, 60);
+  const random = randomScene(cam, { count: 600, shDegree: 2, seed: 5, behind: 0.05, huge: 0.02, opaque: 0.1 });
+  const cases: { name: string; scene: () => Promise<{ scene: SplatScene; cam: Camera }>; measured: Measured }[] = [
+    {
+      name: 'random 600 splats, SH 2, behind/huge/opaque',
+      scene: async () => ({ scene: random, cam }),
+      measured: { rgba16float: { mean: 4.0e-4, p99: 4.7e-3 }, rgba8unorm: { mean: 2.0e-3, p99: 7.0e-3 } },
+    },
+    {
+      name: 'ply/playbot-1873.ply',
+      scene: () => realScene('ply/playbot-1873.ply'),
+      measured: { rgba16float: { mean: 3.7e-4, p99: 5.6e-3 }, rgba8unorm: { mean: 1.4e-3, p99: 8.9e-3 } },
+    },
+    {
+      name: 'ply/donut-45624-sh0-nonormals.ply',
+      scene: () => realScene('ply/donut-45624-sh0-nonormals.ply'),
+      measured: { rgba16float: { mean: 4.7e-4, p99: 5.4e-3 }, rgba8unorm: { mean: 1.9e-3, p99: 1.0e-2 } },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { scene, cam } = await c.scene();
+      const ref = referenceRender(scene, cam, { shDegree: scene.shDegree });
+      const pixels = cam.width * cam.height;
+      // The scene must cover the image, or the comparison proves nothing.
+      let covered = 0;
+      for (const a of ref.alpha) if (a > 0.1) covered++;
+      expect(covered).toBeGreaterThan(0.2 * pixels);
+      for (const format of ['rgba16float', 'rgba8unorm'] as const) {
+        expectWithin(`${c.name} ${format}`, compare(await renderQuads(scene, cam, format), ref.image, pixels), c.measured[format]);
+      }
+    });
+  }
+
+  it('composites over a background, and draws exactly the splats the reference keeps', async () => {
+    const bg: [number, number, number] = [0.2, 0.5, 0.9];
+    const ref = referenceRender(random, cam, { shDegree: 2, background: bg });
+    const device = await getTestDevice();
+    const renderer = new SplatRenderer(device);
+    try {
+      renderer.setScene(random);
+      const image = await renderer.renderSortedToImage(cam, { shDegree: 2, splatScale: 1, background: bg }, 'rgba16float');
+      // measured mean 4.1e-4, p99 4.7e-3 (as without background)
+      expectWithin('random over a background', compare(image, ref.image, 80 * 60), { mean: 4.1e-4, p99: 4.7e-3 });
+      const visible = ref.projected.filter((p) => p.radius > 0).length;
+      expect(visible).toBeGreaterThan(100);
+      expect(visible).toBeLessThan(random.count);
+      expect(await renderer.sortedDrawCount()).toBe(visible);
+    } finally {
+      renderer.destroy();
+    }
+  });
+
+  it('sorts by f32 depth bits when the centres are not known on the CPU, with the same image', async () => {
+    const device = await getTestDevice();
+    const renderer = new SplatRenderer(device);
+    const owned = new SplatRenderer(device);
+    try {
+      owned.setScene(random);
+      const set = owned.gaussianSet!;
+      // The same buffers without a CPU box, as a training run's live state.
+      renderer.setGaussians({ ...set, count: set.count, shDegree: set.shDegree, shCoeffs: set.shCoeffs, bounds: undefined });
+      const opts = { shDegree: 2, splatScale: 1, background: [0, 0, 0] as [number, number, number] };
+      const exactKeys = await renderer.renderSortedToImage(cam, opts, 'rgba16float');
+      const quantised = await owned.renderSortedToImage(cam, opts, 'rgba16float');
+      // 16-bit keys over this scene's depth range (steps of 6/65534) only reorder splats whose
+      // depths differ by less than 1e-4: the images match to half-float rounding (measured 0).
+      let max = 0;
+      for (let i = 0; i < exactKeys.length; i++) max = Math.max(max, Math.abs(exactKeys[i] - quantised[i]));
+      expect(max).toBeLessThan(1e-3);
+    } finally {
+      renderer.destroy();
+      owned.destroy();
+    }
+  });
+});
+
+describe('depth keys', () => {
+  const cam = testCamera(64, 48);
+  it('maps the box depth range onto [0, 2^bits - 2] and refuses unusable boxes', () => {
+    const k = depthKeyRange(cam, { min: [-1, -1, 2], max: [1, 1, 10] }, 16)!;
+    expect(k.max).toBe(65534);
+    expect(k.offset).toBeCloseTo(2, 12);
+    expect((10 - k.offset) * k.scale).toBeCloseTo(65534, 6);
+    // The near plane bounds the range from below.
+    expect(depthKeyRange(cam, { min: [-1, -1, -5], max: [1, 1, 10] }, 16)!.offset).toBeCloseTo(0.01, 12);
+    expect(depthKeyRange(cam, { min: [-1, -1, -5], max: [1, 1, -1] }, 16)).toBeUndefined();
+    expect(depthKeyRange(cam, { min: [-1, -1, 2], max: [1, 1, Infinity] }, 16)).toBeUndefined();
+    expect(depthKeyRange(cam, undefined, 16)).toBeUndefined();
+    expect([depthKeyBits(1), depthKeyBits(65536), depthKeyBits(65537)]).toEqual([16, 16, 24]);
+  });
+});
+
+async function realScene(file: string): Promise<{ scene: SplatScene; cam: Camera }> {
+  const scene = (await readPly(new Uint8Array(readFileSync(resolve(DATA, file))), file)).scene;
+  return { scene, cam: realCamera(scene, 96, 72) };
+}
