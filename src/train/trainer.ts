@@ -250,8 +250,11 @@ export class Trainer {
     const read = (set: 'params' | 'm' | 'v') =>
       Promise.all(PARAM_GROUPS.map((g) => st.read(set, g))).then((a) => Object.fromEntries(PARAM_GROUPS.map((g, i) => [g, a[i]])) as GroupArrays);
     const [params, m, v] = await Promise.all([read('params'), read('m'), read('v')]);
-    // Before the first step after a restore the statistics still wait in pendingStats.
-    const densifyStats = this.pendingStats?.slice() ?? (await readF32(this.device, this.diff.gradients.densify, st.count * 4));
+    // Before the first step after a restore the statistics still wait in pendingStats. A buffer
+    // smaller than the count has not seen these rows yet (no step, or growth by a densification,
+    // which zeroes the statistics): they are all zero.
+    const stats = this.diff.gradients.densify;
+    const densifyStats = this.pendingStats?.slice() ?? (stats.size >= st.count * 16 ? await readF32(this.device, stats, st.count * 4) : new Float32Array(st.count * 4));
     return {
       iteration: this.iteration,
       adamStep: st.step,
