@@ -12,7 +12,7 @@ import { Trainer, type EvalResult } from '../train/trainer';
 import type { BackgroundMode, TrainConfig } from '../train/config';
 import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
-import { checkResumable, datasetIdentity } from '../train/checkpoint-resume';
+import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
 import { resolveTrainConfig } from '../train/config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
@@ -107,10 +107,11 @@ export const trainCommand: Command = {
     // Every output is checked before the first image is read: a bad path must not cost a run.
     await checkWritable(o.out);
     await ensureFolder(o.checkpointDir);
+    const config = resolveTrainConfig(o.config);
     const resumed: Checkpoint | undefined = o.resume ? await readCheckpointFile(o.resume) : undefined;
+    if (resumed) checkSettings(resumed, config, o.resume!); // before the images load
     const dataset = await loadDataset(o.dir, o.resolution, o.evalOn);
     const identity = datasetIdentity(basename(resolve(o.dir)), dataset);
-    const config = resolveTrainConfig(o.config);
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
     const writer = new CheckpointWriter(o.checkpointDir, o.out, o.keepCheckpoints, identity);
     await checkWritable(writer.pathFor(config.iterations));

@@ -75,12 +75,18 @@ export function configDifferences(saved: TrainConfig, current: TrainConfig): str
  * and returned as a notice.
  */
 export function checkResumable(c: Checkpoint, config: TrainConfig, dataset: DatasetIdentity, file: string): string[] {
+  const notices = checkSettings(c, config, file);
   if (c.dataset.hash !== dataset.hash) {
     throw new CheckpointError(
       file,
       `saved for dataset "${c.dataset.name}" (${c.dataset.views} views, id ${c.dataset.hash}), but "${dataset.name}" (${dataset.views} views, id ${dataset.hash}) differs in its images, cameras, resolution or evaluation split`,
     );
   }
+  return notices;
+}
+
+/** The settings half of checkResumable, which needs no dataset (a CLI checks it before loading one). */
+export function checkSettings(c: Checkpoint, config: TrainConfig, file: string): string[] {
   const diff = configDifferences(c.config, config);
   if (diff.length > 0) throw new CheckpointError(file, `saved with other training settings: ${diff.join(', ')}; resume with the settings it was saved with`);
   if (c.state.iteration > config.iterations) throw new CheckpointError(file, `saved at step ${c.state.iteration}, past this run's ${config.iterations} iterations`);

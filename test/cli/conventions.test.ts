@@ -17,7 +17,7 @@ const COMMANDS = ['info', 'render', 'convert', 'train', 'eval'];
 
 describe('help and usage', () => {
   it('--help lists every command on stdout and exits 0', async () => {
-    for (const args of [['--help'], ['-h'], ['help']]) {
+    for (const args of [['--help'], ['help']]) {
       const r = await splat(args);
       expect(r.code, args[0]).toBe(0);
       expect(r.stderr).toBe('');

@@ -22,8 +22,8 @@ export function splat(args: string[]): Promise<CliResult> {
   });
 }
 
-/** Runs the CLI and sends `signal` once stderr matches `when`. */
-export function splatInterrupted(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+/** Runs the CLI and sends `signal` once stderr matches `when`, calling `atTrigger` just before. */
+export function splatInterrupted(args: string[], when: RegExp, signal: NodeJS.Signals, atTrigger?: () => void): Promise<CliResult> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
     let stdout = '';
@@ -34,6 +34,7 @@ export function splatInterrupted(args: string[], when: RegExp, signal: NodeJS.Si
       stderr += d;
       if (!sent && when.test(stderr)) {
         sent = true;
+        atTrigger?.();
         child.kill(signal);
       }
     });
