@@ -5,10 +5,13 @@
  */
 import './viewer.css';
 import defaultSceneUrl from '../../scenes/playbot-31000.ply?url';
-import { requestBrowserDevice } from '../gpu/device';
+import { requestBrowserDevice, type GpuContext } from '../gpu/device';
+import { DeviceRecovery } from './device-recovery';
 import { Help } from './help';
 import { Overlay } from './overlay';
 import { wireToolbar } from './toolbar';
+import { openCheckpointStore } from './train/checkpoint-store';
+import { Checkpointing } from './train/checkpointing';
 import { TrainingApp } from './train/train-app';
 import { COLMAP_UP, DEFAULT_FOV_Y } from './view-camera';
 import { parseViewParams, poseFromParams } from './view-url';
@@ -20,14 +23,16 @@ async function main(): Promise<void> {
   const fileInput = document.querySelector<HTMLInputElement>('#file-input');
   if (!canvas || !fileInput) throw new Error('index.html: missing #view or #file-input');
 
-  let gpu;
-  try {
-    gpu = await requestBrowserDevice({
+  const requestDevice = (): Promise<GpuContext> =>
+    requestBrowserDevice({
       onError: (message) => {
         console.error(`WebGPU error: ${message}`);
         overlay.error(`WebGPU error: ${message}`);
       },
     });
+  let gpu;
+  try {
+    gpu = await requestDevice();
   } catch (e) {
     const message = (e as Error).message;
     window.__error = message;
@@ -36,6 +41,8 @@ async function main(): Promise<void> {
   }
   const viewer = new Viewer(canvas, gpu, overlay);
   const train = new TrainingApp(viewer, overlay, gpu.device);
+  const checkpoints = new Checkpointing(train, overlay, await openCheckpointStore());
+  new DeviceRecovery(gpu, { viewer, train, checkpoints, overlay, requestDevice });
   const help = new Help(canvas);
   wireToolbar({
     onOpen: () => fileInput.click(),
@@ -58,6 +65,13 @@ async function main(): Promise<void> {
     else if (files.length > 0) void openFiles(files);
   });
 
+  await openInitialScene(viewer, overlay);
+  // A saved training run is offered once the page shows something (a dead link's error first).
+  if (window.__error === undefined) await checkpoints.offerResume();
+}
+
+/** The scene of the link (`?url=`, camera from the link), or the embedded default. */
+async function openInitialScene(viewer: Viewer, overlay: Overlay): Promise<void> {
   const params = parseViewParams(location.search);
   const pose = poseFromParams(params, { up: COLMAP_UP, fovY: DEFAULT_FOV_Y });
   if (params.url === null) {

@@ -60,9 +60,10 @@ const PICK_RADIUS_CSS = 6;
 export class Viewer {
   readonly settings: ViewerSettings = defaultSettings();
   readonly stats: ViewerStats = { fps: 0, frameMs: 0, splats: 0, intersections: 0 };
-  private readonly device: GPUDevice;
+  // Replaced after a device loss (recreate).
+  private device: GPUDevice;
   private readonly context: GPUCanvasContext;
-  private readonly renderer: SplatRenderer;
+  private renderer: SplatRenderer;
   /** The orbit camera (the training page reads it for the nearest photo and snaps it to cameras). */
   readonly controller = new OrbitController();
   private readonly panel: ViewerPanel;
@@ -80,6 +81,7 @@ export class Viewer {
   private urlDirty = false;
   private lastMotion = 0;
   private stopped = false;
+  private nextFrame = 0;
   // Reused every frame: the frame loop allocates nothing of its own.
   private readonly pose: ViewPose = { eye: [0, 0, 0], target: [0, 0, 0], up: [0, 0, 0], fovY: DEFAULT_FOV_Y };
   private readonly camera: Camera = { width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: new Array(9).fill(0), t: [0, 0, 0] };
@@ -110,11 +112,6 @@ export class Viewer {
       onPick: (x, y) => this.pick(x, y),
       onFrame: () => this.frameScene(),
       onReset: () => this.resetView(),
-    });
-    this.device.lost.then((info) => {
-      if (this.stopped) return;
-      this.fail(`The GPU device was lost (${info.reason}): ${info.message}. Reload the page.`);
-      this.stopped = true;
     });
     window.__cameraPose = () => structuredClone(this.controller.getGoalPose());
     requestAnimationFrame(this.frame);
@@ -177,6 +174,30 @@ export class Viewer {
     // A jump (or a change of up axis) is no motion to the damping: mark the link stale here.
     this.urlDirty = true;
     this.lastMotion = performance.now();
+  }
+
+  /** The GPU device is gone (device-recovery.ts): nothing is drawn until `recreate`. */
+  suspend(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Draws on a new GPU device after the old one was lost: the canvas and a new renderer on it,
+   * the scene uploaded again from its CPU copy (live training splats come back with their run).
+   */
+  recreate(gpu: GpuContext): void {
+    this.renderer.destroy();
+    this.device = gpu.device;
+    const format = navigator.gpu.getPreferredCanvasFormat();
+    this.context.configure({ device: this.device, format, alphaMode: 'opaque' });
+    this.renderer = new SplatRenderer(this.device, { canvasFormat: format });
+    if (this.current?.scene) this.renderer.setScene(this.current.scene);
+    // Frames queued on the lost device may never report back.
+    this.inFlight = 0;
+    this.stopped = false;
+    // The loop stopped at its next frame after suspend(), unless that frame has not come yet.
+    cancelAnimationFrame(this.nextFrame);
+    this.nextFrame = requestAnimationFrame(this.frame);
   }
 
   /** Saves what the canvas shows (without the page's overlays) as `<scene>-view.png`. */
@@ -278,7 +299,7 @@ export class Viewer {
 
   private readonly frame = (now: number): void => {
     if (this.stopped) return;
-    requestAnimationFrame(this.frame);
+    this.nextFrame = requestAnimationFrame(this.frame);
     // Real elapsed time, so motion takes the same time however slow the GPU (rAF follows the
     // frames it presents). The damping is exact for any step; the cap only bounds a fly step
     // after the tab was hidden.
@@ -318,7 +339,7 @@ export class Viewer {
   };
 
   private frameDone(submitted: number, generation: number): void {
-    this.inFlight--;
+    this.inFlight = Math.max(0, this.inFlight - 1); // recreate() forgot the lost device's frames
     const done = performance.now();
     // A frame queued behind the previous one only starts when that one is done.
     this.stats.frameMs = done - Math.max(submitted, this.lastDone);

@@ -3,13 +3,17 @@
  * described in ../shared/docs/gpu-testing.md. Collects console errors and page crashes so tests
  * can assert there were none.
  */
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_DATA = resolve(REPO_ROOT, '../shared/data');
+/** Where tests leave screenshots and downloads for a person to look at. */
+export const TEST_OUTPUT = resolve(REPO_ROOT, 'test-output');
 
 /** Flags that keep WebGPU alive on SwiftShader across many frames (gpu-testing.md section 2). */
 const CHROMIUM_ARGS = [
@@ -78,4 +82,17 @@ export async function startViewer(viewport: { width: number; height: number }): 
     await server.close();
     throw e;
   }
+}
+
+/** Starts a viewer before the file's tests (handing it to `use`) and closes it after them. */
+export function viewerForTests(viewport: { width: number; height: number }, use: (session: ViewerSession) => void): void {
+  let session: ViewerSession | undefined;
+  beforeAll(async () => {
+    session = await startViewer(viewport);
+    mkdirSync(TEST_OUTPUT, { recursive: true });
+    use(session);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
 }

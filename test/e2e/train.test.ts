@@ -9,65 +9,27 @@
  * follow its state (stopped is not done; no ETA once it ended), the HUD goes with its live view,
  * and the panel does not credit a user's folder named like the sample as the sample.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { zipSync, type Zippable } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cameraCentre } from '../../src/io/camera';
 import { qvecToRotation } from '../../src/io/colmap/dataset';
 import { readImagesTxt } from '../../src/io/colmap/text-reader';
 import { readPly } from '../../src/io/ply';
 import type { TrainStatus } from '../../src/app/train/train-status';
-import { REPO_ROOT, startViewer, type ViewerSession } from './browser';
+import { TEST_OUTPUT, viewerForTests, type ViewerSession } from './browser';
+import { control, SAMPLE, sampleZip, setNumber, status, waitStatus } from './train-page';
 
 // Small: SwiftShader shares two CPU cores between the live view and the training steps.
 const VIEW = { width: 480, height: 360 };
-const OUT = resolve(REPO_ROOT, 'test-output');
-const SAMPLE = resolve(REPO_ROOT, 'scenes/buddha13');
+const OUT = TEST_OUTPUT;
 // One step takes about 3 s on SwiftShader at 86x48; 15 steps keep the file near two minutes.
 const ITERATIONS = 15;
 const EVAL_EVERY = 5;
 
 let session: ViewerSession;
-
-beforeAll(async () => {
-  session = await startViewer(VIEW);
-  mkdirSync(OUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
-/** The sample as a zip with one enclosing folder (as zipping a folder makes); `edit` may alter files. */
-function sampleZip(edit: (path: string, bytes: Uint8Array) => Uint8Array = (_, b) => b): Buffer {
-  const files: Zippable = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else {
-        const path = relative(SAMPLE, full).split('\\').join('/');
-        files[`buddha13/${path}`] = [edit(path, new Uint8Array(readFileSync(full))), { level: 0 }];
-      }
-    }
-  };
-  walk(SAMPLE);
-  return Buffer.from(zipSync(files));
-}
-
-const status = (page: Page): Promise<TrainStatus> => page.evaluate(() => ({ ...window.__train! }));
-
-async function waitStatus(page: Page, fn: string, timeout: number): Promise<TrainStatus> {
-  await page.waitForFunction(`(() => { const t = window.__train; return !!t && (${fn}); })()`, null, { polling: 200, timeout });
-  return status(page);
-}
-
-/** A Train panel control by its label. */
-function control(page: Page, label: string, selector: string) {
-  return page.locator('#train-panel .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) }).locator(selector);
-}
+viewerForTests(VIEW, (s) => (session = s));
 
 /** Tweakpane hides the checkbox input itself; its label is what a user clicks. */
 async function check(page: Page, label: string): Promise<void> {
@@ -91,21 +53,15 @@ describe('training in headless Chromium', () => {
     await page.locator('.tp-rotv_b').first().click(); // unfold the panel (folded on small screens)
     // The viewer's render resolution at 1/4: SwiftShader draws the live view on the same two
     // cores that train, and a full-size frame costs more than a training step at 86x48.
-    const scale = page.locator('.tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: /^resolution$/ }) }).first().locator('input.tp-txtv_i');
-    await scale.fill('0.25');
-    await scale.press('Enter');
+    await setNumber(page, 'resolution', 0.25, false);
   });
 
   it('loads the sample zip through the file input with resolution 1/8 and evaluation on', async () => {
     const { page } = session;
     await control(page, 'resolution', 'select').selectOption({ label: '1/8' });
-    const iters = control(page, 'iterations', 'input.tp-txtv_i');
-    await iters.fill(String(ITERATIONS));
-    await iters.press('Enter');
+    await setNumber(page, 'iterations', ITERATIONS);
     await check(page, 'evaluation');
-    const every = control(page, 'eval every', 'input.tp-txtv_i');
-    await every.fill(String(EVAL_EVERY));
-    await every.press('Enter');
+    await setNumber(page, 'eval every', EVAL_EVERY);
     await check(page, 'nearest photo');
 
     await page.setInputFiles('#file-input', { name: 'buddha13.zip', mimeType: 'application/zip', buffer: sampleZip() });

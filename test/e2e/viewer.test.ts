@@ -3,34 +3,27 @@
  * like the CPU reference, a file opened through the file input replaces it, dragging moves the
  * camera, and a malformed file shows an error while the scene stays.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultViewPose, robustBounds } from '../../src/app/scene-framing';
 import { poseToCamera, type ViewPose } from '../../src/app/view-camera';
 import { readPly } from '../../src/io/ply';
 import type { SplatScene } from '../../src/io/scene';
 import { referenceRender } from '../../src/reference/render';
-import { REPO_ROOT, SHARED_DATA, startViewer, type ViewerSession } from './browser';
+import { REPO_ROOT, SHARED_DATA, TEST_OUTPUT, viewerForTests, type ViewerSession } from './browser';
+import type {} from '../../src/app/device-recovery'; // window.__gpuDevice
 
 // Small so SwiftShader draws a frame in about a second.
 const VIEW = { width: 256, height: 192 };
 // A front view of the playbot (y-down scene, up = -y), close enough that it fills most of the frame.
 const POSE: ViewPose = { eye: [0, -1.1, -2.4], target: [0, -0.45, 0], up: [0, -1, 0], fovY: 50 };
-const OUT = resolve(REPO_ROOT, 'test-output');
+const OUT = TEST_OUTPUT;
 
 let session: ViewerSession;
-
-beforeAll(async () => {
-  session = await startViewer(VIEW);
-  mkdirSync(OUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+viewerForTests(VIEW, (s) => (session = s));
 
 const vec = (v: number[]): string => v.join(',');
 
@@ -48,7 +41,7 @@ async function waitFrames(page: Page, n: number): Promise<void> {
 
 /** RGB bytes of the canvas as the page shows it, without the panel and the scene line on top. */
 async function canvasRgb(page: Page): Promise<Uint8Array> {
-  const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info, #toolbar, #hints { visibility: hidden !important; }' });
+  const hide = await page.addStyleTag({ content: '.tp-dfwv, #scene-info, #toolbar, #hints, #banner { visibility: hidden !important; }' });
   const png = decode(await page.locator('#view').screenshot());
   await hide.evaluate((el) => (el as Element).remove());
   expect([png.width, png.height]).toEqual([VIEW.width, VIEW.height]);
@@ -402,6 +395,23 @@ describe('links and failures in a fresh tab', () => {
     const shown = await linkPose(page);
     for (const k of ['eye', 'target'] as const) shown[k].forEach((v, i) => expect(v).toBeCloseTo(want[k][i], 3));
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the scene again on a new device when the GPU device is lost', async () => {
+    const { page, errors } = await session.openPage();
+    await page.goto(session.baseUrl + `/?eye=${vec(POSE.eye)}&target=${vec(POSE.target)}&up=${vec(POSE.up)}&fov=${POSE.fovY}`);
+    await waitReady(page);
+    const before = await canvasRgb(page);
+    await page.evaluate(() => window.__gpuDevice!().destroy());
+    await page.waitForFunction(() => document.querySelector('#banner .message')?.textContent?.includes('a new one took over'), null, { polling: 100, timeout: 60_000 });
+    expect(await page.locator('#banner .message').textContent()).toBe('The GPU device was lost (destroyed: Device was destroyed); a new one took over.');
+    await waitFrames(page, 2);
+    // The same view as before the loss, drawn by the new device.
+    const after = await canvasRgb(page);
+    savePng('viewer-device-lost-after.png', after);
+    expect(meanAbsDiff(after, before)).toBeLessThan(0.5);
+    expect(errors.filter((e) => !/destroyed|lost/i.test(e))).toEqual([]);
     await page.close();
   });
 

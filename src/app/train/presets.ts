@@ -4,7 +4,7 @@
  * of training image per step, remembered across visits), so "full" on a slow adapter says
  * hours before the user commits to it. Pure apart from the localStorage helpers at the end.
  */
-import { formatDuration } from './progress';
+import { formatDuration, type TrainProgress } from './progress';
 
 export type PresetName = 'quick' | 'balanced' | 'full';
 
@@ -69,6 +69,34 @@ export function estimateSeconds(iterations: number, pixels: number, secondsPerMe
 /** "about 3m20s", "about 2h05m"; before any measurement, when the time will be known. */
 export function estimateText(seconds: number): string {
   return Number.isFinite(seconds) ? `about ${formatDuration(seconds)}` : 'time known after a few steps';
+}
+
+/** Steps of a run before its rate is trusted as this machine's step cost (the first ones warm up). */
+const COST_AFTER_STEPS = 20;
+
+/** This machine's step cost: measured in runs, remembered across visits, turned into estimates. */
+export class StepCostMeter {
+  private cost = loadStepCost();
+
+  /** Estimated time of `s` (iterations, resolution) on photos of `photo` size. */
+  estimate(s: { iterations: number; resolution: number }, photo: { width: number; height: number }): string {
+    return estimateText(estimateSeconds(s.iterations, stepPixels(photo, s.resolution), this.cost));
+  }
+
+  /**
+   * Takes the rate of a run with `pixels` per step once it is past its first steps; returns
+   * true when the remembered cost changed (about once per second of steps: localStorage writes
+   * are synchronous).
+   */
+  measure(progress: TrainProgress, pixels: number): boolean {
+    const first = progress.samples[0]?.iteration ?? progress.iteration;
+    const rate = progress.rate();
+    if (progress.iteration - first < COST_AFTER_STEPS || !(rate > 0)) return false;
+    this.cost = stepCost(rate, pixels);
+    if (progress.iteration % Math.max(1, Math.round(rate)) !== 0) return false;
+    saveStepCost(this.cost);
+    return true;
+  }
 }
 
 const COST_KEY = 'splat-viewer.train-step-cost';

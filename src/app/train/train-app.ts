@@ -9,20 +9,19 @@ import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
 import { Trainer } from '../../train/trainer';
-import type { TrainConfig } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
 import { robustBounds, type RobustBounds } from '../scene-framing';
 import type { Viewer } from '../viewer';
 import { DatasetInputs } from './dataset-inputs';
 import { recordingSource } from './dataset-sources';
-import { estimateSeconds, estimateText, loadStepCost, presetOf, PRESETS, saveStepCost, stepCost, stepPixels, type PresetName } from './presets';
+import { presetOf, PRESETS, StepCostMeter, type PresetName } from './presets';
 import { TrainProgress } from './progress';
 import { datasetReadout, RunView } from './run-view';
 import { SAMPLE_CREDIT, SAMPLE_NAME, SAMPLE_PHOTOS, sampleSource } from './sample';
 import { TrainHud } from './train-hud';
 import { TrainMenu } from './train-menu';
-import { defaultTrainSettings, TrainPanel, type TrainReadout, type TrainSettings } from './train-panel';
+import { defaultTrainSettings, loadKey, trainConfigOf, TrainPanel, type TrainReadout, type TrainSettings } from './train-panel';
 import { TrainingRun, yieldToBrowser, type SavePoint } from './train-run';
 import { initialStatus, type TrainState } from './train-status';
 import { PhotoNav } from './photo-nav';
@@ -50,8 +49,8 @@ export interface ActiveRun {
   settings: TrainSettings;
 }
 
-/** Steps before the measured rate is trusted as this machine's step cost (the first ones warm up). */
-const COST_AFTER_STEPS = 20;
+/** How long a failed run waits for a device loss to explain it before reporting (ms). */
+const LOSS_GRACE_MS = 1000;
 
 export class TrainingApp {
   readonly settings = defaultTrainSettings();
@@ -64,10 +63,14 @@ export class TrainingApp {
   private dataset: LoadedDataset | undefined;
   private run: ActiveRun | undefined;
   private loading = 0;
-  private stepCost = loadStepCost();
+  /** Between a device loss and the new device: a run failing then failed because of the loss. */
+  private suspended = false;
+  private readonly cost = new StepCostMeter();
   private readonly photos: PhotoNav;
-  /** Saves checkpoints of a run when due (set by the checkpointing layer). */
+  /** Saves checkpoints of a run when due (set by checkpointing.ts). */
   saveHook: ((run: ActiveRun, point: SavePoint) => Promise<void>) | undefined;
+  /** A run starts, afresh or from a checkpoint (`resumed`). */
+  onRunStart: ((run: ActiveRun, resumed: boolean) => void) | undefined;
 
   constructor(
     private readonly viewer: Viewer,
@@ -88,7 +91,7 @@ export class TrainingApp {
       trainSample: (preset) => void this.trainSample(preset),
       pickFolder: () => this.inputs.pickFolder(),
       pickZip: () => this.inputs.pickZip(),
-      sampleEstimate: (preset) => this.estimate(PRESETS[preset], SAMPLE_PHOTOS),
+      sampleEstimate: (preset) => this.cost.estimate(PRESETS[preset], SAMPLE_PHOTOS),
     });
     this.panel = new TrainPanel(viewer.addPanelFolder('Train'), this.settings, this.readout, {
       onPreset: () => this.applyPreset(),
@@ -127,6 +130,13 @@ export class TrainingApp {
     if (ok) await this.start();
   }
 
+  /** Puts `s` into the panel (a resumed run's settings). */
+  useSettings(s: TrainSettings): void {
+    Object.assign(this.settings, s);
+    this.panel.refresh();
+    this.refreshEstimate();
+  }
+
   private applyPreset(): void {
     const name = this.settings.preset;
     if (name !== 'custom') {
@@ -143,14 +153,9 @@ export class TrainingApp {
     this.refreshEstimate();
   }
 
-  /** Estimated time of `s` (iterations, resolution) on photos of `photo` size, on this machine. */
-  private estimate(s: { iterations: number; resolution: number }, photo: { width: number; height: number }): string {
-    return estimateText(estimateSeconds(s.iterations, stepPixels(photo, s.resolution), this.stepCost));
-  }
-
   private refreshEstimate(): void {
     const d = this.dataset;
-    const text = this.estimate(this.settings, d?.photo ?? SAMPLE_PHOTOS);
+    const text = this.cost.estimate(this.settings, d?.photo ?? SAMPLE_PHOTOS);
     this.readout.estimate = `${text} (${d?.name ?? SAMPLE_NAME})`;
   }
 
@@ -243,7 +248,8 @@ export class TrainingApp {
       onStep: (info) => {
         progress.record(info, performance.now());
         if (this.status.resumedFrom < 0 && info.iteration === 1) this.status.firstPsnr = info.psnr;
-        if (info.iteration - progress.samples[0].iteration >= COST_AFTER_STEPS) this.measureCost(run);
+        const cam = dataset.data.train[0].camera;
+        if (this.cost.measure(progress, cam.width * cam.height)) this.refreshEstimate();
         this.showProgress(run);
       },
       onEval: (r) => {
@@ -254,7 +260,7 @@ export class TrainingApp {
       onState: (state, message) => {
         if (state === 'training') progress.resume(performance.now(), trainer.iteration);
         else progress.pause(performance.now());
-        if (state === 'error') this.fail(`Training ${dataset.name} stopped: ${message}`);
+        if (state === 'error') void this.reportFailure(dataset.name, message ?? '');
         if (this.run === run) this.refreshState();
         this.showProgress(run);
       },
@@ -262,6 +268,7 @@ export class TrainingApp {
       save: (point) => this.saveHook?.(run, point) ?? Promise.resolve(),
     });
     this.run = run;
+    this.dataset = dataset;
     Object.assign(this.status, {
       iteration: trainer.iteration,
       iterations: settings.iterations,
@@ -273,9 +280,11 @@ export class TrainingApp {
       error: '',
       dataset: dataset.name,
       resumedFrom: resume ? trainer.iteration : -1,
-      savedIteration: -1,
+      // A resumed run starts from its checkpoint: nothing is unsaved yet.
+      savedIteration: resume ? trainer.iteration : -1,
     });
     progress.resume(performance.now(), trainer.iteration);
+    this.onRunStart?.(run, resume !== undefined);
     this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count });
     this.showLive();
     if (dataset.isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
@@ -296,21 +305,41 @@ export class TrainingApp {
     old.trainer.destroy();
   }
 
+  /**
+   * The GPU device is gone (device-recovery.ts). Returns whether a run was going: training,
+   * paused, or just failed (its step may have seen the loss before this page did).
+   */
+  suspend(): boolean {
+    this.suspended = true;
+    const s = this.run?.training.state;
+    return s === 'training' || s === 'paused' || s === 'error';
+  }
+
   /** The GPU device to train on from now on (after a device loss). */
   setDevice(device: GPUDevice): void {
     this.device = device;
+    this.suspended = false;
   }
 
-  private measureCost(run: ActiveRun): void {
-    const rate = run.progress.rate();
-    if (!(rate > 0)) return;
-    const cam = run.dataset.data.train[0].camera;
-    this.stepCost = stepCost(rate, cam.width * cam.height);
-    // Remembered at most once per second of steps: localStorage writes are synchronous.
-    if (run.progress.iteration % Math.max(1, Math.round(rate)) === 0) {
-      saveStepCost(this.stepCost);
-      this.refreshEstimate();
-    }
+  /**
+   * A run failed. A lost device fails the step in flight, often before `device.lost` settles:
+   * that failure is device-recovery.ts's to tell, so a failure is reported only when the device
+   * is still there a moment later.
+   */
+  private async reportFailure(name: string, message: string): Promise<void> {
+    const device = this.device;
+    const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_GRACE_MS))]);
+    if (!lost && !this.suspended) this.fail(`Training ${name} stopped: ${message}`);
+  }
+
+  /** Shows splats restored from a checkpoint as a plain scene (an ended run after a device loss). */
+  showCheckpoint(scene: SplatScene, dataset: LoadedDataset): void {
+    this.viewer.showScene(scene, dataset.name, { home: PhotoNav.home(dataset) });
+  }
+
+  /** Starts `run`'s dataset and settings again from step 0 (a run lost before its first checkpoint). */
+  restart(run: ActiveRun): Promise<boolean> {
+    return this.launch(run.dataset, run.settings, initFromPoints(run.dataset.data.points, { shDegree: run.settings.shDegree }), undefined);
   }
 
   private showLive(): void {
@@ -362,19 +391,4 @@ export class TrainingApp {
     window.__error = message;
     this.overlay.error(message);
   }
-}
-
-/** The trainer configuration of the panel's settings. */
-export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
-  return {
-    iterations: s.iterations,
-    shDegree: s.shDegree,
-    background: s.background,
-    density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
-  };
-}
-
-/** Everything that changes the loaded images: resolution and the evaluation split. */
-function loadKey(s: { resolution: number; evaluation: boolean }): string {
-  return `${s.resolution}|${s.evaluation}`;
 }

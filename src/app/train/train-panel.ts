@@ -4,7 +4,7 @@
  * reports clicks through callbacks; it keeps no state beyond the bindings.
  */
 import type { ButtonApi, FolderApi } from 'tweakpane';
-import type { BackgroundMode } from '../../train/config';
+import type { BackgroundMode, TrainConfig } from '../../train/config';
 import { DEFAULT_DENSITY } from '../../train/density-control';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 import type { TrainState } from './train-status';
@@ -30,6 +30,12 @@ export interface TrainSettings {
   evaluation: boolean;
   /** With evaluation on: held-out PSNR every this many iterations (and at the start and end). Default 1000. */
   evalEvery: number;
+  /**
+   * Save a checkpoint (browser storage) every this many steps; 0 = after every few minutes of
+   * training (checkpointing.ts AUTO_CHECKPOINT_MS). Runs are also saved on pause and at the end.
+   * Default 0.
+   */
+  checkpointEvery: number;
   /** Show the training photo nearest the current view. Default off. */
   showPhoto: boolean;
 }
@@ -47,6 +53,7 @@ export function defaultTrainSettings(): TrainSettings {
     background: 'black',
     evaluation: false,
     evalEvery: 1000,
+    checkpointEvery: 0,
     showPhoto: false,
   };
 }
@@ -116,6 +123,7 @@ export class TrainPanel {
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
+    s.addBinding(settings, 'checkpointEvery', { min: 0, max: 1_000_000, step: 1, label: 'save every' });
 
     this.buttons = {
       start: folder.addButton({ title: 'Start' }),
@@ -169,4 +177,19 @@ export class TrainPanel {
   get element(): HTMLElement {
     return this.folder.element;
   }
+}
+
+/** The trainer configuration of the panel's settings. */
+export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
+  return {
+    iterations: s.iterations,
+    shDegree: s.shDegree,
+    background: s.background,
+    density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
+  };
+}
+
+/** Everything that changes the loaded images: resolution and the evaluation split. */
+export function loadKey(s: { resolution: number; evaluation: boolean }): string {
+  return `${s.resolution}|${s.evaluation}`;
 }

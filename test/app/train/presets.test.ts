@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { estimateSeconds, estimateText, PRESETS, presetOf, stepCost, stepPixels } from '../../../src/app/train/presets';
+import { estimateSeconds, estimateText, PRESETS, presetOf, StepCostMeter, stepCost, stepPixels } from '../../../src/app/train/presets';
+import { TrainProgress } from '../../../src/app/train/progress';
 import { SAMPLE_PHOTOS } from '../../../src/app/train/sample';
 import { readCamerasBin } from '../../../src/io/colmap/binary-reader';
 
@@ -33,5 +34,21 @@ describe('training presets', () => {
   it('know the embedded sample photos (estimates before it is loaded)', () => {
     const cams = readCamerasBin(new Uint8Array(readFileSync('scenes/buddha13/sparse/0/cameras.bin')), 'cameras.bin');
     expect(cams.map((c) => [c.width, c.height])).toEqual([[SAMPLE_PHOTOS.width, SAMPLE_PHOTOS.height]]);
+  });
+
+  it('measure the step cost only past the first steps of a run', () => {
+    const meter = new StepCostMeter(); // no localStorage in Node: nothing remembered
+    expect(meter.estimate(PRESETS.quick, SAMPLE_PHOTOS)).toBe('time known after a few steps');
+    const p = new TrainProgress(1000);
+    p.resume(0, 0);
+    const pixels = stepPixels(SAMPLE_PHOTOS, 4);
+    const changedAt: number[] = [];
+    for (let i = 1; i <= 40; i++) {
+      p.record({ iteration: i, loss: 0.1, psnr: 20, splats: 100 }, i * 100); // 10 steps/s
+      if (meter.measure(p, pixels)) changedAt.push(i);
+    }
+    // Trusted from 20 steps after the first, remembered about once per second of steps.
+    expect(changedAt).toEqual([30, 40]);
+    expect(meter.estimate(PRESETS.quick, SAMPLE_PHOTOS)).toBe('about 3m20s'); // 2,000 steps at 10/s
   });
 });
