@@ -6,7 +6,8 @@
 // backward write each (splat, tile) partial gradient to its slot, where every splat's partials
 // are contiguous and can be summed in a fixed order (deterministic, no float atomics).
 // Records past the buffer capacity are dropped; isect_count[1] = min(total, capacity) is what
-// the tile sort and the range kernel process, and the host grows the buffers when
+// the tile sort and the range kernel process (over the indirect grid written beside it), and
+// the host grows the buffers when
 // isect_count[0] (the true total) exceeds the capacity.
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
@@ -20,7 +21,8 @@
 @group(1) @binding(3) var<storage, read_write> isect_tiles: array<u32>;     // [capacity] tile id by slot
 @group(1) @binding(4) var<storage, read_write> isect_slots: array<u32>;     // [capacity] slot (identity) by slot
 @group(1) @binding(5) var<storage, read_write> isect_splats: array<u32>;    // [capacity] splat index by slot
-@group(1) @binding(6) var<storage, read_write> isect_count: array<u32>;     // [2] true total, clamped total
+// [5] true total, clamped total, indirect grid over the clamped total (WG_SIZE per workgroup)
+@group(1) @binding(6) var<storage, read_write> isect_count: array<u32>;
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -29,8 +31,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let n = cam.counts.x;
   let capacity = arrayLength(&isect_tiles);
   if (s == 0u) {
+    let clamped = min(offsets[n], capacity);
     isect_count[0] = offsets[n];
-    isect_count[1] = min(offsets[n], capacity);
+    isect_count[1] = clamped;
+    let grid = grid_1d((clamped + WG_SIZE - 1u) / WG_SIZE);
+    isect_count[2] = grid.x;
+    isect_count[3] = grid.y;
+    isect_count[4] = grid.z;
   }
   if (s >= n) { return; }
   let g = sorted_values[s];

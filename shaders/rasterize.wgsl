@@ -1,93 +1,67 @@
-// Tile rasterizer (forward): one workgroup per 16x16 tile, one invocation per pixel.
-// Splats of the tile's range (front to back) are staged through workgroup memory in batches of
-// TILE_PIXELS; every pixel blends them with the reference rules (decisions.md): skip when the
-// Gaussian exponent is positive or alpha < 1/255, alpha capped at 0.99, stop before a splat that
-// would take T below 1e-4. Writes the RGBA image (alpha = 1 - T) and, for the backward pass,
-// the final transmittance and the number of range entries consumed up to the last blended one.
+// Tile rasterizer (forward): one workgroup per 16x16 tile; each invocation owns 4 consecutive
+// pixels of a tile row, held as the lanes of vec4s, so every record it reads serves 4 pixels and
+// the blending is straight-line vector code (CPU adapters compile WGSL with few optimisations).
+// Every pixel walks its tile's list front to back and blends with the reference rules
+// (decisions.md): skip when the Gaussian exponent is positive or alpha < 1/255, alpha capped at
+// 0.99, stop before a splat that would take T below 1e-4. Writes the RGBA image (alpha = 1 - T)
+// and, for the backward pass, the final transmittance and the number of list entries consumed
+// up to the last blended one.
+// No workgroup memory and no barriers: invocations read the records themselves (the same
+// addresses for the whole tile, so caches serve them) and stop once their 4 pixels are done.
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
-#include "common/projected.wgsl"
-#include "common/blend.wgsl"
+#include "common/tile_record.wgsl"
 
-@group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;         // [tiles] start, end
-@group(1) @binding(1) var<storage, read> sorted_slots: array<u32>;         // [count] emission slot, tile-sorted
-@group(1) @binding(2) var<storage, read> isect_splats: array<u32>;         // [capacity] splat index by slot
-@group(1) @binding(3) var<storage, read> projected: array<ProjectedSplat>; // [N]
-@group(1) @binding(4) var<storage, read_write> image: array<vec4<f32>>;    // [H, W] rgba
-// Per pixel: (bits of the final transmittance T, range entries consumed up to the last blended).
-@group(1) @binding(5) var<storage, read_write> pixel_state: array<vec2<u32>>; // [H, W]
+@group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;       // [tiles] start, end
+@group(1) @binding(1) var<storage, read> records: array<TileRecord>;     // [count] tile order
+@group(1) @binding(2) var<storage, read_write> image: array<vec4<f32>>;  // [H, W] rgba
+// Per pixel: (bits of the final transmittance T, list entries consumed up to the last blended).
+@group(1) @binding(3) var<storage, read_write> pixel_state: array<vec2<u32>>; // [H, W]
 
-var<workgroup> batch_xy_ab: array<vec4<f32>, TILE_PIXELS>;   // x, y, conic A, conic B
-var<workgroup> batch_c_o_rg: array<vec4<f32>, TILE_PIXELS>;  // conic C, opacity, r, g
-var<workgroup> batch_b: array<f32, TILE_PIXELS>;             // blue
-var<workgroup> range_shared: vec2<u32>;
-var<workgroup> done_atomic: atomic<u32>;
-var<workgroup> done_shared: u32;
+const LANES = vec4<f32>(0.0, 1.0, 2.0, 3.0);
 
-@compute @workgroup_size(TILE_PIXELS)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let width = cam.image.x;
-  let height = cam.image.y;
-  let tile = wg.y * cam.image.z + wg.x;
-  let px = wg.x * TILE_SIZE + li % TILE_SIZE;
-  let py = wg.y * TILE_SIZE + li / TILE_SIZE;
-  let inside = px < width && py < height;
-  let pix = vec2<f32>(f32(px) + 0.5, f32(py) + 0.5);
+  let px0 = wg.x * TILE_SIZE + (li % 4u) * 4u;
+  let py = wg.y * TILE_SIZE + li / 4u;
+  if (px0 >= width || py >= cam.image.y) { return; }
+  let range = ranges[wg.y * cam.image.z + wg.x];
+  // Pixel centres of the 4 lanes; lanes past the right edge start done.
+  let cx = f32(px0) + 0.5 + LANES;
+  let cy = f32(py) + 0.5;
+  var live = vec4<u32>(LANES) + vec4<u32>(px0) < vec4<u32>(width);
 
-  if (li == 0u) {
-    range_shared = ranges[tile];
-    atomicStore(&done_atomic, 0u);
+  var t = vec4<f32>(1.0);
+  var r = vec4<f32>(0.0);
+  var g = vec4<f32>(0.0);
+  var b = vec4<f32>(0.0);
+  var last = vec4<u32>(0u);
+  for (var j = range.x; j < range.y; j++) {
+    if (!any(live)) { break; }
+    let rec = records[j];
+    let dx = vec4<f32>(rec.xy_ab.x) - cx;
+    let dy = rec.xy_ab.y - cy;
+    // common/blend.wgsl splat_power / splat_alpha, four pixels at once.
+    let power = -0.5 * (rec.xy_ab.z * dx * dx + rec.c_o_rg.x * dy * dy) - rec.xy_ab.w * dx * dy;
+    let alpha = min(vec4<f32>(ALPHA_MAX), rec.c_o_rg.y * exp(power));
+    let hit = live & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
+    let next_t = t * (1.0 - alpha);
+    let stop = hit & (next_t < vec4<f32>(T_MIN));
+    live = live & !stop;
+    let blend = hit & !stop;
+    let w = select(vec4<f32>(0.0), alpha * t, blend);
+    r += rec.c_o_rg.z * w;
+    g += rec.c_o_rg.w * w;
+    b += rec.b_slot.x * w;
+    t = select(t, next_t, blend);
+    last = select(last, vec4<u32>(j - range.x + 1u), blend);
   }
-  // Loop bounds must be provably uniform for the barriers inside the loop.
-  let range = workgroupUniformLoad(&range_shared);
-  let n = range.y - range.x;
-  let batches = (n + TILE_PIXELS - 1u) / TILE_PIXELS;
-
-  var t = 1.0;
-  var color = vec3<f32>(0.0);
-  var last = 0u;
-  var done = !inside;
-  var counted = false;
-  for (var b = 0u; b < batches; b++) {
-    if (done && !counted) {
-      atomicAdd(&done_atomic, 1u);
-      counted = true;
-    }
-    workgroupBarrier();
-    if (li == 0u) { done_shared = atomicLoad(&done_atomic); }
-    if (workgroupUniformLoad(&done_shared) == TILE_PIXELS) { break; }
-
-    let j = range.x + b * TILE_PIXELS + li;
-    if (j < range.y) {
-      let p = projected[isect_splats[sorted_slots[j]]];
-      batch_xy_ab[li] = vec4<f32>(p.xy, p.conic.x, p.conic.y);
-      batch_c_o_rg[li] = vec4<f32>(p.conic.z, p.opacity, p.rgb.x, p.rgb.y);
-      batch_b[li] = p.rgb.z;
-    }
-    workgroupBarrier();
-
-    if (!done) {
-      let count = min(TILE_PIXELS, n - b * TILE_PIXELS);
-      for (var k = 0u; k < count; k++) {
-        let xy_ab = batch_xy_ab[k];
-        let c_o_rg = batch_c_o_rg[k];
-        let alpha = splat_alpha(xy_ab.xy - pix, vec3<f32>(xy_ab.zw, c_o_rg.x), c_o_rg.y);
-        if (alpha < ALPHA_MIN) { continue; }
-        let next_t = t * (1.0 - alpha);
-        if (next_t < T_MIN) {
-          done = true;
-          break;
-        }
-        color += vec3<f32>(c_o_rg.z, c_o_rg.w, batch_b[k]) * (alpha * t);
-        t = next_t;
-        last = b * TILE_PIXELS + k + 1u;
-      }
-    }
-  }
-
-  if (inside) {
-    let idx = py * width + px;
-    image[idx] = vec4<f32>(color + t * cam.background.rgb, 1.0 - t);
-    pixel_state[idx] = vec2<u32>(bitcast<u32>(t), last);
+  let bg = cam.background.rgb;
+  let row = py * width;
+  for (var k = 0u; k < 4u; k++) {
+    if (px0 + k >= width) { break; }
+    image[row + px0 + k] = vec4<f32>(r[k] + t[k] * bg.r, g[k] + t[k] * bg.g, b[k] + t[k] * bg.b, 1.0 - t[k]);
+    pixel_state[row + px0 + k] = vec2<u32>(bitcast<u32>(t[k]), last[k]);
   }
 }

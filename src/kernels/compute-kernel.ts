@@ -55,6 +55,12 @@ export class ComputeKernel {
     dispatch1d(pass, items, WG_SIZE);
   }
 
+  /** A grid written on the GPU: three u32 at `offset` of `args` (INDIRECT usage). */
+  dispatchIndirect(pass: GPUComputePassEncoder, camera: GPUBindGroup | undefined, group: GPUBindGroup, args: GPUBuffer, offset: number): void {
+    this.setGroups(pass, camera, group);
+    pass.dispatchWorkgroupsIndirect(args, offset);
+  }
+
   dispatchGrid(pass: GPUComputePassEncoder, camera: GPUBindGroup | undefined, group: GPUBindGroup, x: number, y: number): void {
     if (x <= 0 || y <= 0) return;
     this.setGroups(pass, camera, group);

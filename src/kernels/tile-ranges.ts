@@ -1,13 +1,28 @@
-/** Per-tile [start, end) of the tile-sorted intersection list (shaders/tile_ranges.wgsl). */
+/**
+ * Tile lists (shaders/tile_ranges.wgsl): per-tile [start, end) of the tile-sorted intersection
+ * list, and every entry's TileRecord gathered in tile order for the rasterizer and its backward.
+ */
 import { ComputeKernel } from './compute-kernel';
+
+/** Bytes of one TileRecord (shaders/common/tile_record.wgsl). */
+export const TILE_RECORD_BYTES = 48;
+
+export interface TileRangesBuffers {
+  sortedTiles: GPUBuffer; // [count] u32 tile id, ascending
+  sortedSlots: GPUBuffer; // [count] u32 emission slot, tile-sorted
+  isectSplats: GPUBuffer; // [capacity] u32 splat index by slot
+  projected: GPUBuffer; // [N] ProjectedSplat
+  isectCount: GPUBuffer; // [5] u32 totals and the indirect grid over the kept records
+  ranges: GPUBuffer; // [tiles] vec2<u32> out, cleared by the caller
+  records: GPUBuffer; // [count] TileRecord out
+}
 
 export class TileRangesKernel extends ComputeKernel {
   constructor(device: GPUDevice) {
-    super(device, 'TileRanges', 'tile_ranges.wgsl', ['read', 'read', 'rw'], false);
+    super(device, 'TileRanges', 'tile_ranges.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw'], false);
   }
 
-  /** sortedTiles [count]; isectCount [2]; ranges [tiles] vec2<u32>, cleared by the caller. */
-  bindAll(sortedTiles: GPUBuffer, isectCount: GPUBuffer, ranges: GPUBuffer): GPUBindGroup {
-    return this.bind([sortedTiles, isectCount, ranges]);
+  bindAll(b: TileRangesBuffers): GPUBindGroup {
+    return this.bind([b.sortedTiles, b.sortedSlots, b.isectSplats, b.projected, b.isectCount, b.ranges, b.records]);
   }
 }

@@ -13,7 +13,7 @@ import { PROJECTED_SPLAT } from '../kernels/layouts';
 import { ProjectKernel } from '../kernels/project';
 import { GatherTileCountsKernel } from '../kernels/gather-tile-counts';
 import { EmitIntersectionsKernel } from '../kernels/emit-intersections';
-import { TileRangesKernel } from '../kernels/tile-ranges';
+import { TILE_RECORD_BYTES, TileRangesKernel } from '../kernels/tile-ranges';
 import { RasterizeKernel } from '../kernels/rasterize';
 import { RadixSort } from '../kernels/radix-sort';
 import { PrefixSum } from '../kernels/prefix-sum';
@@ -36,7 +36,8 @@ export interface ForwardStats {
   overflowed: boolean;
 }
 
-const COUNT_BYTES = 8; // [2] u32: true total, clamped total
+const COUNT_BYTES = 20; // [5] u32: true total, clamped total, indirect grid over the clamped total
+const INDIRECT = 0x100;
 
 export class ForwardPass {
   readonly uniform: CameraUniform;
@@ -61,7 +62,8 @@ export class ForwardPass {
   private readonly isectTiles: GrowableBuffer; // [capacity] u32 tile id by slot
   private readonly isectSlots: GrowableBuffer; // [capacity] u32 slot by slot (the tile sort's values)
   readonly isectSplats: GrowableBuffer; // [capacity] u32 splat index by slot
-  readonly isectCount: GPUBuffer; // [2] u32
+  readonly isectCount: GPUBuffer; // [5] u32
+  readonly tileRecords: GrowableBuffer; // [capacity] TileRecord in tile order
   private readonly countReadback: GPUBuffer[] = [];
   // Per tile / pixel.
   readonly tileRanges: GrowableBuffer; // [tiles] vec2<u32>
@@ -99,11 +101,12 @@ export class ForwardPass {
     this.isectTiles = g('isectTiles', 1 << 14);
     this.isectSlots = g('isectSlots', 1 << 14);
     this.isectSplats = g('isectSplats', 1 << 14);
+    this.tileRecords = g('tileRecords', (1 << 12) * TILE_RECORD_BYTES);
     this.tileRanges = g('tileRanges');
     this.image = g('image');
     this.pixelState = g('pixelState');
     this.splatCount = device.createBuffer({ label: 'Forward.splatCount', size: 4, usage: STORAGE });
-    this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE });
+    this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE | INDIRECT });
   }
 
   /** The most intersection records one storage binding can hold on this device. */
@@ -131,6 +134,7 @@ export class ForwardPass {
     const want = Math.min(this.pendingRequiredCapacity, this.maxCapacity);
     if (want > this.capacity) {
       for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(want * 4);
+      this.tileRecords.ensure(want * TILE_RECORD_BYTES);
     }
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
@@ -243,16 +247,21 @@ export class ForwardPass {
     if (nextStage) encoder = nextStage('raster');
     encoder.clearBuffer(this.tileRanges.buffer, 0, tiles * 8);
     pass = encoder.beginComputePass({ label: 'Forward.rasterize' });
-    const rangeGroup = c.get([this.ranges, sorted.keys, this.isectCount, this.tileRanges.buffer], () =>
-      this.ranges.bindAll(sorted.keys, this.isectCount, this.tileRanges.buffer),
-    );
-    this.ranges.dispatchItems(pass, undefined, rangeGroup, this.capacity);
-    const camR = c.get([this.raster, 'camera', this.uniform.buffer], () => this.raster.bindCamera(this.uniform.buffer));
-    const rasterBuffers = {
-      ranges: this.tileRanges.buffer,
+    const rangeBuffers = {
+      sortedTiles: sorted.keys,
       sortedSlots: sorted.values,
       isectSplats: this.isectSplats.buffer,
       projected: this.projected.buffer,
+      isectCount: this.isectCount,
+      ranges: this.tileRanges.buffer,
+      records: this.tileRecords.buffer,
+    };
+    const rangeGroup = c.get([this.ranges, ...Object.values(rangeBuffers)], () => this.ranges.bindAll(rangeBuffers));
+    this.ranges.dispatchIndirect(pass, undefined, rangeGroup, this.isectCount, 8);
+    const camR = c.get([this.raster, 'camera', this.uniform.buffer], () => this.raster.bindCamera(this.uniform.buffer));
+    const rasterBuffers = {
+      ranges: this.tileRanges.buffer,
+      records: this.tileRecords.buffer,
       image: this.image.buffer,
       pixelState: this.pixelState.buffer,
     };
@@ -308,7 +317,7 @@ export class ForwardPass {
     this.depthSort.destroy();
     this.tileSort.destroy();
     this.scan.destroy();
-    for (const b of [this.projected, this.depthKeys, this.depthValues, this.tileCounts, this.offsets, this.isectTiles, this.isectSlots, this.isectSplats, this.tileRanges, this.image, this.pixelState]) b.destroy();
+    for (const b of [this.projected, this.depthKeys, this.depthValues, this.tileCounts, this.offsets, this.isectTiles, this.isectSlots, this.isectSplats, this.tileRecords, this.tileRanges, this.image, this.pixelState]) b.destroy();
     this.splatCount.destroy();
     this.isectCount.destroy();
     for (const b of this.countReadback) b.destroy();
