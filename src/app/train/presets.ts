@@ -68,7 +68,7 @@ export function estimateSeconds(iterations: number, pixels: number, secondsPerMe
 
 /** "about 3m20s", "about 2h05m"; before any measurement, when the time will be known. */
 export function estimateText(seconds: number): string {
-  return Number.isFinite(seconds) ? `about ${formatDuration(seconds)}` : 'time known after a few steps';
+  return Number.isFinite(seconds) ? `about ${formatDuration(seconds)}` : 'time not measured yet';
 }
 
 /** Steps of a run before its rate is trusted as this machine's step cost (the first ones warm up). */

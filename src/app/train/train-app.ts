@@ -154,9 +154,8 @@ export class TrainingApp {
   }
 
   private refreshEstimate(): void {
-    const d = this.dataset;
-    const text = this.cost.estimate(this.settings, d?.photo ?? SAMPLE_PHOTOS);
-    this.readout.estimate = `${text} (${d?.name ?? SAMPLE_NAME})`;
+    // For the loaded dataset, else for the sample (what the sample button would train).
+    this.readout.estimate = this.cost.estimate(this.settings, this.dataset?.photo ?? SAMPLE_PHOTOS);
   }
 
   /** Loads a dataset with the current settings; on failure shows why and keeps everything as it was. */

@@ -28,7 +28,7 @@ describe('training presets', () => {
     expect(estimateSeconds(30_000, 684 * 385, cost)).toBeCloseTo((30_000 / 10) * ((684 * 385) / (171 * 96)), 6);
     expect(estimateSeconds(100, 1000, undefined)).toBeNaN();
     expect(estimateText(200)).toBe('about 3m20s');
-    expect(estimateText(NaN)).toBe('time known after a few steps');
+    expect(estimateText(NaN)).toBe('time not measured yet');
   });
 
   it('know the embedded sample photos (estimates before it is loaded)', () => {
@@ -38,7 +38,7 @@ describe('training presets', () => {
 
   it('measure the step cost only past the first steps of a run', () => {
     const meter = new StepCostMeter(); // no localStorage in Node: nothing remembered
-    expect(meter.estimate(PRESETS.quick, SAMPLE_PHOTOS)).toBe('time known after a few steps');
+    expect(meter.estimate(PRESETS.quick, SAMPLE_PHOTOS)).toBe('time not measured yet');
     const p = new TrainProgress(1000);
     p.resume(0, 0);
     const pixels = stepPixels(SAMPLE_PHOTOS, 4);
