@@ -29,7 +29,6 @@ export class CheckpointWriter {
     private readonly dir: string,
     out: string,
     private readonly keep: number,
-    private readonly dataset: DatasetIdentity,
   ) {
     this.base = basename(out, extname(out));
   }
@@ -39,10 +38,10 @@ export class CheckpointWriter {
     return join(this.dir, checkpointFileName(this.base, iteration));
   }
 
-  async save(trainer: Trainer): Promise<SavedCheckpoint> {
+  async save(trainer: Trainer, dataset: DatasetIdentity): Promise<SavedCheckpoint> {
     const t0 = performance.now();
     const state = await trainer.captureState();
-    const bytes = encodeCheckpoint({ config: trainer.config, dataset: this.dataset, state });
+    const bytes = encodeCheckpoint({ config: trainer.config, dataset, state });
     const file = this.pathFor(state.iteration);
     await writeOutput(file, bytes);
     if (!this.written.includes(file)) this.written.push(file);

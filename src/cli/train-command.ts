@@ -108,13 +108,13 @@ export const trainCommand: Command = {
     await checkWritable(o.out);
     await ensureFolder(o.checkpointDir);
     const config = resolveTrainConfig(o.config);
+    const writer = new CheckpointWriter(o.checkpointDir, o.out, o.keepCheckpoints);
+    await checkWritable(writer.pathFor(config.iterations));
     const resumed: Checkpoint | undefined = o.resume ? await readCheckpointFile(o.resume) : undefined;
     if (resumed) checkSettings(resumed, config, o.resume!); // before the images load
     const dataset = await loadDataset(o.dir, o.resolution, o.evalOn);
     const identity = datasetIdentity(basename(resolve(o.dir)), dataset);
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
-    const writer = new CheckpointWriter(o.checkpointDir, o.out, o.keepCheckpoints, identity);
-    await checkWritable(writer.pathFor(config.iterations));
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
     const gpu = await requestNodeDevice();
@@ -148,7 +148,7 @@ export const trainCommand: Command = {
           await writeOutput(o.out, writePly(await trainer.exportScene()));
           exports++;
         }
-        if (o.checkpointEvery > 0 && it % o.checkpointEvery === 0) checkpoints.push(await writer.save(trainer));
+        if (o.checkpointEvery > 0 && it % o.checkpointEvery === 0) checkpoints.push(await writer.save(trainer, identity));
         const elapsed = (performance.now() - t0) / 1000;
         const rate = (it - start) / elapsed;
         const eta = (config.iterations - it) / rate;
@@ -162,7 +162,7 @@ export const trainCommand: Command = {
     }
     bar.done();
     const seconds = (performance.now() - t0) / 1000;
-    if (interrupted && !error) checkpoints.push(await writer.save(trainer));
+    if (interrupted && !error) checkpoints.push(await writer.save(trainer, identity));
     let metrics: EvalResult | undefined;
     if (o.evalOn && !error && !interrupted) {
       metrics = await trainer.evaluate();
