@@ -16,7 +16,7 @@ import { GaussianBuffers } from '../src/render/gaussian-buffers';
 import { ForwardPass } from '../src/render/forward-pass';
 import { BackwardPass } from '../src/render/backward-pass';
 import { ImageLoss } from '../src/kernels/image-loss';
-import { ISECT_GRAD_STRIDE } from '../src/kernels/rasterize-backward';
+import { ISECT_GRAD_BYTES } from '../src/kernels/rasterize-backward';
 import { STORAGE } from '../src/gpu/buffers';
 import { median, round, timeSubmit } from './timing';
 import { syntheticScene } from './synthetic';
@@ -70,7 +70,7 @@ async function benchRender(device: GPUDevice, name: string, scene: SplatScene, c
       'tile ids + sort scratch': 8,
       'slots + sort scratch': 8,
       'splat index by slot': 4,
-      'backward partial gradients': ISECT_GRAD_STRIDE * 4,
+      'backward partial gradients': ISECT_GRAD_BYTES,
     },
   };
   for (const b of [target, vImage]) b.destroy();

@@ -9,13 +9,14 @@
 #include "common/dispatch.wgsl"
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
+#include "common/gradient.wgsl"
 #include "common/gaussian.wgsl"
 
 @group(1) @binding(0) var<storage, read> means: array<f32>;                // [N, 3]
 @group(1) @binding(1) var<storage, read> log_scales: array<f32>;           // [N, 3]
 @group(1) @binding(2) var<storage, read> quats: array<vec4<f32>>;          // [N, 4] wxyz
 @group(1) @binding(3) var<storage, read> projected: array<ProjectedSplat>; // [N]
-@group(1) @binding(4) var<storage, read> v_projected: array<f32>;          // [N, 9] v_xy, v_conic (A, B full, C), ...
+@group(1) @binding(4) var<storage, read> v_projected: array<ProjectedGrad>; // [N]
 @group(1) @binding(5) var<storage, read_write> v_means: array<f32>;        // [N, 3] (accumulated)
 @group(1) @binding(6) var<storage, read_write> v_log_scales: array<f32>;   // [N, 3]
 @group(1) @binding(7) var<storage, read_write> v_quats: array<vec4<f32>>;  // [N, 4] wxyz
@@ -30,9 +31,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     v_quats[i] = vec4<f32>(0.0);
     return;
   }
-  let vp = 9u * i;
-  let v_xy = vec2<f32>(v_projected[vp], v_projected[vp + 1u]);
-  let v_conic = vec3<f32>(v_projected[vp + 2u], v_projected[vp + 3u], v_projected[vp + 4u]);
+  let vp = v_projected[i];
+  let v_xy = vp.xy_ab.xy;
+  let v_conic = vec3<f32>(vp.xy_ab.zw, vp.c_o_rg.x);
 
   // Recompute the forward intermediates with the same functions as project.wgsl.
   let mean = vec3<f32>(means[3u * i], means[3u * i + 1u], means[3u * i + 2u]);

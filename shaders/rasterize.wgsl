@@ -11,6 +11,7 @@
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
 #include "common/tile_record.wgsl"
+#include "common/blend.wgsl"
 
 @group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;       // [tiles] start, end
 @group(1) @binding(1) var<storage, read> records: array<TileRecord>;     // [count] tile order
@@ -42,8 +43,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let rec = records[j];
     let dx = vec4<f32>(rec.xy_ab.x) - cx;
     let dy = rec.xy_ab.y - cy;
-    // common/blend.wgsl splat_power / splat_alpha, four pixels at once.
-    let power = -0.5 * (rec.xy_ab.z * dx * dx + rec.c_o_rg.x * dy * dy) - rec.xy_ab.w * dx * dy;
+    let power = splat_power4(dx, dy, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
     let alpha = min(vec4<f32>(ALPHA_MAX), rec.c_o_rg.y * exp(power));
     let hit = live & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
     let next_t = t * (1.0 - alpha);

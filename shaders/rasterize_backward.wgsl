@@ -1,5 +1,6 @@
-// Tile rasterizer backward: one workgroup of 32 threads per 16x16 tile; deterministic, no float
-// atomics.
+// Tile rasterizer backward, GPU shape: one workgroup of 32 threads per 16x16 tile; deterministic,
+// no float atomics. (CPU adapters use rasterize_backward_tile.wgsl: one invocation per tile, no
+// workgroup memory; the two sum in different fixed orders.)
 //
 // Scheme: every thread owns 8 pixels of the tile (pixels li, li + 32, ...) and keeps their
 // blending state (colour accumulated in front, transmittance) in registers. The tile's splats are
@@ -19,19 +20,19 @@
 // the cap was hit (decisions.md, gradients row).
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
-#include "common/projected.wgsl"
+#include "common/tile_record.wgsl"
+#include "common/gradient.wgsl"
 #include "common/blend.wgsl"
 
-@group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;           // [tiles] start, end
-@group(1) @binding(1) var<storage, read> sorted_slots: array<u32>;           // [count] emission slot, tile-sorted
-@group(1) @binding(2) var<storage, read> isect_splats: array<u32>;           // [capacity] splat index by slot
-@group(1) @binding(3) var<storage, read> projected: array<ProjectedSplat>;   // [N]
-@group(1) @binding(4) var<storage, read> image: array<vec4<f32>>;            // [H, W] rgba forward output
-@group(1) @binding(5) var<storage, read> pixel_state: array<vec2<u32>>;      // [H, W] final T bits, entries used
-@group(1) @binding(6) var<storage, read> v_image: array<vec4<f32>>;          // [H, W] dL/d rgba (alpha ignored)
-// [capacity, 9] per (splat, tile) partials by slot: v_xy (2), v_conic A, B (full), C (3), v_opacity, v_rgb (3)
-@group(1) @binding(7) var<storage, read_write> v_isect: array<f32>;
+@group(1) @binding(0) var<storage, read> ranges: array<vec2<u32>>;            // [tiles] start, end
+@group(1) @binding(1) var<storage, read> records: array<TileRecord>;          // [count] tile order
+@group(1) @binding(2) var<storage, read> image: array<vec4<f32>>;             // [H, W] rgba forward output
+@group(1) @binding(3) var<storage, read> pixel_state: array<vec2<u32>>;       // [H, W] final T bits, entries used
+@group(1) @binding(4) var<storage, read> v_image: array<vec4<f32>>;           // [H, W] dL/d rgba (alpha ignored)
+@group(1) @binding(5) var<storage, read_write> v_isect: array<ProjectedGrad>; // [capacity] partials by slot
 
+// Components of a partial summed here: v_xy (2), v_conic A, B (full), C (3), v_opacity, v_rgb (3),
+// stored in ProjectedGrad order (xy_ab, c_o_rg, b.x).
 const ISECT_GRAD_STRIDE: u32 = 9u;
 const THREADS: u32 = 32u;
 const PIX_PER_THREAD: u32 = 8u;  // TILE_PIXELS / THREADS
@@ -84,12 +85,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   for (var b = 0u; b < batches; b++) {
     let batch_count = min(THREADS, n - b * THREADS);
     if (li < batch_count) {
-      let slot = sorted_slots[range.x + b * THREADS + li];
-      let sp = projected[isect_splats[slot]];
-      batch_xy_ab[li] = vec4<f32>(sp.xy, sp.conic.x, sp.conic.y);
-      batch_c_o_rg[li] = vec4<f32>(sp.conic.z, sp.opacity, sp.rgb.x, sp.rgb.y);
-      batch_b[li] = sp.rgb.z;
-      batch_slot[li] = slot;
+      let rec = records[range.x + b * THREADS + li];
+      batch_xy_ab[li] = rec.xy_ab;
+      batch_c_o_rg[li] = rec.c_o_rg;
+      batch_b[li] = rec.b_slot.x;
+      batch_slot[li] = bitcast<u32>(rec.b_slot.y);
     }
     workgroupBarrier();
 
@@ -143,7 +143,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         if (k < batch_count) {
           var sum = 0.0;
           for (var tt = 0u; tt < THREADS; tt++) { sum += partials[e * THREADS + tt]; }
-          v_isect[batch_slot[k] * ISECT_GRAD_STRIDE + e % ISECT_GRAD_STRIDE] = sum;
+          let c = e % ISECT_GRAD_STRIDE;
+          let s = batch_slot[k];
+          if (c < 4u) {
+            v_isect[s].xy_ab[c] = sum;
+          } else if (c < 8u) {
+            v_isect[s].c_o_rg[c - 4u] = sum;
+          } else {
+            v_isect[s].b = vec4<f32>(sum, 0.0, 0.0, 0.0);
+          }
         }
       }
       workgroupBarrier();

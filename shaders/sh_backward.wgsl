@@ -7,13 +7,14 @@
 #include "common/dispatch.wgsl"
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
+#include "common/gradient.wgsl"
 #include "common/sh.wgsl"
 #include "common/sh_backward.wgsl"
 
 @group(1) @binding(0) var<storage, read> means: array<f32>;                // [N, 3]
 @group(1) @binding(1) var<storage, read> sh: array<f32>;                   // [N, K, 3]
 @group(1) @binding(2) var<storage, read> projected: array<ProjectedSplat>; // [N]
-@group(1) @binding(3) var<storage, read> v_projected: array<f32>;          // [N, 9]; v_rgb at 6..8
+@group(1) @binding(3) var<storage, read> v_projected: array<ProjectedGrad>; // [N]
 @group(1) @binding(4) var<storage, read_write> v_sh: array<f32>;           // [N, K, 3]
 @group(1) @binding(5) var<storage, read_write> v_means: array<f32>;        // [N, 3]
 
@@ -39,7 +40,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       let o = base + 3u * k;
       raw += basis[k] * vec3<f32>(sh[o], sh[o + 1u], sh[o + 2u]);
     }
-    let v_rgb_in = vec3<f32>(v_projected[9u * i + 6u], v_projected[9u * i + 7u], v_projected[9u * i + 8u]);
+    let vp = v_projected[i];
+    let v_rgb_in = vec3<f32>(vp.c_o_rg.zw, vp.b.x);
     let v_rgb = select(v_rgb_in, vec3<f32>(0.0), raw < vec3<f32>(0.0));
     var v_y: array<f32, 16>;
     for (var k = 0u; k < n_active; k++) {

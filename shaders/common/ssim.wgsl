@@ -4,8 +4,16 @@
 
 // Pixel kernels run 16 x 16 workgroups over the image (src/kernels/image-loss.ts reads this).
 const LOSS_WG: u32 = 16u;
-// Threads of the reduction workgroups; equals LOSS_WG * LOSS_WG.
-const LOSS_REDUCE_WG: u32 = 256u;
+// Pixels one invocation of the first reduction level sums (in index order), and the workgroup
+// size of that level; the second level is a single invocation over the chunk sums.
+const LOSS_CHUNK: u32 = 256u;
+const LOSS_REDUCE_WG: u32 = 64u;
+
+// Scratch planes hold one vec4 per pixel, RGB in xyz (w = 0), so every tap is one 16-byte load:
+//   moments_h: 5 planes (x, y, x*x, y*y, x*y), plane q of pixel p at q * N + p;
+//   v_ssim, v_ssim_h: 3 planes (dL/dmu1, dL/dsigma1^2, dL/dsigma12).
+const MOMENT_PLANES: u32 = 5u;
+const GRADIENT_PLANES: u32 = 3u;
 // 11-tap window, centre tap SSIM_RADIUS; taps outside the image read as zero (zero padding).
 const SSIM_TAPS: u32 = 11u;
 const SSIM_RADIUS: i32 = 5;

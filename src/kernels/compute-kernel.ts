@@ -19,11 +19,12 @@ export class ComputeKernel {
     shaderFile: string,
     bindings: BindingKind[],
     usesCamera: boolean,
+    constants?: Record<string, number>,
   ) {
     this.layout = bindGroupLayout(device, `${label}.layout`, bindings);
     this.cameraLayout = usesCamera ? cameraBindGroupLayout(device) : undefined;
     const layouts = this.cameraLayout ? [this.cameraLayout, this.layout] : [this.layout];
-    this.pipeline = computePipeline(device, label, shaderFile, layouts);
+    this.pipeline = computePipeline(device, label, shaderFile, layouts, constants);
   }
 
   /** Bind group of the kernel's buffers, in binding order. Recreate when a buffer is replaced. */
@@ -48,11 +49,11 @@ export class ComputeKernel {
     }
   }
 
-  /** One invocation per item, WG_SIZE per workgroup, as a 2-D grid when large. */
-  dispatchItems(pass: GPUComputePassEncoder, camera: GPUBindGroup | undefined, group: GPUBindGroup, items: number): void {
+  /** One invocation per item, `workgroupSize` (the shader's) per workgroup, as a 2-D grid when large. */
+  dispatchItems(pass: GPUComputePassEncoder, camera: GPUBindGroup | undefined, group: GPUBindGroup, items: number, workgroupSize = WG_SIZE): void {
     if (items <= 0) return;
     this.setGroups(pass, camera, group);
-    dispatch1d(pass, items, WG_SIZE);
+    dispatch1d(pass, items, workgroupSize);
   }
 
   /** A grid written on the GPU: three u32 at `offset` of `args` (INDIRECT usage). */

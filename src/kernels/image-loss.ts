@@ -3,19 +3,20 @@
  * gradient by the rendered image, and MSE / PSNR, all means over the 3 colour channels and all
  * pixels (../shared/docs/decisions.md "loss"; 3dgs-reference.md section 4).
  *
- * Five kernels, each one WGSL file: ssim_blur_h (row filter of the five SSIM moments),
- * ssim_map (column filter, SSIM map, its local derivatives, per-workgroup sums), loss_reduce
- * (stats), ssim_backward_h and loss_backward (the adjoint filter and the final v_image). The
- * separable 11 x 11 window runs as two 11-tap passes through W*H-sized scratch planes.
+ * Six kernels, each one WGSL file: ssim_blur_h (row filter of the five SSIM moments),
+ * ssim_map (column filter, SSIM map, its local derivatives, per-pixel sums), loss_reduce_chunks
+ * and loss_reduce (stats), ssim_backward_h and loss_backward (the adjoint filter and the final
+ * v_image). The separable 11 x 11 window runs as two 11-tap passes through W*H-sized scratch
+ * planes of one vec4 (RGB) per pixel, so a tap is one load (common/ssim.wgsl).
  *
- * Scratch: 33 f32 per pixel (momentsH 15 planes, vSsim and vSsimH 9 each); the largest buffer,
- * 60 bytes per pixel, fits WebGPU's default 128 MiB storage binding up to about 2.2 Mpx (1080p);
- * larger images need the adapter's raised limit (src/gpu/device.ts asks for its maximum), else
- * GrowableBuffer throws naming the limit.
+ * Scratch: 12 vec4 per pixel (momentsH 5 planes, vSsim and vSsimH 3 each, pixel sums 1); the
+ * largest buffer, 80 bytes per pixel, fits WebGPU's default 128 MiB storage binding up to about
+ * 1.6 Mpx; larger images need the adapter's raised limit (src/gpu/device.ts asks for its maximum),
+ * else GrowableBuffer throws naming the limit.
  *
  * The image is not clamped here: a trainer that wants the loss on a [0, 1] image clamps first.
- * Sums run in a fixed order (workgroup trees, then one workgroup), so results are bit-identical
- * from run to run.
+ * Sums run in a fixed order (chunks in index order, then the chunk sums in order), so results are
+ * bit-identical from run to run. No kernel uses workgroup memory.
  */
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { GrowableBuffer, readF32 } from '../gpu/buffers';
@@ -23,9 +24,19 @@ import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
 import { ComputeKernel } from './compute-kernel';
 
 const ssimConstants = parseWgslConstants(SHADER_SOURCES.get('common/ssim.wgsl') ?? '');
+function ssimConst(name: string): number {
+  const v = ssimConstants[name];
+  if (!(v > 0)) throw new Error(`shaders/common/ssim.wgsl lacks const ${name}`);
+  return v;
+}
 /** Side of the square workgroups of the per-pixel loss kernels (shaders/common/ssim.wgsl). */
-export const LOSS_WG = ssimConstants.LOSS_WG;
-if (!(LOSS_WG > 0)) throw new Error('shaders/common/ssim.wgsl lacks const LOSS_WG');
+export const LOSS_WG = ssimConst('LOSS_WG');
+/** Pixels per chunk of the first reduction level, and that level's workgroup size. */
+export const LOSS_CHUNK = ssimConst('LOSS_CHUNK');
+const LOSS_REDUCE_WG = ssimConst('LOSS_REDUCE_WG');
+/** vec4 planes of the scratch buffers. */
+export const MOMENT_PLANES = ssimConst('MOMENT_PLANES');
+export const GRADIENT_PLANES = ssimConst('GRADIENT_PLANES');
 
 export interface ImageLossOptions {
   /** lambda, the weight of (1 - SSIM); L1 gets 1 - lambda. Default 0.2 (3DGS). */
@@ -45,8 +56,6 @@ export interface LossStats {
 export const LOSS_STATS = { loss: 0, l1: 1, ssim: 2, mse: 3, psnr: 4, ssimWeight: 5, pixels: 6, floats: 8 } as const;
 
 const USAGE_STORAGE = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
-const MOMENT_PLANES = 15; // 5 moments x 3 channels
-const GRADIENT_PLANES = 9; // 3 derivatives x 3 channels
 
 export class ImageLoss {
   /** [8] f32: loss, l1, ssim, mse, psnr, lambda, W*H, 0. Written by encode / encodeMetrics. */
@@ -55,6 +64,7 @@ export class ImageLoss {
 
   private readonly blurH: ComputeKernel;
   private readonly map: ComputeKernel;
+  private readonly reduceChunks: ComputeKernel;
   private readonly reduce: ComputeKernel;
   private readonly backwardH: ComputeKernel;
   private readonly backward: ComputeKernel;
@@ -63,7 +73,8 @@ export class ImageLoss {
   private readonly momentsH: GrowableBuffer;
   private readonly vSsim: GrowableBuffer;
   private readonly vSsimH: GrowableBuffer;
-  private readonly partialSums: GrowableBuffer;
+  private readonly pixelSums: GrowableBuffer;
+  private readonly chunkSums: GrowableBuffer;
   private ownedTarget: GrowableBuffer | undefined;
   private target: GPUBuffer | undefined;
   private width = 0;
@@ -76,6 +87,7 @@ export class ImageLoss {
     this.ssimWeight = lambda;
     this.blurH = new ComputeKernel(device, 'ImageLoss.blurH', 'ssim_blur_h.wgsl', ['uniform', 'read', 'read', 'rw'], false);
     this.map = new ComputeKernel(device, 'ImageLoss.map', 'ssim_map.wgsl', ['uniform', 'read', 'read', 'read', 'rw', 'rw'], false);
+    this.reduceChunks = new ComputeKernel(device, 'ImageLoss.reduceChunks', 'loss_reduce_chunks.wgsl', ['uniform', 'read', 'rw'], false);
     this.reduce = new ComputeKernel(device, 'ImageLoss.reduce', 'loss_reduce.wgsl', ['uniform', 'read', 'rw'], false);
     this.backwardH = new ComputeKernel(device, 'ImageLoss.backwardH', 'ssim_backward_h.wgsl', ['uniform', 'read', 'rw'], false);
     this.backward = new ComputeKernel(device, 'ImageLoss.backward', 'loss_backward.wgsl', ['uniform', 'read', 'read', 'read', 'rw'], false);
@@ -84,7 +96,8 @@ export class ImageLoss {
     this.momentsH = new GrowableBuffer(device, 'ImageLoss.momentsH', USAGE_STORAGE);
     this.vSsim = new GrowableBuffer(device, 'ImageLoss.vSsim', USAGE_STORAGE);
     this.vSsimH = new GrowableBuffer(device, 'ImageLoss.vSsimH', USAGE_STORAGE);
-    this.partialSums = new GrowableBuffer(device, 'ImageLoss.partialSums', USAGE_STORAGE);
+    this.pixelSums = new GrowableBuffer(device, 'ImageLoss.pixelSums', USAGE_STORAGE);
+    this.chunkSums = new GrowableBuffer(device, 'ImageLoss.chunkSums', USAGE_STORAGE);
   }
 
   /**
@@ -115,10 +128,11 @@ export class ImageLoss {
     this.width = width;
     this.height = height;
     const n = width * height;
-    this.momentsH.ensure(MOMENT_PLANES * n * 4);
-    this.vSsim.ensure(GRADIENT_PLANES * n * 4);
-    this.vSsimH.ensure(GRADIENT_PLANES * n * 4);
-    this.partialSums.ensure(this.groupsX() * this.groupsY() * 16);
+    this.momentsH.ensure(MOMENT_PLANES * n * 16);
+    this.vSsim.ensure(GRADIENT_PLANES * n * 16);
+    this.vSsimH.ensure(GRADIENT_PLANES * n * 16);
+    this.pixelSums.ensure(n * 16);
+    this.chunkSums.ensure(Math.ceil(n / LOSS_CHUNK) * 16);
     const u32 = new Uint32Array(this.paramData);
     const f32 = new Float32Array(this.paramData);
     u32[0] = width;
@@ -167,7 +181,7 @@ export class ImageLoss {
   /** Bytes of the scratch buffers by name (capacity, grown by doubling), for benchmarks. */
   scratchBytes(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const b of [this.momentsH, this.vSsim, this.vSsimH, this.partialSums, this.ownedTarget]) if (b) out[b.label] = b.capacity;
+    for (const b of [this.momentsH, this.vSsim, this.vSsimH, this.pixelSums, this.chunkSums, this.ownedTarget]) if (b) out[b.label] = b.capacity;
     return out;
   }
 
@@ -177,7 +191,8 @@ export class ImageLoss {
     this.momentsH.destroy();
     this.vSsim.destroy();
     this.vSsimH.destroy();
-    this.partialSums.destroy();
+    this.pixelSums.destroy();
+    this.chunkSums.destroy();
     this.ownedTarget?.destroy();
     this.target = undefined;
   }
@@ -189,11 +204,15 @@ export class ImageLoss {
       this.blurH.bind([this.params, image, target, this.momentsH.buffer]),
     );
     this.blurH.dispatchGrid(pass, undefined, blurH, gx, gy);
-    const mapBuffers = [this.params, this.momentsH.buffer, image, target, this.vSsim.buffer, this.partialSums.buffer];
+    const mapBuffers = [this.params, this.momentsH.buffer, image, target, this.vSsim.buffer, this.pixelSums.buffer];
     const map = this.groups.get(['map', ...mapBuffers], () => this.map.bind(mapBuffers));
     this.map.dispatchGrid(pass, undefined, map, gx, gy);
-    const reduce = this.groups.get(['reduce', this.params, this.partialSums.buffer, this.statsBuffer], () =>
-      this.reduce.bind([this.params, this.partialSums.buffer, this.statsBuffer]),
+    const chunks = this.groups.get(['chunks', this.params, this.pixelSums.buffer, this.chunkSums.buffer], () =>
+      this.reduceChunks.bind([this.params, this.pixelSums.buffer, this.chunkSums.buffer]),
+    );
+    this.reduceChunks.dispatchItems(pass, undefined, chunks, Math.ceil((this.width * this.height) / LOSS_CHUNK), LOSS_REDUCE_WG);
+    const reduce = this.groups.get(['reduce', this.params, this.chunkSums.buffer, this.statsBuffer], () =>
+      this.reduce.bind([this.params, this.chunkSums.buffer, this.statsBuffer]),
     );
     this.reduce.dispatchGrid(pass, undefined, reduce, 1, 1);
   }

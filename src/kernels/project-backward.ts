@@ -4,18 +4,20 @@
  * (initialises v_means with the view-direction term) and the geometry backward (adds the rest).
  */
 import { ComputeKernel } from './compute-kernel';
+import { PROJECTED_GRAD } from './layouts';
 
-/** f32 per splat in v_projected: v_xy (2), v_conic (3), v_opacity, v_rgb (3). */
-export const V_PROJECTED_STRIDE = 9;
+/** Bytes per splat of v_projected: one ProjectedGrad (v_xy, v_conic, v_opacity, v_rgb, padding). */
+export const V_PROJECTED_BYTES = PROJECTED_GRAD.bytes;
 
 export class ReduceIsectGradsKernel extends ComputeKernel {
-  constructor(device: GPUDevice) {
-    super(device, 'ProjectBackward.reduce', 'project_backward_reduce.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'read'], true);
+  /** `copies`: partials per slot that add up to it (RasterizeBackwardKernel.copies). */
+  constructor(device: GPUDevice, readonly copies = 1) {
+    super(device, 'ProjectBackward.reduce', 'project_backward_reduce.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'read'], true, { ISECT_COPIES: copies });
   }
 
   /**
-   * depthOrder [N]; offsets [N+1]; vIsect [count, 9]; projected [N]; vProjected [N, 9];
-   * vOpacityLogits [N]; densify [N, 4]; isectCount [2] (an overflowed frame is skipped).
+   * depthOrder [N]; offsets [N+1]; vIsect [count, copies] ProjectedGrad; projected [N]; vProjected [N]
+   * ProjectedGrad; vOpacityLogits [N]; densify [N, 4]; isectCount [5] (an overflowed frame is skipped).
    */
   bindAll(b: {
     depthOrder: GPUBuffer;

@@ -3,9 +3,10 @@
  * list, and every entry's TileRecord gathered in tile order for the rasterizer and its backward.
  */
 import { ComputeKernel } from './compute-kernel';
+import { TILE_RECORD } from './layouts';
 
 /** Bytes of one TileRecord (shaders/common/tile_record.wgsl). */
-export const TILE_RECORD_BYTES = 48;
+export const TILE_RECORD_BYTES = TILE_RECORD.bytes;
 
 export interface TileRangesBuffers {
   sortedTiles: GPUBuffer; // [count] u32 tile id, ascending

@@ -8,8 +8,8 @@
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { tileGrid } from '../kernels/camera-uniform';
-import { ISECT_GRAD_STRIDE, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
-import { GeometryBackwardKernel, ReduceIsectGradsKernel, ShBackwardKernel, V_PROJECTED_STRIDE } from '../kernels/project-backward';
+import { ISECT_GRAD_BYTES, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
+import { GeometryBackwardKernel, ReduceIsectGradsKernel, ShBackwardKernel, V_PROJECTED_BYTES } from '../kernels/project-backward';
 import type { ForwardPass } from './forward-pass';
 import type { GaussianSet } from './gaussian-buffers';
 
@@ -30,13 +30,13 @@ export class BackwardPass {
   private readonly shBwd: ShBackwardKernel;
   private readonly geom: GeometryBackwardKernel;
   private readonly cache = new BindGroupCache();
-  private readonly vIsect: GrowableBuffer; // [capacity, 9] f32
-  private readonly vProjected: GrowableBuffer; // [N, 9] f32
+  private readonly vIsect: GrowableBuffer; // [capacity, copies] ProjectedGrad
+  private readonly vProjected: GrowableBuffer; // [N] ProjectedGrad
   private readonly grads: { [K in keyof GaussianGradients]: GrowableBuffer };
 
   constructor(private readonly device: GPUDevice) {
     this.raster = new RasterizeBackwardKernel(device);
-    this.reduce = new ReduceIsectGradsKernel(device);
+    this.reduce = new ReduceIsectGradsKernel(device, this.raster.copies);
     this.shBwd = new ShBackwardKernel(device);
     this.geom = new GeometryBackwardKernel(device);
     const g = (label: string) => new GrowableBuffer(device, `Backward.${label}`, STORAGE);
@@ -67,8 +67,8 @@ export class BackwardPass {
   private ensure(n: number, k: number, capacity: number): void {
     // Per-intersection storage is bounded by the binding limit: GrowableBuffer throws a clear
     // RangeError naming it rather than failing validation.
-    this.vIsect.ensure(capacity * ISECT_GRAD_STRIDE * 4);
-    this.vProjected.ensure(n * V_PROJECTED_STRIDE * 4);
+    this.vIsect.ensure(capacity * this.raster.copies * ISECT_GRAD_BYTES);
+    this.vProjected.ensure(n * V_PROJECTED_BYTES);
     this.grads.vMeans.ensure(n * 12);
     this.grads.vLogScales.ensure(n * 12);
     this.grads.vQuats.ensure(n * 16);
@@ -81,7 +81,7 @@ export class BackwardPass {
 
   /** Bytes of every per-intersection buffer the backward adds, for the benchmark report. */
   perIntersectionBytes(): number {
-    return ISECT_GRAD_STRIDE * 4;
+    return this.raster.copies * ISECT_GRAD_BYTES;
   }
 
   encode(encoder: GPUCommandEncoder, fwd: ForwardPass, gaussians: GaussianSet, vImage: GPUBuffer): void {
@@ -92,19 +92,18 @@ export class BackwardPass {
     const c = this.cache;
     const u = fwd.uniform.buffer;
     const [tx, ty] = tileGrid(cam.width, cam.height);
-    const pass = encoder.beginComputePass({ label: 'Backward' });
+    // One pass per kernel, so profiles (bench/pass-profiler.ts) see each one.
+    let pass = encoder.beginComputePass({ label: 'Backward.rasterize' });
 
     const rb = {
       ranges: fwd.tileRanges.buffer,
-      sortedSlots: fwd.sortedSlots,
-      isectSplats: fwd.isectSplats.buffer,
-      projected: fwd.projected.buffer,
+      records: fwd.tileRecords.buffer,
       image: fwd.image.buffer,
       pixelState: fwd.pixelState.buffer,
       vImage,
       vIsect: this.vIsect.buffer,
     };
-    this.raster.dispatchGrid(
+    this.raster.dispatchTiles(
       pass,
       c.get([this.raster, 'camera', u], () => this.raster.bindCamera(u)),
       c.get([this.raster, ...Object.values(rb)], () => this.raster.bindAll(rb)),
@@ -112,6 +111,8 @@ export class BackwardPass {
       ty,
     );
 
+    pass.end();
+    pass = encoder.beginComputePass({ label: 'Backward.reduce' });
     const grads = this.gradients;
     const rd = {
       depthOrder: fwd.depthOrder,
@@ -130,6 +131,8 @@ export class BackwardPass {
       n,
     );
 
+    pass.end();
+    pass = encoder.beginComputePass({ label: 'Backward.sh' });
     const sb = { means: gaussians.means, sh: gaussians.sh, projected: fwd.projected.buffer, vProjected: this.vProjected.buffer, vSh: grads.vSh, vMeans: grads.vMeans };
     this.shBwd.dispatchItems(
       pass,
@@ -138,6 +141,8 @@ export class BackwardPass {
       n,
     );
 
+    pass.end();
+    pass = encoder.beginComputePass({ label: 'Backward.geometry' });
     const gb = {
       means: gaussians.means,
       logScales: gaussians.logScales,

@@ -7,7 +7,7 @@
 import type { Camera } from '../../src/io/camera';
 import { createBufferWithData } from '../../src/gpu/buffers';
 import { CameraUniform } from '../../src/kernels/camera-uniform';
-import { PROJECTED_SPLAT } from '../../src/kernels/layouts';
+import { PROJECTED_GRAD, PROJECTED_SPLAT, TILE_RECORD } from '../../src/kernels/layouts';
 import type { ProjectedSplat } from '../../src/reference/project';
 import { depthOrder } from '../../src/reference/rasterize';
 import { TILE_SIZE } from '../../src/reference/constants';
@@ -135,4 +135,48 @@ export function rowError(a: ArrayLike<number>, b: ArrayLike<number>, width: numb
     }
   }
   return { max, row: worst };
+}
+
+/** Floats of the gradient rows the tests compare: v_xy (2), v_conic (3), v_opacity, v_rgb (3). */
+export const GRAD_ROW = 9;
+
+/** [n] ProjectedGrad records (src/kernels/layouts.ts PROJECTED_GRAD) from [n, 9] rows. */
+export function packGrads(rows: ArrayLike<number>, n: number): Float32Array {
+  const out = new Float32Array(n * PROJECTED_GRAD.floats);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < GRAD_ROW; k++) out[i * PROJECTED_GRAD.floats + k] = rows[i * GRAD_ROW + k];
+  }
+  return out;
+}
+
+/** [n, 9] rows from [n] ProjectedGrad records; NaN in the padding (never written) is reported too. */
+export function unpackGrads(records: Float32Array, n: number): { rows: Float64Array; paddingNonZero: number } {
+  const rows = new Float64Array(n * GRAD_ROW);
+  let paddingNonZero = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < PROJECTED_GRAD.floats; k++) {
+      const v = records[i * PROJECTED_GRAD.floats + k];
+      if (k < GRAD_ROW) rows[i * GRAD_ROW + k] = v;
+      else if (v !== 0) paddingNonZero++;
+    }
+  }
+  return { rows, paddingNonZero };
+}
+
+/** [count] TileRecords in tile order (src/kernels/layouts.ts TILE_RECORD), as tile_ranges.wgsl gathers them. */
+export function packTileRecords(projected: ProjectedSplat[], layout: IsectLayout): ArrayBuffer {
+  const R = TILE_RECORD;
+  const out = new ArrayBuffer(Math.max(layout.count, 1) * R.bytes);
+  const fl = new Float32Array(out);
+  const u = new Uint32Array(out);
+  layout.sortedSlots.forEach((slot, k) => {
+    const p = projected[layout.splatOfSlot[slot]];
+    const o = k * R.floats;
+    fl.set(p.mean2d, o + R.xy);
+    fl.set(p.conic, o + R.conic);
+    fl[o + R.opacity] = p.opacity;
+    fl.set(p.color, o + R.rgb);
+    u[o + R.slot] = slot;
+  });
+  return out;
 }

@@ -46,6 +46,28 @@ function referencePlanes(c: Images) {
   };
 }
 
+/**
+ * Scalar planes [k * 3 + c][H * W] (kind k, channel c) as the GPU's vec4 planes [k][H * W] of
+ * (r, g, b, 0), and back.
+ */
+function toVec4Planes(planes: Float64Array, kinds: number, n: number): Float32Array {
+  const out = new Float32Array(kinds * n * 4);
+  for (let k = 0; k < kinds; k++) for (let c = 0; c < 3; c++) for (let p = 0; p < n; p++) out[(k * n + p) * 4 + c] = planes[(k * 3 + c) * n + p];
+  return out;
+}
+
+function fromVec4Planes(v: Float32Array, kinds: number, n: number): { planes: Float32Array; wNonZero: number } {
+  const planes = new Float32Array(kinds * 3 * n);
+  let wNonZero = 0;
+  for (let k = 0; k < kinds; k++) {
+    for (let p = 0; p < n; p++) {
+      for (let c = 0; c < 3; c++) planes[(k * 3 + c) * n + p] = v[(k * n + p) * 4 + c];
+      if (v[(k * n + p) * 4 + 3] !== 0) wNonZero++;
+    }
+  }
+  return { planes, wNonZero };
+}
+
 /** Runs one loss kernel over the image grid with `inputs` bound after the params uniform. */
 async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: (Float32Array | number)[]): Promise<Float32Array[]> {
   const device = await getTestDevice();
@@ -103,11 +125,14 @@ describe('image loss kernels one at a time vs the float64 reference', () => {
     it(`${c.name}: each kernel against the reference given the reference's inputs`, async () => {
       const n = c.w * c.h;
       const ref = referencePlanes(c);
-      const f32 = (a: Float64Array) => Float32Array.from(a);
-      const [momentsH] = await runKernel('ssim_blur_h.wgsl', ['read', 'read', 'rw'], c, [c.image, c.target, 15 * n]);
-      const [vSsim] = await runKernel('ssim_map.wgsl', ['read', 'read', 'read', 'rw', 'rw'], c, [f32(ref.momentsH), c.image, c.target, 9 * n, Math.ceil(c.w / LOSS_WG) * Math.ceil(c.h / LOSS_WG) * 4]);
-      const [vSsimH] = await runKernel('ssim_backward_h.wgsl', ['read', 'rw'], c, [f32(ref.vSsim), 9 * n]);
-      const [vImage] = await runKernel('loss_backward.wgsl', ['read', 'read', 'read', 'rw'], c, [f32(ref.vSsimH), c.image, c.target, 4 * n]);
+      const [momentsV] = await runKernel('ssim_blur_h.wgsl', ['read', 'read', 'rw'], c, [c.image, c.target, 5 * 4 * n]);
+      const [vSsimV] = await runKernel('ssim_map.wgsl', ['read', 'read', 'read', 'rw', 'rw'], c, [toVec4Planes(ref.momentsH, 5, n), c.image, c.target, 3 * 4 * n, 4 * n]);
+      const [vSsimHV] = await runKernel('ssim_backward_h.wgsl', ['read', 'rw'], c, [toVec4Planes(ref.vSsim, 3, n), 3 * 4 * n]);
+      const [vImage] = await runKernel('loss_backward.wgsl', ['read', 'read', 'read', 'rw'], c, [toVec4Planes(ref.vSsimH, 3, n), c.image, c.target, 4 * n]);
+      const outputs = [fromVec4Planes(momentsV, 5, n), fromVec4Planes(vSsimV, 3, n), fromVec4Planes(vSsimHV, 3, n)];
+      // The fourth lane of every vec4 plane is written, as 0.
+      for (const o of outputs) expect(o.wNonZero).toBe(0);
+      const [momentsH, vSsim, vSsimH] = outputs.map((o) => o.planes);
       const errors = {
         blurH: blockError(momentsH, ref.momentsH, 0, 15, n),
         // Each derivative kind is its own block: their scales differ by orders of magnitude.

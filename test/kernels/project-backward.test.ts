@@ -13,12 +13,12 @@ import type { Camera } from '../../src/io/camera';
 import { GeometryBackwardKernel, ShBackwardKernel } from '../../src/kernels/project-backward';
 import { projectBackward, referenceBranchCounts, referenceProject, shBackward, type ProjectedSplat } from '../../src/reference';
 import { getTestDevice } from '../helpers/gpu';
-import { cameraUniform, nanBuffer, packProjected, rowError } from '../helpers/kernel-inputs';
+import { cameraUniform, nanBuffer, packProjected, rowError, GRAD_ROW, packGrads } from '../helpers/kernel-inputs';
 import { rng } from '../helpers/compare';
 import { posed, randomScene, testCamera } from '../helpers/scenes';
 import { splatMargins } from '../helpers/thresholds';
 
-const STRIDE = 9; // v_xy (2), v_conic (3), v_opacity, v_rgb (3)
+const STRIDE = GRAD_ROW; // v_xy (2), v_conic (3), v_opacity, v_rgb (3)
 
 interface Setup {
   scene: SplatScene;
@@ -56,7 +56,7 @@ async function runKernel(s: Setup, which: 'sh' | 'geometry') {
     quats: up('quats', s.scene.quats),
     sh: up('sh', s.scene.sh),
     projected: createBufferWithData(device, 'test.projected', new Uint8Array(packProjected(s.projected))),
-    vProjected: up('vProjected', s.vProjected),
+    vProjected: up('vProjected', packGrads(s.vProjected, s.scene.count)),
     // The geometry kernel adds to v_means (the SH kernel initialises it): start it at zero.
     vMeans: which === 'sh' ? nanBuffer(device, 'test.vMeans', n * 3) : up('vMeans', new Float32Array(n * 3)),
     vSh: nanBuffer(device, 'test.vSh', n * K * 3),

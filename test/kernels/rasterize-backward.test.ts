@@ -12,12 +12,14 @@ import { RasterizeBackwardKernel } from '../../src/kernels/rasterize-backward';
 import { ReduceIsectGradsKernel } from '../../src/kernels/project-backward';
 import { referenceBranchCounts, referenceProject, rasterize, rasterizeBackward, TILE_SIZE } from '../../src/reference';
 import { getTestDevice } from '../helpers/gpu';
-import { cameraUniform, isectLayout, nanBuffer, packProjected, rowError, roundProjected } from '../helpers/kernel-inputs';
+import { GRAD_ROW, cameraUniform, isectLayout, nanBuffer, packGrads, packProjected, packTileRecords, rowError, roundProjected, unpackGrads } from '../helpers/kernel-inputs';
+import { CPU_SHAPES, GPU_SHAPES } from '../../src/gpu/kernel-shapes';
+import { PROJECTED_GRAD } from '../../src/kernels/layouts';
 import { rng } from '../helpers/compare';
 import { randomScene, testCamera } from '../helpers/scenes';
 import { nearThresholdPixels } from '../helpers/thresholds';
 
-const STRIDE = 9; // v_xy (2), v_conic (3), v_opacity, v_rgb (3)
+const STRIDE = GRAD_ROW; // compared rows: v_xy (2), v_conic (3), v_opacity, v_rgb (3)
 const BG: [number, number, number] = [0.3, 0.6, 0.9];
 
 /** One scene with every raster branch, its reference forward, cotangent and per-slot partials. */
@@ -55,74 +57,87 @@ function setup() {
 }
 
 describe('rasterize backward kernel vs the reference, fed the reference forward', () => {
-  it('gives every (splat, tile) partial of the reference, per component', async () => {
-    const device = await getTestDevice();
-    const { cam, scene, projected, fwd, v3, layout, partials } = setup();
-    const { width: W, height: H } = cam;
-    // The scene reaches the branches the kernel has: the alpha cap, the T stop, the 1/255 skip.
-    const counts = referenceBranchCounts(scene, cam);
-    for (const k of ['alphaCapped', 'tStopped', 'alphaSkipped'] as const) expect(counts[k], k).toBeGreaterThan(0);
+  // Both shapes (src/gpu/kernel-shapes.ts) run on any adapter; each sums in its own fixed order.
+  // measured on a correct build (SwiftShader), max error / scale per kind: GPU shape v_xy 7.1e-7,
+  // v_conic 1.3e-7, v_rgb 2.0e-7 (f32 sums over <= 256 pixels of 32 threads' partials), v_opacity
+  // 1.8e-6, noisier because dL/dalpha divides the colour behind by 1 - alpha, down to 0.01 at the
+  // cap; CPU shape (4 invocations per tile with a copy each, 4-pixel segments) v_xy 7.6e-7,
+  // v_conic 1.9e-7, v_rgb 2.2e-7, v_opacity 1.8e-6. Tolerances 10x.
+  const shapes = [
+    { shapes: GPU_SHAPES, tol: { v_xy: 7.1e-6, v_conic: 1.3e-6, v_opacity: 1.8e-5, v_rgb: 2.0e-6 } },
+    { shapes: CPU_SHAPES, tol: { v_xy: 7.6e-6, v_conic: 1.9e-6, v_opacity: 1.8e-5, v_rgb: 2.2e-6 } },
+  ];
+  for (const { shapes: sh, tol } of shapes) {
+    it(`gives every (splat, tile) partial of the reference, per component (${sh.kind} shape)`, async () => {
+      const device = await getTestDevice();
+      const { cam, scene, projected, fwd, v3, layout, partials } = setup();
+      const { width: W, height: H } = cam;
+      // The scene reaches the branches the kernel has: the alpha cap, the T stop, the 1/255 skip.
+      const counts = referenceBranchCounts(scene, cam);
+      for (const k of ['alphaCapped', 'tStopped', 'alphaSkipped'] as const) expect(counts[k], k).toBeGreaterThan(0);
 
-    const image = new Float32Array(W * H * 4);
-    const vImage = new Float32Array(W * H * 4);
-    const state = new Uint32Array(W * H * 2);
-    for (let p = 0; p < W * H; p++) {
-      for (let c = 0; c < 3; c++) {
-        image[p * 4 + c] = fwd.image[p * 3 + c];
-        vImage[p * 4 + c] = v3[p * 3 + c];
+      const image = new Float32Array(W * H * 4);
+      const vImage = new Float32Array(W * H * 4);
+      const state = new Uint32Array(W * H * 2);
+      for (let p = 0; p < W * H; p++) {
+        for (let c = 0; c < 3; c++) {
+          image[p * 4 + c] = fwd.image[p * 3 + c];
+          vImage[p * 4 + c] = v3[p * 3 + c];
+        }
+        state[p * 2] = new Uint32Array(Float32Array.of(fwd.finalT[p]).buffer)[0];
+        state[p * 2 + 1] = fwd.nContrib[p];
       }
-      state[p * 2] = new Uint32Array(Float32Array.of(fwd.finalT[p]).buffer)[0];
-      state[p * 2 + 1] = fwd.nContrib[p];
-    }
-    const uniform = cameraUniform(device, cam, { count: scene.count, shDegree: 1, shCoeffs: shCoeffCount(1), background: BG });
-    const kernel = new RasterizeBackwardKernel(device);
-    const buffers = {
-      ranges: createBufferWithData(device, 'test.ranges', layout.ranges),
-      sortedSlots: createBufferWithData(device, 'test.sortedSlots', layout.sortedSlots),
-      isectSplats: createBufferWithData(device, 'test.isectSplats', layout.splatOfSlot),
-      projected: createBufferWithData(device, 'test.projected', new Uint8Array(packProjected(projected))),
-      image: createBufferWithData(device, 'test.image', image),
-      pixelState: createBufferWithData(device, 'test.pixelState', state),
-      vImage: createBufferWithData(device, 'test.vImage', vImage),
-      vIsect: nanBuffer(device, 'test.vIsect', layout.count * STRIDE),
-    };
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    kernel.dispatchGrid(pass, kernel.bindCamera(uniform.buffer), kernel.bindAll(buffers), Math.ceil(W / TILE_SIZE), Math.ceil(H / TILE_SIZE));
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    const got = await readF32(device, buffers.vIsect, layout.count * STRIDE);
+      const uniform = cameraUniform(device, cam, { count: scene.count, shDegree: 1, shCoeffs: shCoeffCount(1), background: BG });
+      const kernel = new RasterizeBackwardKernel(device, sh);
+      const buffers = {
+        ranges: createBufferWithData(device, 'test.ranges', layout.ranges),
+        records: createBufferWithData(device, 'test.records', new Uint8Array(packTileRecords(projected, layout))),
+        image: createBufferWithData(device, 'test.image', image),
+        pixelState: createBufferWithData(device, 'test.pixelState', state),
+        vImage: createBufferWithData(device, 'test.vImage', vImage),
+        vIsect: nanBuffer(device, 'test.vIsect', layout.count * kernel.copies * PROJECTED_GRAD.floats),
+      };
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      kernel.dispatchTiles(pass, kernel.bindCamera(uniform.buffer), kernel.bindAll(buffers), Math.ceil(W / TILE_SIZE), Math.ceil(H / TILE_SIZE));
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const copies = unpackGrads(await readF32(device, buffers.vIsect, layout.count * kernel.copies * PROJECTED_GRAD.floats), layout.count * kernel.copies);
+      expect(copies.paddingNonZero, 'padding of the partials must be written as zero').toBe(0);
+      // A slot's partial is the sum of its copies (one per CPU-shape lane), as the reduction adds them.
+      const got = new Float64Array(layout.count * STRIDE);
+      for (let e = 0; e < layout.count * kernel.copies; e++) {
+        const slot = Math.floor(e / kernel.copies);
+        for (let k = 0; k < STRIDE; k++) got[slot * STRIDE + k] += copies.rows[e * STRIDE + k];
+      }
 
-    // Per component kind, the worst slot relative to the largest reference value of that kind
-    // (a slot whose partial is near zero is judged against the kind's scale, not its own).
-    const kinds: [string, number, number][] = [['v_xy', 0, 2], ['v_conic', 2, 3], ['v_opacity', 5, 1], ['v_rgb', 6, 3]];
-    // measured on a correct build (SwiftShader): v_xy 7.7e-7, v_conic 2.8e-7, v_rgb 1.5e-7 (f32
-    // sums over <= 256 pixels of 32 threads' partials); v_opacity 4.1e-6, noisier because
-    // dL/dalpha divides the colour behind by 1 - alpha, down to 0.01 at the cap. Tolerances 10x.
-    const tol: Record<string, number> = { v_xy: 7.7e-6, v_conic: 2.8e-6, v_opacity: 4.1e-5, v_rgb: 1.5e-6 };
-    const report: Record<string, string> = {};
-    for (const [name, from, width] of kinds) {
-      let scale = 0;
-      for (let s = 0; s < layout.count; s++) for (let k = from; k < from + width; k++) scale = Math.max(scale, Math.abs(partials[s * STRIDE + k]));
-      let worst = 0;
-      let where = '';
-      for (let s = 0; s < layout.count; s++) {
-        for (let k = from; k < from + width; k++) {
-          const e = Math.abs(got[s * STRIDE + k] - partials[s * STRIDE + k]) / scale;
-          if (!(e <= worst)) {
-            worst = Number.isNaN(e) ? Infinity : e;
-            where = `slot ${s} (splat ${layout.splatOfSlot[s]}, tile ${layout.tileOfSlot[s]}) component ${k}: gpu ${got[s * STRIDE + k]}, reference ${partials[s * STRIDE + k]}`;
+      // Per component kind, the worst slot relative to the largest reference value of that kind
+      // (a slot whose partial is near zero is judged against the kind's scale, not its own).
+      const kinds: [keyof typeof tol, number, number][] = [['v_xy', 0, 2], ['v_conic', 2, 3], ['v_opacity', 5, 1], ['v_rgb', 6, 3]];
+      const report: Record<string, string> = {};
+      for (const [name, from, width] of kinds) {
+        let scale = 0;
+        for (let s = 0; s < layout.count; s++) for (let k = from; k < from + width; k++) scale = Math.max(scale, Math.abs(partials[s * STRIDE + k]));
+        let worst = 0;
+        let where = '';
+        for (let s = 0; s < layout.count; s++) {
+          for (let k = from; k < from + width; k++) {
+            const e = Math.abs(got[s * STRIDE + k] - partials[s * STRIDE + k]) / scale;
+            if (!(e <= worst)) {
+              worst = Number.isNaN(e) ? Infinity : e;
+              where = `slot ${s} (splat ${layout.splatOfSlot[s]}, tile ${layout.tileOfSlot[s]}) component ${k}: gpu ${got[s * STRIDE + k]}, reference ${partials[s * STRIDE + k]}`;
+            }
           }
         }
+        report[name] = worst.toExponential(2);
+        expect(scale, `${name} partials are all zero`).toBeGreaterThan(0);
+        expect(worst, `${name}: ${where}`).toBeLessThan(tol[name]);
       }
-      report[name] = worst.toExponential(2);
-      expect(scale, `${name} partials are all zero`).toBeGreaterThan(0);
-      expect(worst, `${name}: ${where}`).toBeLessThan(tol[name]);
-    }
-    console.log('[rasterize backward kernel] max error / scale:', JSON.stringify(report));
-    uniform.destroy();
-    for (const b of Object.values(buffers)) b.destroy();
-  });
+      console.log(`[rasterize backward kernel, ${sh.kind} shape] max error / scale:`, JSON.stringify(report));
+      uniform.destroy();
+      for (const b of Object.values(buffers)) b.destroy();
+    });
+  }
 });
 
 describe('per-splat reduction kernel (project_backward_reduce) vs the reference', () => {
@@ -137,12 +152,12 @@ describe('per-splat reduction kernel (project_backward_reduce) vs the reference'
     const buffers = {
       depthOrder: createBufferWithData(device, 'test.depthOrder', layout.order),
       offsets: createBufferWithData(device, 'test.offsets', layout.offsets),
-      vIsect: createBufferWithData(device, 'test.vIsect', Float32Array.from(partials)),
+      vIsect: createBufferWithData(device, 'test.vIsect', packGrads(partials, layout.count)),
       projected: createBufferWithData(device, 'test.projected', new Uint8Array(packProjected(projected))),
-      vProjected: nanBuffer(device, 'test.vProjected', n * STRIDE),
+      vProjected: nanBuffer(device, 'test.vProjected', n * PROJECTED_GRAD.floats),
       vOpacityLogits: nanBuffer(device, 'test.vOpacityLogits', n),
       densify: createBufferWithData(device, 'test.densify', priorStats),
-      isectCount: createBufferWithData(device, 'test.isectCount', Uint32Array.of(layout.count + (overflowed ? 5 : 0), layout.count)),
+      isectCount: createBufferWithData(device, 'test.isectCount', Uint32Array.of(layout.count + (overflowed ? 5 : 0), layout.count, 0, 0, 0)),
     };
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
@@ -150,7 +165,7 @@ describe('per-splat reduction kernel (project_backward_reduce) vs the reference'
     pass.end();
     device.queue.submit([enc.finish()]);
     const out = {
-      vProjected: await readF32(device, buffers.vProjected, n * STRIDE),
+      vProjected: unpackGrads(await readF32(device, buffers.vProjected, n * PROJECTED_GRAD.floats), n).rows,
       vOpacityLogits: await readF32(device, buffers.vOpacityLogits, n),
       densify: await readF32(device, buffers.densify, n * 4),
     };
