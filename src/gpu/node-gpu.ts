@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { type DeviceOptions, type GpuContext, requestDeviceFrom } from './device';
+import { markSpinningWaits } from './patient-wait';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -32,7 +33,10 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
     Object.assign(globalThis, globals);
     gpuInstance = create(options.dawnToggles ?? []) as unknown as GPU;
   }
-  return requestDeviceFrom(gpuInstance, INSTALL_HINT, options);
+  const ctx = await requestDeviceFrom(gpuInstance, INSTALL_HINT, options);
+  // Opt-out for A/B measurements of the patient waits (bench only).
+  if (process.env.SPLAT_BUSY_WAIT !== '1') markSpinningWaits(ctx.device);
+  return ctx;
 }
 
 function hasRealGpuHint(): boolean {

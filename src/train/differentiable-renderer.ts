@@ -8,6 +8,7 @@
 import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
 import { GrowableBuffer, STORAGE, readF32 } from '../gpu/buffers';
+import { PatientWait } from '../gpu/patient-wait';
 import { ImageLoss, LOSS_STATS, type LossStats } from '../kernels/image-loss';
 import { ForwardPass, type ForwardOptions } from '../render/forward-pass';
 import { BackwardPass, type GaussianGradients } from '../render/backward-pass';
@@ -33,6 +34,7 @@ export class DifferentiableRenderer {
   readonly loss: ImageLoss;
   private readonly vImage: GrowableBuffer;
   private readonly readback: GPUBuffer;
+  private readonly wait: PatientWait;
 
   constructor(
     private readonly device: GPUDevice,
@@ -42,6 +44,7 @@ export class DifferentiableRenderer {
     this.backward = new BackwardPass(device);
     this.loss = new ImageLoss(device, opts);
     this.vImage = new GrowableBuffer(device, 'DifferentiableRenderer.vImage', STORAGE);
+    this.wait = new PatientWait(device);
     this.readback = device.createBuffer({ label: 'DifferentiableRenderer.readback', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   }
 
@@ -63,7 +66,7 @@ export class DifferentiableRenderer {
       enc.copyBufferToBuffer(this.loss.statsBuffer, 0, this.readback, 16, 32);
       const capacity = this.forward.capacity;
       this.device.queue.submit([enc.finish()]);
-      await this.readback.mapAsync(GPUMapMode.READ);
+      await this.wait.run(() => this.readback.mapAsync(GPUMapMode.READ));
       const total = new Uint32Array(this.readback.getMappedRange(0, 8))[0];
       const stats = new Float32Array(this.readback.getMappedRange(16, 32)).slice();
       this.readback.unmap();
