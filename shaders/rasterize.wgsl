@@ -43,6 +43,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let rec = records[j];
     let dx = vec4<f32>(rec.xy_ab.x) - cx;
     let dy = rec.xy_ab.y - cy;
+    // Outside the splat's alpha box (common/tile_record.wgsl) no lane can blend: skip the exp.
+    // dx.x is the largest lane value, dx.w the smallest.
+    if (abs(dy) > rec.b_slot.w || dx.w > rec.b_slot.z || dx.x < -rec.b_slot.z) { continue; }
     let power = splat_power4(dx, dy, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
     let alpha = min(vec4<f32>(ALPHA_MAX), rec.c_o_rg.y * exp(power));
     let hit = live & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));

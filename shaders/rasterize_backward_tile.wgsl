@@ -3,20 +3,21 @@
 // memory, no barriers. (GPUs use rasterize_backward.wgsl, which sums a tile's partials across
 // 32 threads through workgroup memory.)
 //
-// Invocation `lane` takes the tile's 4-pixel row segments lane, lane + 4, ... in order. For each
-// it walks the list front to back exactly as the forward did (common/blend.wgsl splat_power4, the
-// same blend decisions), keeping the segment's state (colour in front, T) in registers, and adds
-// the segment's contribution to its own copy of each (splat, tile) partial: v_isect[slot * 4 +
-// lane], which it zeroed first. Every copy has one writer and its segments come in a fixed order,
-// and project_backward_reduce.wgsl adds the copies in lane order, so the sums are bit-identical
-// from run to run.
+// Invocation `lane` owns the tile's 4-pixel column block `lane` and takes its rows in 4 passes of
+// ROWS = 4. In a pass it holds the 4 row segments' state in registers (vec4 lanes = 4 pixels)
+// and walks the list front to back exactly as the forward did (common/blend.wgsl splat_power4,
+// the same blend decisions), adding the pass's contribution to each entry into its own copy of
+// the (splat, tile) partial, v_isect[slot * 4 + lane], once per pass (which it zeroed first).
+// Every copy has one writer, its contributions come in a fixed order, and
+// project_backward_reduce.wgsl adds the copies in lane order: bit-identical from run to run.
 //
-// Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i, C_final
-// the foreground colour, C_<=i the colour accumulated through i and T_final the pixel's final T:
+// Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i and
+// alpha = min(0.99, o exp(power)):
 //   dL/dc_i     = alpha_i T_i g            (colour; the SH clamp mask is applied later)
-//   dL/dalpha_i = g . (c_i T_i - (C_final - C_<=i) / (1 - alpha_i)) - T_final / (1 - alpha_i) (bg . g)
-// and through alpha = min(0.99, o exp(power)): nothing flows into the geometry or opacity where
-// the cap was hit (decisions.md, gradients row).
+//   dL/dalpha_i = T_i (g . c_i) - (D_i - alpha_i T_i (g . c_i)) / (1 - alpha_i)
+// where D_i = g . (C - C_<i) + T_final (bg . g) = g . (what the pixel shows minus the colour in
+// front of i): it starts at g . (rendered colour) and loses alpha_j T_j (g . c_j) at every blend.
+// Nothing flows into the geometry or opacity where the cap was hit (decisions.md, gradients row).
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
 #include "common/tile_record.wgsl"
@@ -32,9 +33,63 @@
 
 const LANES = vec4<f32>(0.0, 1.0, 2.0, 3.0);
 const ISECT_COPIES: u32 = 4u;
+const ROWS: u32 = 4u;
 
-fn slot_of(j: u32) -> u32 {
-  return bitcast<u32>(records[j].b_slot.y);
+// One 4-pixel row segment in a pass.
+struct Seg {
+  t: vec4<f32>,        // transmittance in front of the next entry
+  d: vec4<f32>,        // D of the header, for the next entry
+  g_r: vec4<f32>,      // dL/dpixel colour
+  g_g: vec4<f32>,
+  g_b: vec4<f32>,
+  last: vec4<u32>,     // entries the forward consumed (0 past the image edge)
+  cy: f32,             // pixel centre y
+}
+
+fn load_seg(px0: u32, py: u32) -> Seg {
+  var s: Seg;
+  s.t = vec4<f32>(1.0);
+  s.cy = f32(py) + 0.5;
+  let width = cam.image.x;
+  if (py >= cam.image.y) { return s; }
+  for (var k = 0u; k < 4u; k++) {
+    if (px0 + k >= width) { break; }
+    let idx = py * width + px0 + k;
+    let g = v_image[idx].rgb;
+    s.last[k] = pixel_state[idx].y;
+    s.d[k] = dot(g, image[idx].rgb);
+    s.g_r[k] = g.r; s.g_g[k] = g.g; s.g_b[k] = g.b;
+  }
+  return s;
+}
+
+// One entry over one segment: adds its contribution to `acc`; false when no pixel blended it.
+fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, dx: vec4<f32>, entry: u32) -> bool {
+  let dy = rec.xy_ab.y - (*s).cy;
+  if (abs(dy) > rec.b_slot.w) { return false; }
+  let conic = vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x);
+  let power = splat_power4(dx, dy, conic);
+  let g_power = exp(power);
+  let raw_alpha = rec.c_o_rg.y * g_power;
+  let alpha = min(vec4<f32>(ALPHA_MAX), raw_alpha);
+  // The forward blended exactly these: within the pixel's consumed entries, not skipped.
+  let hit = (vec4<u32>(entry) <= (*s).last) & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
+  if (!any(hit)) { return false; }
+  let t = (*s).t;
+  let weight = select(vec4<f32>(0.0), alpha * t, hit);
+  let g_c = (*s).g_r * rec.c_o_rg.z + (*s).g_g * rec.c_o_rg.w + (*s).g_b * rec.b_slot.x;
+  let v_alpha = t * g_c - ((*s).d - weight * g_c) / (1.0 - alpha);
+  let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));
+  let v_opacity = select(vec4<f32>(0.0), g_power * v_alpha, uncapped);
+  let v_power = select(vec4<f32>(0.0), raw_alpha * v_alpha, uncapped);
+  let one = vec4<f32>(1.0);
+  (*acc).xy_ab += vec4<f32>(dot(-conic.x * dx - conic.y * dy, v_power), dot(-conic.y * dx - conic.z * dy, v_power),
+                            dot(-0.5 * dx * dx, v_power), dot(-dx * dy, v_power));
+  (*acc).c_o_rg += vec4<f32>(-0.5 * dy * dy * dot(v_power, one), dot(v_opacity, one), dot(weight, (*s).g_r), dot(weight, (*s).g_g));
+  (*acc).b.x += dot(weight, (*s).g_b);
+  (*s).d -= weight * g_c;
+  (*s).t = select(t, t * (1.0 - alpha), hit);
+  return true;
 }
 
 @compute @workgroup_size(ISECT_COPIES)
@@ -43,89 +98,46 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let tiles_x = cam.image.z;
   let tile = wg.y * nwg.x + wg.x;
   if (tile >= tiles_x * cam.image.w) { return; }
-  let width = cam.image.x;
-  let height = cam.image.y;
-  let bg = cam.background.rgb;
   let range = ranges[tile];
+  let zero = ProjectedGrad(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
   for (var j = range.x; j < range.y; j++) {
-    v_isect[slot_of(j) * ISECT_COPIES + lane] = ProjectedGrad(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+    v_isect[bitcast<u32>(records[j].b_slot.y) * ISECT_COPIES + lane] = zero;
   }
-  let tx = (tile % tiles_x) * TILE_SIZE;
-  let ty = (tile / tiles_x) * TILE_SIZE;
-  for (var seg = lane; seg < TILE_PIXELS / 4u; seg += ISECT_COPIES) {
-    let px0 = tx + (seg % 4u) * 4u;
-    let py = ty + seg / 4u;
-    if (px0 >= width || py >= height) { continue; }
-    let inside = vec4<u32>(LANES) + vec4<u32>(px0) < vec4<u32>(width);
-    // The forward's per-pixel results for the 4 lanes (lanes past the edge take nothing).
-    var final_t = vec4<f32>(1.0);
-    var last = vec4<u32>(0u);
-    var fin_r = vec4<f32>(0.0);
-    var fin_g = vec4<f32>(0.0);
-    var fin_b = vec4<f32>(0.0);
-    var g_r = vec4<f32>(0.0);
-    var g_g = vec4<f32>(0.0);
-    var g_b = vec4<f32>(0.0);
-    for (var k = 0u; k < 4u; k++) {
-      if (!inside[k]) { break; }
-      let idx = py * width + px0 + k;
-      let st = pixel_state[idx];
-      let ft = bitcast<f32>(st.x);
-      let c = image[idx].rgb - ft * bg;
-      let g = v_image[idx].rgb;
-      final_t[k] = ft;
-      last[k] = st.y;
-      fin_r[k] = c.r; fin_g[k] = c.g; fin_b[k] = c.b;
-      g_r[k] = g.r; g_g[k] = g.g; g_b[k] = g.b;
-    }
-    let g_bg = bg.r * g_r + bg.g * g_g + bg.b * g_b;
-    let cx = f32(px0) + 0.5 + LANES;
-    let cy = f32(py) + 0.5;
-    let end = range.x + max(max(last.x, last.y), max(last.z, last.w));
-    var t = vec4<f32>(1.0);
-    var acc_r = vec4<f32>(0.0);
-    var acc_g = vec4<f32>(0.0);
-    var acc_b = vec4<f32>(0.0);
+  let px0 = (tile % tiles_x) * TILE_SIZE + lane * 4u;
+  let ty0 = (tile / tiles_x) * TILE_SIZE;
+  if (px0 >= cam.image.x) { return; }
+  let dx = vec4<f32>(0.0) - (f32(px0) + 0.5 + LANES);  // + mean x per entry
+  for (var pass_ = 0u; pass_ < TILE_SIZE / ROWS; pass_++) {
+    let py = ty0 + pass_ * ROWS;
+    if (py >= cam.image.y) { break; }
+    var s0 = load_seg(px0, py);
+    var s1 = load_seg(px0, py + 1u);
+    var s2 = load_seg(px0, py + 2u);
+    var s3 = load_seg(px0, py + 3u);
+    let lasts = max(max(s0.last, s1.last), max(s2.last, s3.last));
+    let end = range.x + max(max(lasts.x, lasts.y), max(lasts.z, lasts.w));
+    // The pass's rows span pixel centres [y_lo, y_hi].
+    let y_lo = f32(py) + 0.5;
+    let y_hi = y_lo + f32(ROWS - 1u);
     for (var j = range.x; j < end; j++) {
       let rec = records[j];
-      let dx = vec4<f32>(rec.xy_ab.x) - cx;
-      let dy = rec.xy_ab.y - cy;
-      let conic = vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x);
-      let power = splat_power4(dx, dy, conic);
-      let g_power = exp(power);
-      let raw_alpha = rec.c_o_rg.y * g_power;
-      let alpha = min(vec4<f32>(ALPHA_MAX), raw_alpha);
-      // The forward blended exactly these: within the pixel's consumed entries, not skipped.
-      let hit = (vec4<u32>(j - range.x + 1u) <= last) & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
-      if (!any(hit)) { continue; }
-      let weight = select(vec4<f32>(0.0), alpha * t, hit);
-      let c_r = acc_r + rec.c_o_rg.z * weight;
-      let c_g = acc_g + rec.c_o_rg.w * weight;
-      let c_b = acc_b + rec.b_slot.x * weight;
-      let inv = 1.0 / (1.0 - alpha);
-      let v_alpha = g_r * (rec.c_o_rg.z * t - (fin_r - c_r) * inv)
-                  + g_g * (rec.c_o_rg.w * t - (fin_g - c_g) * inv)
-                  + g_b * (rec.b_slot.x * t - (fin_b - c_b) * inv)
-                  - final_t * inv * g_bg;
-      let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));
-      let v_opacity = select(vec4<f32>(0.0), g_power * v_alpha, uncapped);
-      let v_power = select(vec4<f32>(0.0), raw_alpha * v_alpha, uncapped);
-      let one = vec4<f32>(1.0);
-      let v_x = dot(-conic.x * dx - conic.y * dy, v_power);
-      let v_y = dot(-conic.y * dx - conic.z * dy, v_power);
-      let v_a = dot(-0.5 * dx * dx, v_power);
-      let v_bb = dot(-dx * dy, v_power);
-      let v_c = -0.5 * dy * dy * dot(v_power, one);
-      let s = slot_of(j) * ISECT_COPIES + lane;
-      var pg = v_isect[s];
-      pg.xy_ab += vec4<f32>(v_x, v_y, v_a, v_bb);
-      pg.c_o_rg += vec4<f32>(v_c, dot(v_opacity, one), dot(weight, g_r), dot(weight, g_g));
-      pg.b.x += dot(weight, g_b);
-      v_isect[s] = pg;
-      acc_r = select(acc_r, c_r, hit);
-      acc_g = select(acc_g, c_g, hit);
-      acc_b = select(acc_b, c_b, hit);
-      t = select(t, t * (1.0 - alpha), hit);
+      let dxj = dx + rec.xy_ab.x;
+      let ext = rec.b_slot.zw;
+      // Outside the splat's alpha box the forward blended no pixel (common/tile_record.wgsl).
+      if (dxj.w > ext.x || dxj.x < -ext.x || rec.xy_ab.y + ext.y < y_lo || rec.xy_ab.y - ext.y > y_hi) { continue; }
+      let entry = j - range.x + 1u;
+      var acc = zero;
+      var hit = seg_entry(&s0, &acc, rec, dxj, entry);
+      hit = seg_entry(&s1, &acc, rec, dxj, entry) || hit;
+      hit = seg_entry(&s2, &acc, rec, dxj, entry) || hit;
+      hit = seg_entry(&s3, &acc, rec, dxj, entry) || hit;
+      if (!hit) { continue; }
+      let e = bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane;
+      var pg = v_isect[e];
+      pg.xy_ab += acc.xy_ab;
+      pg.c_o_rg += acc.c_o_rg;
+      pg.b += acc.b;
+      v_isect[e] = pg;
     }
   }
 }

@@ -29,6 +29,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var r: TileRecord;
   r.xy_ab = vec4<f32>(p.xy, p.conic.x, p.conic.y);
   r.c_o_rg = vec4<f32>(p.conic.z, p.opacity, p.rgb.x, p.rgb.y);
-  r.b_slot = vec4<f32>(p.rgb.z, bitcast<f32>(slot), 0.0, 0.0);
+  r.b_slot = vec4<f32>(p.rgb.z, bitcast<f32>(slot), alpha_extent(p.conic, p.opacity));
   records[j] = r;
 }

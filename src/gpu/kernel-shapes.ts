@@ -52,6 +52,9 @@ export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
 
 /** The shapes for a device's adapter (kernels take others as a constructor argument, for tests). */
 export function kernelShapes(device: GPUDevice): KernelShapes {
+  // Benchmarks compare the classes on one adapter (Node only: SPLAT_KERNEL_SHAPES=cpu|gpu).
+  const forced = typeof process !== 'undefined' ? process.env?.SPLAT_KERNEL_SHAPES : undefined;
+  if (forced === 'cpu' || forced === 'gpu') return forced === 'cpu' ? CPU_SHAPES : GPU_SHAPES;
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   return isCpuAdapter(info) ? CPU_SHAPES : GPU_SHAPES;
 }

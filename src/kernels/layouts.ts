@@ -31,6 +31,8 @@ export const TILE_RECORD = {
   ...SPLAT_2D,
   /** u32 word: the entry's emission slot. */
   slot: 9,
+  /** The alpha box's half-widths in x and y (pixels). */
+  extent: 10,
 } as const;
 
 export const CAMERA_UNIFORM_BYTES = 176;

@@ -1,4 +1,9 @@
-/** Forward tile rasterizer (shaders/rasterize.wgsl): one workgroup per 16x16 tile, 4 pixels per invocation. */
+/**
+ * Forward tile rasterizer (shaders/rasterize.wgsl): one workgroup of 64 invocations per 16x16
+ * tile, 4 pixels each. (A CPU-adapter variant that visited only the pixels inside each splat's
+ * alpha box, a seventh of the pairs, measured no faster on SwiftShader: its per-pixel state had to
+ * live in private arrays.)
+ */
 import { ComputeKernel } from './compute-kernel';
 
 export interface RasterizeBuffers {
@@ -15,5 +20,10 @@ export class RasterizeKernel extends ComputeKernel {
 
   bindAll(b: RasterizeBuffers): GPUBindGroup {
     return this.bind([b.ranges, b.records, b.image, b.pixelState]);
+  }
+
+  /** Dispatches over a tiles_x by tiles_y grid of tiles. */
+  dispatchTiles(pass: GPUComputePassEncoder, camera: GPUBindGroup, group: GPUBindGroup, tilesX: number, tilesY: number): void {
+    this.dispatchGrid(pass, camera, group, tilesX, tilesY);
   }
 }

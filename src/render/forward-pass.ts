@@ -266,7 +266,7 @@ export class ForwardPass {
       pixelState: this.pixelState.buffer,
     };
     const rasterGroup = c.get([this.raster, ...Object.values(rasterBuffers)], () => this.raster.bindAll(rasterBuffers));
-    this.raster.dispatchGrid(pass, camR, rasterGroup, tx, ty);
+    this.raster.dispatchTiles(pass, camR, rasterGroup, tx, ty);
     pass.end();
   }
 

@@ -10,7 +10,7 @@ import { CameraUniform } from '../../src/kernels/camera-uniform';
 import { PROJECTED_GRAD, PROJECTED_SPLAT, TILE_RECORD } from '../../src/kernels/layouts';
 import type { ProjectedSplat } from '../../src/reference/project';
 import { depthOrder } from '../../src/reference/rasterize';
-import { TILE_SIZE } from '../../src/reference/constants';
+import { ALPHA_MIN, TILE_SIZE } from '../../src/reference/constants';
 
 const f = Math.fround;
 
@@ -177,6 +177,15 @@ export function packTileRecords(projected: ProjectedSplat[], layout: IsectLayout
     fl[o + R.opacity] = p.opacity;
     fl.set(p.color, o + R.rgb);
     u[o + R.slot] = slot;
+    fl.set(alphaExtent(p.conic, p.opacity), o + R.extent);
   });
   return out;
+}
+
+/** common/tile_record.wgsl alpha_extent: the box outside which the splat's alpha is < 1/255. */
+function alphaExtent(conic: readonly number[], opacity: number): [number, number] {
+  const [a, b, c] = conic;
+  const det = a * c - b * b;
+  const k = Math.max(2 * Math.log(opacity / ALPHA_MIN), 0) * 1.001 + 1e-3;
+  return [Math.sqrt((k * c) / det) + 1e-2, Math.sqrt((k * a) / det) + 1e-2];
 }
