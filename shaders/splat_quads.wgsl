@@ -1,8 +1,10 @@
 // Sorted-quad rasterization for viewing: one quad (two triangles) per visible splat, drawn back
 // to front with hardware "over" blending (premultiplied colour; src 1, dst 1 - src alpha). The
-// fragment evaluates the same alpha as the tile rasterizer (common/blend.wgsl: skip below 1/255
-// or a positive exponent, cap at 0.99) at the pixel centre (@builtin(position) is i + 0.5), so
-// the two paths agree up to blending precision and the tile path's early stop at T < 1e-4.
+// quad's corners sit at +-k along the 2D covariance's scaled eigenvectors, so the interpolated
+// corner coordinates (times k) at a pixel centre are the pixel's whitened offset from the mean:
+// its squared length is the Mahalanobis distance, and the fragment evaluates the tile
+// rasterizer's alpha (skip below 1/255, cap at 0.99) with one dot product instead of the conic.
+// The two paths agree up to blending precision and the tile path's early stop at T < 1e-4.
 // Quads come from project_view.wgsl by splat index; `order` is the depth sort's output.
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
@@ -15,9 +17,8 @@
 
 struct VsOut {
   @builtin(position) pos: vec4<f32>,
-  @location(0) @interpolate(flat) xy_ab: vec4<f32>,   // mean x, y (pixels), conic A, B
-  @location(1) @interpolate(flat) c_rgb: vec4<f32>,   // conic C, red, green, blue
-  @location(2) @interpolate(flat) opacity: f32,
+  @location(0) offset: vec2<f32>,                     // whitened offset from the mean, times sqrt(log2(e) / 2)
+  @location(1) @interpolate(flat) rgbo: vec4<f32>,    // red, green, blue, opacity
 }
 
 // Corner of vertex v of a quad's two triangles (0, 1, 2) and (2, 1, 3), corners numbered like a strip.
@@ -29,19 +30,30 @@ fn vs(@builtin(vertex_index) vertex: u32) -> VsOut {
   let corner_id = QUAD_CORNER[vertex - 6u * n];
   let q = quads[order[draw_args[0] / 6u - 1u - n]];  // back to front
   var out: VsOut;
-  out.xy_ab = vec4<f32>(q.centre_axis1.xy, q.axis2_conic_a.zw);
-  out.c_rgb = q.conic_c_rgb;
-  out.opacity = q.opacity;
+  out.rgbo = vec4<f32>(q.conic_c_rgb.yzw, q.opacity);
   let corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
+  out.offset = corner * (q.extent * HALF_LOG2E_SQRT);
   let px = q.centre_axis1.xy + q.centre_axis1.zw * corner.x + q.axis2_conic_a.xy * corner.y;
   let size = vec2<f32>(f32(cam.image.x), f32(cam.image.y));
   out.pos = vec4<f32>(px.x / size.x * 2.0 - 1.0, 1.0 - px.y / size.y * 2.0, 0.0, 1.0);
   return out;
 }
 
+// exp(-d^2 / 2) = 2^-(d^2 log2(e) / 2): the scale is folded into the offset.
+const HALF_LOG2E_SQRT: f32 = 0.84932180028801904;
+
+// 2^x for x <= 0 as 2^floor(x) times a degree-4 polynomial of the fraction (relative error
+// 6e-6, far below the 8-bit output; SwiftShader's exp costs twice as much per fragment).
+fn exp2_fast(x: f32) -> f32 {
+  let xi = floor(x);
+  let f = x - xi;
+  let p = 1.0 + f * (0.69304348 + f * (0.24124981 + f * (0.05235283 + f * 0.01334154)));
+  return ldexp(p, i32(xi));
+}
+
 @fragment
 fn fs(in: VsOut) -> @location(0) vec4<f32> {
-  let alpha = splat_alpha(in.xy_ab.xy - in.pos.xy, vec3<f32>(in.xy_ab.zw, in.c_rgb.x), in.opacity);
+  let alpha = min(ALPHA_MAX, in.rgbo.w * exp2_fast(-dot(in.offset, in.offset)));
   if (alpha < ALPHA_MIN) { discard; }
-  return vec4<f32>(in.c_rgb.yzw * alpha, alpha);
+  return vec4<f32>(in.rgbo.rgb * alpha, alpha);
 }

@@ -5,4 +5,5 @@ struct SplatQuad {
   axis2_conic_a: vec4<f32>,  // second half-axis, conic A, conic B
   conic_c_rgb: vec4<f32>,    // conic C, red, green, blue
   opacity: f32,
+  extent: f32,               // k: the half-axes are k standard deviations long
 }

@@ -2,9 +2,10 @@
  * The viewer's sorted-quad path (src/render/sorted-splat-pass.ts) against the float64 reference
  * render that the tile path matches to 1e-5 (forward.test.ts). The quads blend in the hardware,
  * so the differences are blending precision (8-bit targets round at every blend and clamp
- * partial sums to [0, 1]; half floats carry 11 bits), the tile path's early stop at T < 1e-4
- * (the quads keep blending), and the quads' EXTENT_SIGMA cap along each axis where the tiles
- * blend a pixel of a touched tile beyond it. Images are compared after the clamp to [0, 1]
+ * partial sums to [0, 1]; half floats carry 11 bits), the rasterizer's interpolation of the
+ * whitened offset (the Gaussian is evaluated from it, not from the conic), the tile path's early
+ * stop at T < 1e-4 (the quads keep blending), and the quads' EXTENT_SIGMA cap along each axis
+ * where the tiles blend a pixel of a touched tile beyond it. Images are compared after the clamp to [0, 1]
  * that the canvas applies.
  */
 import { describe, expect, it } from 'vitest';
@@ -76,17 +77,17 @@ describe('sorted quads vs float64 reference', () => {
     {
       name: 'random 600 splats, SH 2, behind/huge/opaque',
       scene: async () => ({ scene: random, cam }),
-      measured: { rgba16float: { mean: 4.0e-4, p99: 4.7e-3 }, rgba8unorm: { mean: 2.0e-3, p99: 7.0e-3 } },
+      measured: { rgba16float: { mean: 8.6e-4, p99: 5.7e-3 }, rgba8unorm: { mean: 2.1e-3, p99: 7.6e-3 } },
     },
     {
       name: 'ply/playbot-1873.ply',
       scene: () => realScene('ply/playbot-1873.ply'),
-      measured: { rgba16float: { mean: 3.7e-4, p99: 5.6e-3 }, rgba8unorm: { mean: 1.4e-3, p99: 8.9e-3 } },
+      measured: { rgba16float: { mean: 7.4e-4, p99: 8.0e-3 }, rgba8unorm: { mean: 1.6e-3, p99: 1.0e-2 } },
     },
     {
       name: 'ply/donut-45624-sh0-nonormals.ply',
       scene: () => realScene('ply/donut-45624-sh0-nonormals.ply'),
-      measured: { rgba16float: { mean: 4.7e-4, p99: 5.4e-3 }, rgba8unorm: { mean: 1.9e-3, p99: 1.0e-2 } },
+      measured: { rgba16float: { mean: 5.0e-4, p99: 6.2e-3 }, rgba8unorm: { mean: 1.9e-3, p99: 1.1e-2 } },
     },
   ];
   for (const c of cases) {
@@ -112,8 +113,8 @@ describe('sorted quads vs float64 reference', () => {
     try {
       renderer.setScene(random);
       const image = await renderer.renderSortedToImage(cam, { shDegree: 2, splatScale: 1, background: bg }, 'rgba16float');
-      // measured mean 4.1e-4, p99 4.7e-3 (as without background)
-      expectWithin('random over a background', compare(image, ref.image, 80 * 60), { mean: 4.1e-4, p99: 4.7e-3 });
+      // measured mean 7.2e-4, p99 4.2e-3 (as without background)
+      expectWithin('random over a background', compare(image, ref.image, 80 * 60), { mean: 7.2e-4, p99: 4.2e-3 });
       const visible = ref.projected.filter((p) => p.radius > 0).length;
       expect(visible).toBeGreaterThan(100);
       expect(visible).toBeLessThan(random.count);
