@@ -74,6 +74,7 @@ async function main(): Promise<void> {
 async function openInitialScene(viewer: Viewer, overlay: Overlay): Promise<void> {
   const params = parseViewParams(location.search);
   const pose = poseFromParams(params, { up: COLMAP_UP, fovY: DEFAULT_FOV_Y });
+  if (params.spin !== undefined) viewer.setSpin(params.spin);
   if (params.url === null) {
     const ok = await viewer.open({ kind: 'url', url: defaultSceneUrl }, { pose, link: { kind: 'default' } });
     if (ok && params.errors.length > 0) overlay.notice(params.errors.join('\n'));

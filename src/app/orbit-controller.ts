@@ -111,6 +111,15 @@ export class OrbitController {
     this.goal.pitch = clamp(this.goal.pitch + dyPx * this.orbitSpeed, -MAX_PITCH, MAX_PITCH);
   }
 
+  /**
+   * Turns the view about the up axis through the orbit centre by `radians` at once (auto-rotate):
+   * the current and the goal pose turn together, so the damping adds no lag.
+   */
+  turn(radians: number): void {
+    this.goal.yaw += radians;
+    this.current.yaw += radians;
+  }
+
   /** Right/middle drag: the point under the cursor at target depth follows the cursor. */
   pan(dxPx: number, dyPx: number, viewportHeightPx: number): void {
     const right = this.tmp;

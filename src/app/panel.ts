@@ -21,10 +21,12 @@ export interface ViewerSettings {
    * of depth-sorted quads blended by the hardware. Default false (the quads are far faster).
    */
   exact: boolean;
+  /** Auto-rotate speed about the up axis, degrees per second (0: still). Link parameter `spin`. */
+  spin: number;
 }
 
 export function defaultSettings(): ViewerSettings {
-  return { shDegree: 3, splatScale: 1, background: { r: 0, g: 0, b: 0 }, resolutionScale: 1, yUp: false, exact: false };
+  return { shDegree: 3, splatScale: 1, background: { r: 0, g: 0, b: 0 }, resolutionScale: 1, yUp: false, exact: false, spin: 0 };
 }
 
 /** Read-only numbers the panel polls. */
@@ -79,6 +81,7 @@ export class ViewerPanel {
       .on('change', changed('resolutionScale'));
     view.addBinding(settings, 'yUp', { label: 'y-up scene' }).on('change', changed('yUp'));
     view.addBinding(settings, 'exact', { label: 'exact (tiles)' }).on('change', changed('exact'));
+    view.addBinding(settings, 'spin', { min: -90, max: 90, step: 5, label: 'auto-rotate °/s' }).on('change', changed('spin'));
     view.addButton({ title: 'Frame scene (F)' }).on('click', () => callbacks.onFrame());
     view.addButton({ title: 'Reset view (R)' }).on('click', () => callbacks.onReset());
 

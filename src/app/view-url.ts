@@ -12,6 +12,8 @@ export interface ViewParams {
   target?: Vec3;
   up?: Vec3;
   fovY?: number;
+  /** Auto-rotate speed, degrees per second (`spin=`). */
+  spin?: number;
   /** One message per malformed parameter, naming it. */
   errors: string[];
 }
@@ -42,6 +44,12 @@ export function parseViewParams(search: string): ViewParams {
     const v = Number(fov);
     if (fov.trim() === '' || !(v > 0 && v < 180)) out.errors.push(`link parameter fov=${fov}: expected vertical degrees in (0, 180)`);
     else out.fovY = v;
+  }
+  const spin = q.get('spin');
+  if (spin !== null) {
+    const v = Number(spin);
+    if (spin.trim() === '' || !Number.isFinite(v) || Math.abs(v) > 3600) out.errors.push(`link parameter spin=${spin}: expected degrees per second in [-3600, 3600]`);
+    else out.spin = v;
   }
   if ((out.eye === undefined) !== (out.target === undefined) && out.errors.length === 0) {
     out.errors.push('link parameters eye and target must be given together');

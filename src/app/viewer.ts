@@ -211,6 +211,12 @@ export class Viewer {
     saveBlob(blob, downloadName(this.current?.name ?? 'scene', '-view.png'));
   }
 
+  /** Auto-rotate speed about the up axis, degrees per second (0 stops). */
+  setSpin(degreesPerSecond: number): void {
+    this.settings.spin = degreesPerSecond;
+    this.panel.refresh();
+  }
+
   /** Adds a folder to the settings panel (the Train panel lives there). */
   addPanelFolder(title: string): FolderApi {
     return this.panel.addFolder(title);
@@ -305,6 +311,7 @@ export class Viewer {
     // after the tab was hidden.
     const dt = this.lastTime < 0 ? 0 : Math.min(MAX_FRAME_DT, (now - this.lastTime) / 1000);
     this.lastTime = now;
+    if (this.settings.spin !== 0) this.controller.turn((this.settings.spin * Math.PI * dt) / 180);
     if (this.controller.update(dt)) {
       this.urlDirty = true;
       this.lastMotion = now;

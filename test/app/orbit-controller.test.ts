@@ -70,6 +70,24 @@ describe('OrbitController', () => {
     cam.R.forEach((v) => expect(Number.isFinite(v)).toBe(true));
   });
 
+  it('turns about the up axis through the target at once (auto-rotate): distance, height and target kept', () => {
+    const c = controllerAt();
+    settle(c);
+    const before = c.getPose();
+    c.turn(Math.PI / 2);
+    // No damping lag: the pose moved fully in this frame, and nothing is left to glide.
+    expect(c.update(1 / 60)).toBe(false);
+    const after = c.getPose();
+    expect(after.target).toEqual(before.target);
+    const up = [0, -1, 0];
+    const rel = (p: ViewPose) => sub(p.eye, p.target);
+    expect(len(rel(after))).toBeCloseTo(len(rel(before)), 9);
+    expect(dot(rel(after), up)).toBeCloseTo(dot(rel(before), up), 9);
+    // A quarter turn: the horizontal parts of the two eye offsets are perpendicular.
+    const horiz = (v: number[]) => sub(v, up.map((u) => u * dot(v, up)));
+    expect(dot(horiz(rel(after)), horiz(rel(before)))).toBeCloseTo(0, 9);
+  });
+
   it('pans so the point at target depth follows the cursor exactly', () => {
     const c = controllerAt();
     const H = 200;

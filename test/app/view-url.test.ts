@@ -16,6 +16,13 @@ describe('view links', () => {
     expect(parseViewParams('').url).toBeNull();
   });
 
+  it('reads an auto-rotate speed and names a bad one', () => {
+    expect(parseViewParams('?spin=-30').spin).toBe(-30);
+    expect(parseViewParams('?spin=').errors).toEqual(['link parameter spin=: expected degrees per second in [-3600, 3600]']);
+    expect(parseViewParams('?spin=fast').spin).toBeUndefined();
+    expect(parseViewParams('?spin=1e9').errors.length).toBe(1);
+  });
+
   it('names each malformed parameter', () => {
     const p = parseViewParams('?eye=1,2&target=a,b,c&up=0,0,0&fov=180');
     expect(p.eye).toBeUndefined();
