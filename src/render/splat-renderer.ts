@@ -6,6 +6,7 @@ import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
 import { readF32, readU32 } from '../gpu/buffers';
 import { BlitKernel } from '../kernels/blit';
+import { TextureBlitKernel } from '../kernels/blit-texture';
 import { ForwardPass } from './forward-pass';
 import { SortedSplatPass } from './sorted-splat-pass';
 import { GaussianBuffers, type GaussianSet } from './gaussian-buffers';
@@ -38,6 +39,8 @@ export class SplatRenderer {
   private owned: GaussianBuffers | undefined;
   private readonly forward: ForwardPass;
   private sorted: SortedSplatPass | undefined;
+  private texBlit: TextureBlitKernel | undefined;
+  private offscreen: { texture: GPUTexture; view: GPUTextureView } | undefined;
   private blit: BlitKernel | undefined;
   private checking = false;
   readonly frameStats: FrameStats = { splats: 0, intersections: 0 };
@@ -82,7 +85,15 @@ export class SplatRenderer {
     const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
     if (this.gaussians && !opts.exact) {
       this.frameStats.splats = this.gaussians.count;
-      this.sortedPass().encode(enc, this.gaussians, camera, opts, target.createView(), target.format);
+      if (camera.width === target.width && camera.height === target.height) {
+        this.sortedPass().encode(enc, this.gaussians, camera, opts, target.createView(), target.format);
+      } else {
+        // Another render resolution: draw at that size, then scale onto the target.
+        const view = this.offscreenView(camera.width, camera.height, target.format);
+        this.sortedPass().encode(enc, this.gaussians, camera, opts, view, target.format);
+        if (this.texBlit?.format !== target.format) this.texBlit = new TextureBlitKernel(this.device, target.format);
+        this.texBlit.encode(enc, view, target.createView());
+      }
       this.device.queue.submit([enc.finish()]);
       return;
     }
@@ -110,6 +121,16 @@ export class SplatRenderer {
           this.checking = false;
         });
     }
+  }
+
+  /** A render target of the given size and format, kept while they stay the same. */
+  private offscreenView(width: number, height: number, format: GPUTextureFormat): GPUTextureView {
+    const o = this.offscreen;
+    if (o && o.texture.width === width && o.texture.height === height && o.texture.format === format) return o.view;
+    o?.texture.destroy();
+    const texture = this.device.createTexture({ label: 'SplatRenderer.scaled', size: [width, height], format, usage: 0x10 | 0x4 }); // RENDER_ATTACHMENT | TEXTURE_BINDING
+    this.offscreen = { texture, view: texture.createView() };
+    return this.offscreen.view;
   }
 
   private sortedPass(): SortedSplatPass {
@@ -188,6 +209,7 @@ export class SplatRenderer {
     this.owned?.destroy();
     this.forward.destroy();
     this.sorted?.destroy();
+    this.offscreen?.texture.destroy();
     this.blit?.destroy();
   }
 }
