@@ -1,13 +1,17 @@
-/** Writes bench/README.md: how to run, and the table of the latest results per adapter. */
+/** Writes bench/README.md's generated block: the latest results per adapter. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Limits } from './calibrate';
 import type { RenderBench } from './render-bench';
 import type { TrainBench } from './train';
+import type { ViewerBench } from './viewer-bench';
 
-interface Report {
+export interface Report {
   adapter: string;
   date: string;
   runs: number;
+  limits: Limits;
   render: RenderBench[];
+  viewer: ViewerBench[];
   train?: TrainBench;
   /** Synthetic sizes not measured in this run (--max-splats). */
   skipped?: number[];
@@ -15,22 +19,51 @@ interface Report {
 
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
+const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 
-function table(r: Report): string {
+/** The slowest passes of a frame, largest first. */
+function topPasses(passes: Record<string, number>, k: number): string {
+  return Object.entries(passes)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([label, ms]) => `${label} ${ms}`)
+    .join(', ');
+}
+
+function section(r: Report): string {
   const lines = [
-    `### ${r.adapter} (${r.date.slice(0, 10)}, median of ${r.runs} runs)`,
+    `### ${r.adapter} (${r.date.slice(0, 10)}, medians of ${r.runs} runs)`,
     '',
-    '| scene | splats | size | intersections | project ms | sort ms | raster ms | forward ms | loss ms | backward ms | backward / forward |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.render.map(
-      (b) =>
-        `| ${b.name} | ${b.splats.toLocaleString('en-US')} | ${b.width}x${b.height} | ${b.intersections.toLocaleString('en-US')} | ${b.ms.project} | ${b.ms.sort} | ${b.ms.raster} | ${b.ms.forward} | ${b.ms.loss} | ${b.ms.backward} | ${(b.ms.backward / b.ms.forward).toFixed(2)} |`,
-    ),
+    `Limits measured in the same run: streaming copy ${r.limits.copyGBs.toFixed(2)} GB/s, naive blend loop ${r.limits.blendMEvals.toFixed(1)} M Gaussian-pixel evaluations/s.`,
+    '',
+    'Training-style frame (forward, L1 + SSIM loss, backward), GPU ms from timestamp queries:',
+    '',
+    '| scene | splats | size | intersections | forward | loss | backward | frame |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
+    ...r.render.map((b) => `| ${b.name} | ${int(b.splats)} | ${b.width}x${b.height} | ${int(b.intersections)} | ${b.ms.forward} | ${b.ms.loss} | ${b.ms.backward} | ${b.ms.frame} |`),
+    '',
+    'Stages against the limits (projection and sort passes: bytes moved vs the copy; rasterizer: intersections x 256 pairs vs the naive loop):',
+    '',
+    '| scene | stage | ms | rate | of limit |',
+    '|---|---|---:|---:|---:|',
+    ...r.render.flatMap((b) => b.stages.map((s) => `| ${b.name} | ${s.stage} | ${s.ms} | ${s.rate} ${s.unit} | ${s.ofLimit} |`)),
+    '',
+    'Slowest passes per frame (ms): ' + r.render.map((b) => `${b.name}: ${topPasses(b.passes, 5)}`).join('; ') + '.',
     '',
     `Per-intersection storage: ${Object.entries(r.render[0]?.perIntersectionBytes ?? {})
       .map(([k, v]) => `${k} ${v} B`)
       .join(', ')}.`,
   ];
+  if (r.viewer.length > 0) {
+    lines.push(
+      '',
+      'Viewer frame in Node (GPU ms; the peers harness camera; sorted quads vs the tile rasterizer):',
+      '',
+      '| scene | splats | size | sorted quads | exact (tiles) | quad passes |',
+      '|---|---:|---|---:|---:|---|',
+      ...r.viewer.map((v) => `| ${v.name} | ${int(v.splats)} | ${v.width}x${v.height} | ${v.quadsMs} | ${v.exactMs} | ${topPasses(v.quadPasses, 4)} |`),
+    );
+  }
   if (r.skipped && r.skipped.length > 0) {
     lines.push('', `Not measured in this run: ${r.skipped.map((n) => n.toExponential(0)).join(', ')} synthetic splats (skipped with --max-splats).`);
   }
@@ -39,30 +72,19 @@ function table(r: Report): string {
     lines.push(
       '',
       `Training ${t.scene} at ${t.width}x${t.height} (resolution /${t.resolution}), ${t.iterations} iterations: ` +
-        `${t.iterationsPerSecond} it/s, ${t.splats.toLocaleString('en-US')} splats, held-out PSNR ${t.initialPsnr} -> ${t.heldOutPsnr} dB (SSIM ${t.heldOutSsim}).`,
+        `**${t.iterationsPerSecond} it/s**, ${int(t.splats)} splats, held-out PSNR ${t.initialPsnr} -> ${t.heldOutPsnr} dB (SSIM ${t.heldOutSsim}).`,
     );
   }
   return lines.join('\n');
 }
 
 export function writeReport(path: string, r: Report): void {
-  const header = [
-    '# Benchmarks',
-    '',
-    '`npm run bench` (or `npm run bench -- --quick`) measures each stage as its own submit, awaited',
-    'with `onSubmittedWorkDone`, median over several runs after a warm-up, and writes',
-    '`bench/results/<adapter>.json` plus the table below (one section per adapter; a new run',
-    'replaces its adapter\'s section). Synthetic scenes: SH degree 3 splats filling the view.',
-    '',
-    START,
-    END,
-    '',
-  ].join('\n');
+  const header = ['# Benchmarks', '', START, END, ''].join('\n');
   const text = existsSync(path) ? readFileSync(path, 'utf8') : header;
   const base = text.includes(START) && text.includes(END) ? text : header;
   const [before, rest] = base.split(START);
   const [inner, after] = rest.split(END);
   const sections = inner.split(/(?=^### )/m).filter((s) => s.trim() && !s.startsWith(`### ${r.adapter} `));
-  sections.push(`${table(r)}\n`);
+  sections.push(`${section(r)}\n`);
   writeFileSync(path, `${before}${START}\n${sections.map((s) => s.trim()).join('\n\n')}\n${END}${after}`);
 }

@@ -79,6 +79,11 @@ export class BackwardPass {
     this.grads.densify.ensure(n * 16);
   }
 
+  /** Copies of each intersection's partial gradient (the rasterizer backward's shape). */
+  get partialCopies(): number {
+    return this.raster.copies;
+  }
+
   /** Bytes of every per-intersection buffer the backward adds, for the benchmark report. */
   perIntersectionBytes(): number {
     return this.raster.copies * ISECT_GRAD_BYTES;
