@@ -59,6 +59,15 @@ export class BackwardPass {
     return out;
   }
 
+  /**
+   * Writes densification statistics ([N, 4] f32, a restored training state) for the next
+   * backward to add to; the buffer keeps them because encode only grows it for a larger N.
+   */
+  writeDensifyStats(stats: Float32Array): void {
+    this.grads.densify.ensure(stats.byteLength);
+    this.device.queue.writeBuffer(this.grads.densify.buffer, 0, stats.buffer, stats.byteOffset, stats.byteLength);
+  }
+
   /** Zeroes the densification statistics (after a densification step). */
   clearDensifyStats(encoder: GPUCommandEncoder): void {
     encoder.clearBuffer(this.grads.densify.buffer);

@@ -62,7 +62,6 @@ export class Trainer {
   private readonly sampler: ViewSampler;
   private readonly random: Mulberry32;
   /** Restored densification statistics, added to the first step's (restoreState). */
-  private pendingStats: Float32Array | undefined;
   private readonly snapshot: Snapshot;
   private readonly finite: FiniteCheckKernel;
   private readonly flagReadback: GPUBuffer;
@@ -133,7 +132,6 @@ export class Trainer {
       throw new TrainingDivergedError(this.diverged);
     }
 
-    if (this.pendingStats) await this.mergeRestoredStats(this.pendingStats);
     this.optimizerStep(it);
     // Parameters are checked every step on the GPU; the flags are read every 10 steps (and at the
     // end), so a NaN/Inf is caught within 10 iterations without a sync point per step.
@@ -250,11 +248,10 @@ export class Trainer {
     const read = (set: 'params' | 'm' | 'v') =>
       Promise.all(PARAM_GROUPS.map((g) => st.read(set, g))).then((a) => Object.fromEntries(PARAM_GROUPS.map((g, i) => [g, a[i]])) as GroupArrays);
     const [params, m, v] = await Promise.all([read('params'), read('m'), read('v')]);
-    // Before the first step after a restore the statistics still wait in pendingStats. A buffer
-    // smaller than the count has not seen these rows yet (no step, or growth by a densification,
-    // which zeroes the statistics): they are all zero.
+    // A buffer smaller than the count has not seen these rows yet (no step, or growth by a
+    // densification, which zeroes the statistics): they are all zero.
     const stats = this.diff.gradients.densify;
-    const densifyStats = this.pendingStats?.slice() ?? (stats.size >= st.count * 16 ? await readF32(this.device, stats, st.count * 4) : new Float32Array(st.count * 4));
+    const densifyStats = stats.size >= st.count * 16 ? await readF32(this.device, stats, st.count * 4) : new Float32Array(st.count * 4);
     return {
       iteration: this.iteration,
       adamStep: st.step,
@@ -284,28 +281,9 @@ export class Trainer {
     this.iteration = s.iteration;
     this.sampler.restore(s.sampler);
     this.random.state = s.backgroundRng >>> 0;
-    this.pendingStats = s.densifyStats.slice();
+    this.diff.backward.writeDensifyStats(s.densifyStats);
     this.snapshot.scene = { count: s.count, shDegree: s.shDegree, means: s.params.means, logScales: s.params.logScales, quats: s.params.quats, opacityLogits: s.params.opacityLogits, sh: s.params.sh };
     this.snapshot.iteration = s.iteration;
-  }
-
-  /**
-   * The backward pass allocates (zeroed) statistics when it first sees the splat count, so
-   * restored statistics cannot be written before the first step; they are added right after
-   * its backward instead. Each step adds one value per splat (sum, count) or takes a max, so
-   * restored + first step equals what the unbroken run accumulated, to the bit.
-   */
-  private async mergeRestoredStats(saved: Float32Array): Promise<void> {
-    this.pendingStats = undefined;
-    const buffer = this.diff.gradients.densify;
-    const now = await readF32(this.device, buffer, saved.length);
-    for (let i = 0; i < saved.length; i += 4) {
-      now[i] += saved[i];
-      now[i + 1] += saved[i + 1];
-      now[i + 2] = Math.max(now[i + 2], saved[i + 2]);
-      now[i + 3] += saved[i + 3];
-    }
-    this.device.queue.writeBuffer(buffer, 0, now);
   }
 
   /** Forward pass buffers (the live view renders from `state` with its own renderer). */
