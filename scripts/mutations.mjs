@@ -2,6 +2,8 @@
 // exactly once in `file`; it is replaced by `replace` and `tests` run. Each is a small, realistic
 // bug the tests must catch. When code is rewritten and a `find` goes stale the run fails naming
 // the entry: re-aim it at the new code (same bug, new text) rather than deleting it.
+// The backward rasterizer has a GPU shape and a CPU shape (SwiftShader runs the CPU one end to end;
+// the kernel test runs both), so its bugs are planted in each.
 // Names start with the area, so `--only <area>` picks a group: forward, projection, tiles,
 // backward, sh, reduce, loss, ssim, sort, scan, adam, density, ply, splat, spz, colmap, trainer, init.
 
@@ -29,23 +31,23 @@ export const MUTATIONS = [
   },
   {
     name: 'forward: alpha cap 0.99 dropped',
-    file: 'shaders/common/blend.wgsl',
-    find: 'return min(ALPHA_MAX, opacity * exp(power));',
-    replace: 'return min(1.0, opacity * exp(power));',
+    file: 'shaders/rasterize.wgsl',
+    find: 'let alpha = min(vec4<f32>(ALPHA_MAX), rec.c_o_rg.y * exp(power));',
+    replace: 'let alpha = min(vec4<f32>(1.0), rec.c_o_rg.y * exp(power));',
     tests: FORWARD,
   },
   {
     name: 'forward: T stop after the splat instead of before it',
     file: 'shaders/rasterize.wgsl',
-    find: 'if (next_t < T_MIN) {',
-    replace: 'if (t < T_MIN) {',
+    find: 'let stop = hit & (next_t < vec4<f32>(T_MIN));',
+    replace: 'let stop = hit & (t < vec4<f32>(T_MIN));',
     tests: FORWARD,
   },
   {
-    name: 'forward: background not composited',
+    name: 'forward: background red not composited',
     file: 'shaders/rasterize.wgsl',
-    find: 'vec4<f32>(color + t * cam.background.rgb, 1.0 - t)',
-    replace: 'vec4<f32>(color, 1.0 - t)',
+    find: 'vec4<f32>(r[k] + t[k] * bg.r, g[k] + t[k] * bg.g',
+    replace: 'vec4<f32>(r[k], g[k] + t[k] * bg.g',
     tests: FORWARD,
   },
   {
@@ -78,31 +80,38 @@ export const MUTATIONS = [
   },
   {
     name: 'projection: near plane at z = 0',
-    file: 'shaders/project.wgsl',
+    file: 'shaders/common/project_splat.wgsl',
     find: 'if (!(t.z > cam.params.x) || !is_finite3(t))',
     replace: 'if (!(t.z > 0.0) || !is_finite3(t))',
     tests: FORWARD,
   },
   {
     name: 'projection: SH view direction reversed',
-    file: 'shaders/project.wgsl',
+    file: 'shaders/common/project_splat.wgsl',
     find: 'let dir = normalize(mean - cam.centre.xyz);',
     replace: 'let dir = normalize(cam.centre.xyz - mean);',
     tests: FORWARD,
   },
   {
     name: 'projection: colour not clamped at 0',
-    file: 'shaders/project.wgsl',
-    find: 'rgb = max(rgb + vec3<f32>(0.5), vec3<f32>(0.0));',
-    replace: 'rgb = rgb + vec3<f32>(0.5);',
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'let rgb = max(sh_colour(i, dir) + vec3<f32>(0.5), vec3<f32>(0.0));',
+    replace: 'let rgb = sh_colour(i, dir) + vec3<f32>(0.5);',
     tests: FORWARD,
   },
   {
-    name: 'sh: sign of a degree-2 basis function',
+    name: 'sh: sign of a degree-2 basis function in the projection',
+    file: 'shaders/common/project_splat.wgsl',
+    find: '+ SH_C2_1 * y * z * sh_coeff(base, 5u)',
+    replace: '- SH_C2_1 * y * z * sh_coeff(base, 5u)',
+    tests: FORWARD,
+  },
+  {
+    name: 'sh backward: sign of a degree-2 basis function in the backward basis',
     file: 'shaders/common/sh.wgsl',
     find: 'y[5] = SH_C2_1 * yy * z;',
     replace: 'y[5] = -SH_C2_1 * yy * z;',
-    tests: FORWARD,
+    tests: PROJECT_BWD,
   },
 
   // Backward kernels. The first entries are the bugs a review found slipping through, run
@@ -122,17 +131,17 @@ export const MUTATIONS = [
     tests: PROJECT_BWD,
   },
   {
-    name: 'backward: gradient flows through the alpha cap',
+    name: 'backward: gradient flows through the alpha cap (GPU shape)',
     file: 'shaders/rasterize_backward.wgsl',
     find: 'if (raw_alpha <= ALPHA_MAX) {',
     replace: 'if (true) {',
     tests: RASTER_BWD,
   },
   {
-    name: 'backward: gradient flows through the alpha cap, end to end',
-    file: 'shaders/rasterize_backward.wgsl',
-    find: 'if (raw_alpha <= ALPHA_MAX) {',
-    replace: 'if (true) {',
+    name: 'backward: gradient flows through the alpha cap, end to end (CPU shape)',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));',
+    replace: 'let uncapped = hit;',
     tests: ['test/render/backward.test.ts'],
   },
   {
@@ -164,10 +173,17 @@ export const MUTATIONS = [
     tests: PROJECT_BWD,
   },
   {
-    name: 'backward: background term of dL/dalpha dropped',
+    name: 'backward: background term of dL/dalpha dropped (GPU shape)',
     file: 'shaders/rasterize_backward.wgsl',
     find: '- fin[p].w * inv * gr.w;',
     replace: ';',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: background term of dL/dalpha dropped (CPU shape)',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 's.d[k] = dot(g, image[idx].rgb);',
+    replace: 's.d[k] = dot(g, image[idx].rgb - bitcast<f32>(pixel_state[idx].x) * cam.background.rgb);',
     tests: RASTER_BWD,
   },
   {
@@ -187,15 +203,15 @@ export const MUTATIONS = [
   {
     name: 'reduce: densification gradient in pixels x W, not NDC (x W/2)',
     file: 'shaders/project_backward_reduce.wgsl',
-    find: 'acc[0] * 0.5 * f32(cam.image.x)',
-    replace: 'acc[0] * f32(cam.image.x)',
+    find: 'acc.xy_ab.x * 0.5 * f32(cam.image.x)',
+    replace: 'acc.xy_ab.x * f32(cam.image.x)',
     tests: RASTER_BWD,
   },
   {
     name: 'reduce: opacity logit gradient without (1 - o)',
     file: 'shaders/project_backward_reduce.wgsl',
-    find: 'v_opacity_logits[g] = acc[5] * p.opacity * (1.0 - p.opacity);',
-    replace: 'v_opacity_logits[g] = acc[5] * p.opacity;',
+    find: 'v_opacity_logits[g] = acc.c_o_rg.y * p.opacity * (1.0 - p.opacity);',
+    replace: 'v_opacity_logits[g] = acc.c_o_rg.y * p.opacity;',
     tests: RASTER_BWD,
   },
 
@@ -215,10 +231,10 @@ export const MUTATIONS = [
     tests: LOSS,
   },
   {
-    name: 'ssim: adjoint row filter shifted by one pixel',
+    name: 'ssim: adjoint row filter drops its leftmost tap',
     file: 'shaders/ssim_backward_h.wgsl',
-    find: 'let xi = i32(gid.x) + i32(k) - SSIM_RADIUS;',
-    replace: 'let xi = i32(gid.x) + i32(k) - SSIM_RADIUS + 1;',
+    find: 'let lo = max(i32(gid.x) - SSIM_RADIUS, 0);',
+    replace: 'let lo = max(i32(gid.x) - SSIM_RADIUS + 1, 0);',
     tests: LOSS,
   },
   {
