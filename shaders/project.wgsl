@@ -20,8 +20,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let i = linear_index(wg, nwg, li, WG_SIZE);
   if (i >= cam.counts.x) { return; }
   let p = project_splat(i);
-  projected[i] = p;
+  projected[i] = p.splat;
   // Positive finite depths order like their bit patterns.
-  depth_keys[i] = select(bitcast<u32>(p.depth), CULLED_KEY, p.tiles == 0u);
+  depth_keys[i] = select(bitcast<u32>(p.depth), CULLED_KEY, p.splat.tiles == 0u);
   depth_values[i] = i;
 }

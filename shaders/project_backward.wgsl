@@ -56,7 +56,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   // Conic = inverse(Sigma2D'): dL/dSigma2D = -Q G Q with G symmetric, off-diagonal v_B / 2.
   let gq = mat2x2<f32>(vec2<f32>(v_conic.x, 0.5 * v_conic.y), vec2<f32>(0.5 * v_conic.y, v_conic.z));
-  let g2 = -1.0 * (conic * gq * conic);
+  var g2 = -1.0 * (conic * gq * conic);
+  // Anti-aliasing: opacity = sigmoid * c with c = sqrt(det0 / det1) (det0 without the dilation,
+  // det1 = det with it), so dL/dopacity reaches Sigma2D through c too.
+  if (cam.flags.x != 0u) {
+    let pr = projected[i];
+    let a0 = cv.x - COV2D_DILATION;
+    let c0 = cv.z - COV2D_DILATION;
+    let det0 = a0 * c0 - cv.y * cv.y;
+    let k = vp.c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);
+    let off = k * cv.y * (det0 - det);
+    g2 += mat2x2<f32>(vec2<f32>(k * (c0 * det - det0 * cv.z), off), vec2<f32>(off, k * (a0 * det - det0 * cv.x)));
+  }
   // Sigma2D = T Sigma T^T (+ constant dilation): dL/dSigma = T^T G2 T, dL/dT = 2 G2 T Sigma.
   let v_cov3 = transpose(tm) * g2 * tm;
   let v_tm = 2.0 * (g2 * tm * cov3);

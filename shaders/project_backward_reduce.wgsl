@@ -41,7 +41,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
   v_projected[g] = acc;
   let p = projected[g];
-  v_opacity_logits[g] = acc.c_o_rg.y * p.opacity * (1.0 - p.opacity);
+  // opacity = sigmoid(x) * comp: dL/dx = dL/dopacity * comp * s (1 - s), s = opacity / comp.
+  v_opacity_logits[g] = select(0.0, acc.c_o_rg.y * p.opacity * (1.0 - p.opacity / p.comp), p.tiles > 0u);
   if (p.tiles > 0u) {
     let ndc = vec2<f32>(acc.xy_ab.x * 0.5 * f32(cam.image.x), acc.xy_ab.y * 0.5 * f32(cam.image.y));
     var st = densify[g];

@@ -30,12 +30,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let i = linear_index(wg, nwg, li, WG_SIZE);
   if (i >= cam.counts.x) { return; }
   depth_values[i] = i;
-  let p = project_splat(i);
+  let projection = project_splat(i);
+  let p = projection.splat;
   if (p.tiles == 0u) {
     depth_keys[i] = CULLED_KEY;
     return;
   }
-  depth_keys[i] = depth_key(p.depth);
+  depth_keys[i] = depth_key(projection.depth);
 
   // The 2D covariance (inverse of the conic) and its eigen-decomposition.
   let det_c = p.conic.x * p.conic.z - p.conic.y * p.conic.y;

@@ -13,6 +13,7 @@ struct CameraUniform {
   params: vec4<f32>,      // near plane z, splat scale, depth key offset, depth key scale (viewer sort)
   counts: vec4<u32>,      // splat count N, active SH degree, SH coefficients per splat in the buffer (K),
                           // largest quantised depth key (0: keys are the f32 bits of the depth)
+  flags: vec4<u32>,       // x: 1 = anti-aliasing (2D filter with opacity compensation); yzw unused
 }
 
 @group(0) @binding(0) var<uniform> cam: CameraUniform;

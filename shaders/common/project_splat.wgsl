@@ -49,8 +49,14 @@ fn sh_colour(i: u32, d: vec3<f32>) -> vec3<f32> {
   return rgb;
 }
 
-fn project_splat(i: u32) -> ProjectedSplat {
-  var culled: ProjectedSplat;
+// A projected splat and its camera-space depth (the sort key's source).
+struct Projection {
+  splat: ProjectedSplat,
+  depth: f32,
+}
+
+fn project_splat(i: u32) -> Projection {
+  var culled: Projection;
   let mean = vec3<f32>(means[3u * i], means[3u * i + 1u], means[3u * i + 2u]);
   let rot = cam_rotation();
   let t = rot * mean + cam.trans.xyz;
@@ -74,6 +80,15 @@ fn project_splat(i: u32) -> ProjectedSplat {
   let det = cv.x * cv.z - cv.y * cv.y;
   if (!(det > 0.0) || !is_finite3(cv)) { return culled; }
   let conic = vec3<f32>(cv.z, -cv.y, cv.x) / det;
+  // Anti-aliasing (Mip-Splatting's 2D filter): the dilation keeps the splat's energy, so the
+  // opacity shrinks by sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)).
+  var comp = 1.0;
+  if (cam.flags.x != 0u) {
+    let det0 = (cv.x - COV2D_DILATION) * (cv.z - COV2D_DILATION) - cv.y * cv.y;
+    comp = sqrt(max(det0 / det, 0.0));
+  }
+  let blended = opacity * comp;
+  if (!(blended >= ALPHA_MIN)) { return culled; }
 
   let mid = 0.5 * (cv.x + cv.z);
   let lambda_max = mid + sqrt(max(0.1, mid * mid - det));
@@ -81,7 +96,7 @@ fn project_splat(i: u32) -> ProjectedSplat {
   // alpha < 1/255 earlier: o * exp(-d^2 / (2 lambda_max)) >= 1/255 needs
   // d <= sqrt(2 ln(255 o) lambda_max). The +1 px is margin for f32 rounding of lambda_max.
   let r_sigma = ceil(EXTENT_SIGMA * sqrt(lambda_max));
-  let r_alpha = ceil(sqrt(2.0 * log(opacity / ALPHA_MIN) * lambda_max)) + 1.0;
+  let r_alpha = ceil(sqrt(2.0 * log(blended / ALPHA_MIN) * lambda_max)) + 1.0;
   let radius = min(r_sigma, r_alpha);
 
   let rz = 1.0 / t.z;
@@ -95,13 +110,14 @@ fn project_splat(i: u32) -> ProjectedSplat {
   let dir = normalize(mean - cam.centre.xyz);
   let rgb = max(sh_colour(i, dir) + vec3<f32>(0.5), vec3<f32>(0.0));
 
-  var p: ProjectedSplat;
-  p.xy = xy;
+  var p: Projection;
   p.depth = t.z;
-  p.opacity = opacity;
-  p.conic = conic;
-  p.radius = radius;
-  p.rgb = rgb;
-  p.tiles = tiles;
+  p.splat.xy = xy;
+  p.splat.comp = comp;
+  p.splat.opacity = blended;
+  p.splat.conic = conic;
+  p.splat.radius = radius;
+  p.splat.rgb = rgb;
+  p.splat.tiles = tiles;
   return p;
 }

@@ -20,6 +20,11 @@ export interface FrameParams {
    * viewer's sort, which then needs only log2(max + 1) key bits. Absent: the f32 bits of z.
    */
   depthKey?: { offset: number; scale: number; max: number };
+  /**
+   * Mip-Splatting's 2D filter: opacity times sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)), for
+   * scenes trained with anti-aliasing. Default false.
+   */
+  antialias?: boolean;
 }
 
 export function tileGrid(width: number, height: number): [number, number] {
@@ -27,7 +32,7 @@ export function tileGrid(width: number, height: number): [number, number] {
 }
 
 /**
- * Writes the uniform into `out` (176 bytes). Jacobian clamp limits follow gsplat's off-centre
+ * Writes the uniform into `out` (CAMERA_UNIFORM_BYTES). Jacobian clamp limits follow gsplat's off-centre
  * form of the reference's 1.3 * tan(fov / 2): 0.3 * tan(fov / 2) = 0.15 W / fx beyond each
  * image edge, so x/z is clamped to [(-0.15 W - cx) / fx, (1.15 W - cx) / fx] (same for y).
  */
@@ -56,6 +61,7 @@ export function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer)
   u.set([cam.width, cam.height, tx, ty], 32);
   f.set([cam.near ?? DEFAULT_NEAR, p.splatScale, p.depthKey?.offset ?? 0, p.depthKey?.scale ?? 0], 36);
   u.set([p.count, p.shDegree, p.shCoeffs, p.depthKey?.max ?? 0], 40);
+  u.set([p.antialias ? 1 : 0, 0, 0, 0], 44);
 }
 
 export class CameraUniform {

@@ -8,7 +8,7 @@ export const PROJECTED_SPLAT = {
   floats: 12,
   // Offsets in f32 words.
   xy: 0,
-  depth: 2,
+  comp: 2,
   opacity: 3,
   conic: 4,
   radius: 7,
@@ -35,4 +35,4 @@ export const TILE_RECORD = {
   extent: 10,
 } as const;
 
-export const CAMERA_UNIFORM_BYTES = 176;
+export const CAMERA_UNIFORM_BYTES = 192;

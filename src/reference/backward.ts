@@ -64,13 +64,15 @@ export function referenceBackward(
     const vMean2d = raster.v_mean2d.subarray(2 * i, 2 * i + 2);
     const shG = shBackward(p, sliceOf(scene.sh, i * K * 3, (i + 1) * K * 3), o.shDegree, raster.v_color.subarray(3 * i, 3 * i + 3));
     out.v_sh.set(shG.v_sh, i * K * 3);
-    const geo = projectBackward(p, camera, vMean2d, raster.v_conic.subarray(3 * i, 3 * i + 3));
+    const geo = projectBackward(p, camera, vMean2d, raster.v_conic.subarray(3 * i, 3 * i + 3), raster.v_opacity[i]);
     for (let a = 0; a < 3; a++) {
       out.v_means[3 * i + a] = geo.v_mean[a] + shG.v_mean[a];
       out.v_logScales[3 * i + a] = geo.v_logScale[a];
     }
     out.v_quats.set(geo.v_quat, 4 * i);
-    out.v_opacityLogits[i] = p.opacity * (1 - p.opacity) * raster.v_opacity[i];
+    // opacity = sigmoid(x) * compensation (1 without anti-aliasing).
+    const sig = p.opacity / p.compensation;
+    out.v_opacityLogits[i] = sig * (1 - sig) * p.compensation * raster.v_opacity[i];
     out.densify.gradNormNdc[i] = Math.hypot(vMean2d[0] * (W / 2), vMean2d[1] * (H / 2));
     out.densify.visible[i] = 1;
     out.densify.radius[i] = p.radius;

@@ -6,6 +6,7 @@
 import type { Camera } from '../io/camera';
 import type { Mat3, Vec3 } from './math';
 import type { ProjectedSplat } from './project';
+import { COV2D_DILATION } from './constants';
 
 export interface GeometryGradient {
   v_mean: Vec3;
@@ -22,8 +23,9 @@ function mul2(p: number[], q: number[]): number[] {
 /**
  * `vConic` uses the full-B convention of RasterGradients. Gradients are of matrix entries treated
  * as independent (both off-diagonal entries carry half of a symmetric parameter's total).
+ * `vOpacity` (dL/d the blended opacity) reaches Sigma2D through the anti-aliasing compensation.
  */
-export function projectBackward(p: ProjectedSplat, camera: Camera, vMean2d: ArrayLike<number>, vConic: ArrayLike<number>): GeometryGradient {
+export function projectBackward(p: ProjectedSplat, camera: Camera, vMean2d: ArrayLike<number>, vConic: ArrayLike<number>, vOpacity = 0): GeometryGradient {
   const { fx, fy } = camera;
   const Rcw = camera.R;
   const [tx, ty, tz] = p.camMean;
@@ -33,6 +35,19 @@ export function projectBackward(p: ProjectedSplat, camera: Camera, vMean2d: Arra
   const Q = [A, B, B, C];
   const GQ = [vConic[0], 0.5 * vConic[1], 0.5 * vConic[1], vConic[2]];
   const G2 = mul2(mul2(Q, GQ), Q).map((v) => -v); // [2x2] dL/dSigma2D; the dilation is additive
+  if (p.antialias) {
+    // opacity = sigmoid * c, c = sqrt(det0 / det1), det0 = det(Sigma2D), det1 with the dilation.
+    const [a1, b, c1] = p.cov2d;
+    const a0 = a1 - COV2D_DILATION;
+    const c0 = c1 - COV2D_DILATION;
+    const det0 = a0 * c0 - b * b;
+    const det1 = a1 * c1 - b * b;
+    const k = (vOpacity * (p.opacity / p.compensation)) / (2 * p.compensation * det1 * det1);
+    G2[0] += k * (c0 * det1 - det0 * c1);
+    G2[3] += k * (a0 * det1 - det0 * a1);
+    G2[1] += k * b * (det0 - det1);
+    G2[2] += k * b * (det0 - det1);
+  }
 
   // Sigma2D = M Sigma M^T with M = J R_cw (2x3) and Sigma = (R S)(R S)^T.
   const J = p.jacobian;

@@ -29,8 +29,15 @@ export interface ProjectedSplat {
   cov2d: [number, number, number];
   /** Inverse of cov2d as (A, B, C) of [[A, B], [B, C]]. */
   conic: [number, number, number];
-  /** sigmoid(logit). */
+  /** sigmoid(logit), times `compensation` with anti-aliasing: what the rasterizer blends with. */
   opacity: number;
+  /**
+   * sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)) with anti-aliasing (the 2D filter keeps the splat's
+   * energy), 1 without; 0 when culled.
+   */
+  compensation: number;
+  /** Whether the 2D anti-aliasing filter applies (its gradient then flows into Sigma2D). */
+  antialias: boolean;
   /** SH colour + 0.5, clamped at 0. */
   color: Vec3;
   /** Per channel: the pre-clamp colour was < 0 (its gradient is masked). */
@@ -96,6 +103,8 @@ export function culledSplat(): ProjectedSplat {
     cov2d: [0, 0, 0],
     conic: [0, 0, 0],
     opacity: 0,
+    compensation: 0,
+    antialias: false,
     color: [0, 0, 0],
     clampedColor: [false, false, false],
     radius: 0,
@@ -174,6 +183,12 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
   const det = cov2d[0] * cov2d[2] - cov2d[1] * cov2d[1];
   if (!(det > 0) || !cov2d.every(Number.isFinite)) return culledSplat();
   const conic: [number, number, number] = [cov2d[2] / det, -cov2d[1] / det, cov2d[0] / det];
+  let compensation = 1;
+  if (o.antialias) {
+    const det0 = (cov2d[0] - COV2D_DILATION) * (cov2d[2] - COV2D_DILATION) - cov2d[1] * cov2d[1];
+    compensation = Math.sqrt(Math.max(det0 / det, 0));
+    if (!(opacity * compensation >= ALPHA_MIN)) return culledSplat();
+  }
 
   const mid = 0.5 * (cov2d[0] + cov2d[2]);
   const lambdaMax = mid + Math.sqrt(Math.max(EIGEN_FLOOR, mid * mid - det));
@@ -204,7 +219,9 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
     mean2d,
     cov2d,
     conic,
-    opacity,
+    opacity: opacity * compensation,
+    compensation,
+    antialias: o.antialias,
     color,
     clampedColor,
     radius,

@@ -28,6 +28,11 @@ export interface ReferenceOptions {
   background?: [number, number, number];
   /** Multiplies the activated scales (the viewer's splat-scale slider). Default 1. */
   splatScale?: number;
+  /**
+   * Mip-Splatting's 2D filter: the 0.3 px^2 dilation becomes a low-pass filter whose energy is
+   * kept, opacity times sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)). Default false.
+   */
+  antialias?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -35,6 +40,7 @@ export interface ResolvedOptions {
   shDegree: number;
   background: [number, number, number];
   splatScale: number;
+  antialias: boolean;
 }
 
 /** Checks the scene's array sizes, the camera and the options; throws naming the problem. */
@@ -70,5 +76,5 @@ export function resolveOptions(scene: ReferenceScene, camera: Camera, opts: Refe
   if (background.length !== 3 || !background.every(Number.isFinite)) fail(`background must be 3 finite numbers`);
   const splatScale = opts.splatScale ?? 1;
   if (!(splatScale > 0) || !Number.isFinite(splatScale)) fail(`splatScale must be a positive finite number, got ${splatScale}`);
-  return { shDegree, background: [background[0], background[1], background[2]], splatScale };
+  return { shDegree, background: [background[0], background[1], background[2]], splatScale, antialias: opts.antialias ?? false };
 }

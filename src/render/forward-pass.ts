@@ -26,6 +26,8 @@ export interface ForwardOptions {
   /** Multiplies every splat's scale (viewer control); 1 for training. */
   splatScale: number;
   background: readonly [number, number, number];
+  /** Mip-Splatting's 2D filter with opacity compensation (scenes trained with it). Default false. */
+  antialias?: boolean;
 }
 
 export interface ForwardStats {
@@ -163,6 +165,7 @@ export class ForwardPass {
       shCoeffs: gaussians.shCoeffs,
       splatScale: opts.splatScale,
       background: opts.background,
+      antialias: opts.antialias,
     };
     this.uniform.write(cam, params);
     this.lastCamera = cam;

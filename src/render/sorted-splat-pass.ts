@@ -116,6 +116,7 @@ export class SortedSplatPass {
       splatScale: opts.splatScale,
       background: opts.background,
       depthKey,
+      antialias: opts.antialias,
     });
     const c = this.cache;
     const u = this.uniform.buffer;

@@ -23,6 +23,7 @@ export function roundProjected(projected: ProjectedSplat[]): ProjectedSplat[] {
     opacity: f(p.opacity),
     color: [f(p.color[0]), f(p.color[1]), f(p.color[2])],
     depth: f(p.depth),
+    compensation: f(p.compensation),
   }));
 }
 
@@ -38,7 +39,7 @@ export function packProjected(projected: ProjectedSplat[]): ArrayBuffer {
   projected.forEach((p, i) => {
     const o = i * PROJECTED_SPLAT.floats;
     fl.set(p.mean2d, o + PROJECTED_SPLAT.xy);
-    fl[o + PROJECTED_SPLAT.depth] = p.depth;
+    fl[o + PROJECTED_SPLAT.comp] = p.compensation;
     fl[o + PROJECTED_SPLAT.opacity] = p.visible ? p.opacity : 0;
     fl.set(p.conic, o + PROJECTED_SPLAT.conic);
     fl[o + PROJECTED_SPLAT.radius] = p.radius;
@@ -105,10 +106,10 @@ export function isectLayout(projected: ProjectedSplat[], width: number, height: 
 export function cameraUniform(
   device: GPUDevice,
   cam: Camera,
-  p: { count: number; shDegree: number; shCoeffs: number; background?: [number, number, number] },
+  p: { count: number; shDegree: number; shCoeffs: number; background?: [number, number, number]; antialias?: boolean },
 ): CameraUniform {
   const u = new CameraUniform(device, 'test.camera');
-  u.write(cam, { count: p.count, shDegree: p.shDegree, shCoeffs: p.shCoeffs, splatScale: 1, background: p.background ?? [0, 0, 0] });
+  u.write(cam, { count: p.count, shDegree: p.shDegree, shCoeffs: p.shCoeffs, splatScale: 1, background: p.background ?? [0, 0, 0], antialias: p.antialias });
   return u;
 }
 

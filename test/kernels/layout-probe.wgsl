@@ -12,11 +12,11 @@ fn main() {
   out[0] = cam.rot0.x; out[1] = cam.rot1.y; out[2] = cam.rot2.z;
   out[3] = cam.trans.z; out[4] = cam.centre.y; out[5] = cam.intrinsics.w;
   out[6] = cam.clip.y; out[7] = cam.background.z; out[8] = f32(cam.image.w);
-  out[9] = cam.params.y; out[10] = f32(cam.counts.z);
+  out[9] = cam.params.y; out[10] = f32(cam.counts.z); out[11] = f32(cam.flags.x);
   // Write a record with distinct values per field; the host reads it at PROJECTED_SPLAT offsets.
   var p: ProjectedSplat;
   p.xy = vec2<f32>(1.0, 2.0);
-  p.depth = 3.0;
+  p.comp = 3.0;
   p.opacity = 4.0;
   p.conic = vec3<f32>(5.0, 6.0, 7.0);
   p.radius = 8.0;

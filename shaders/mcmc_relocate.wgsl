@@ -1,0 +1,44 @@
+// MCMC relocation update, pass 4 of a round (mcmc_common.wgsl mcmc_relocated):
+//   mode 0: one invocation per draw j < info[0] writes the destination's opacity logit and
+//           log-scales from its source's (still unchanged) values and times drawn;
+//   mode 1: one invocation per row i < count that was drawn updates its own values in place.
+// Mode 0 must run before mode 1 (a separate dispatch), as it reads the sources' old values.
+#include "common/constants.wgsl"
+#include "common/dispatch.wgsl"
+#include "mcmc_common.wgsl"
+
+struct RelocateParams {
+  count: u32,        // mode 0: draws bound of the dispatch; mode 1: rows N
+  mode: u32,
+  _pad0: u32,
+  _pad1: u32,
+  min_opacity: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: RelocateParams;
+@group(0) @binding(1) var<storage, read> pairs: array<vec2<u32>>;          // [draws] (source, destination)
+@group(0) @binding(2) var<storage, read> counts: array<u32>;               // [N] times drawn
+@group(0) @binding(3) var<storage, read> info: array<u32>;                 // [4] draws made
+@group(0) @binding(4) var<storage, read_write> opacity_logits: array<f32>; // [rows]
+@group(0) @binding(5) var<storage, read_write> log_scales: array<f32>;     // [rows, 3]
+
+fn write_row(dst: u32, src: u32) {
+  let r = mcmc_relocated(opacity_logits[src], counts[src] + 1u, params.min_opacity);
+  let s = vec3<f32>(log_scales[3u * src], log_scales[3u * src + 1u], log_scales[3u * src + 2u]);
+  opacity_logits[dst] = r.logit;
+  for (var k = 0u; k < 3u; k++) { log_scales[3u * dst + k] = s[k] + r.log_coeff; }
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let i = linear_index(wg, nwg, li, WG_SIZE);
+  if (i >= params.count) { return; }
+  if (params.mode == 0u) {
+    if (i >= info[0]) { return; }
+    let pr = pairs[i];
+    write_row(pr.y, pr.x);
+  } else if (counts[i] > 0u) {
+    write_row(i, i);
+  }
+}

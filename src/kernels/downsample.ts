@@ -1,0 +1,54 @@
+/**
+ * Area-average downsampling of an RGBA f32 image on the GPU (shaders/downsample.wgsl): the
+ * coarse-to-fine schedule's training targets, made from the full-size target already on the GPU.
+ */
+import { BindGroupCache } from '../gpu/bind-group-cache';
+import { ComputeKernel } from './compute-kernel';
+
+const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST (globals may be unset in Node)
+const DOWNSAMPLE_WG = 256;
+
+export interface DownsampleArgs {
+  /** [srcHeight, srcWidth, 4] f32. */
+  src: GPUBuffer;
+  srcWidth: number;
+  srcHeight: number;
+  /** [dstHeight, dstWidth, 4] f32 out. */
+  dst: GPUBuffer;
+  dstWidth: number;
+  dstHeight: number;
+}
+
+export class DownsampleKernel extends ComputeKernel {
+  private readonly uniform: GPUBuffer;
+  private readonly data = new Uint32Array(4);
+  private readonly groups = new BindGroupCache();
+
+  constructor(device: GPUDevice) {
+    super(device, 'Downsample', 'downsample.wgsl', ['uniform', 'read', 'rw'], false);
+    this.uniform = device.createBuffer({ label: 'Downsample.params', size: 16, usage: UNIFORM });
+  }
+
+  /**
+   * Records one downsample. The parameters go through a queue write at record time, so record
+   * at most one per submit.
+   */
+  encode(pass: GPUComputePassEncoder, a: DownsampleArgs): void {
+    const ok = (v: number) => Number.isInteger(v) && v >= 1;
+    if (![a.srcWidth, a.srcHeight, a.dstWidth, a.dstHeight].every(ok) || a.dstWidth > a.srcWidth || a.dstHeight > a.srcHeight) {
+      throw new RangeError(`Downsample: ${a.dstWidth}x${a.dstHeight} is no downsample of ${a.srcWidth}x${a.srcHeight}`);
+    }
+    // Positions in the shader's integer units reach src * dst: they must fit a u32.
+    if (a.srcWidth * a.dstWidth >= 2 ** 32 || a.srcHeight * a.dstHeight >= 2 ** 32) throw new RangeError(`Downsample: ${a.srcWidth}x${a.srcHeight} is too large`);
+    if (a.src.size < a.srcWidth * a.srcHeight * 16) throw new RangeError(`Downsample: source '${a.src.label}' holds ${a.src.size} bytes, need ${a.srcWidth * a.srcHeight * 16}`);
+    if (a.dst.size < a.dstWidth * a.dstHeight * 16) throw new RangeError(`Downsample: output '${a.dst.label}' holds ${a.dst.size} bytes, need ${a.dstWidth * a.dstHeight * 16}`);
+    this.data.set([a.srcWidth, a.srcHeight, a.dstWidth, a.dstHeight]);
+    this.device.queue.writeBuffer(this.uniform, 0, this.data);
+    const group = this.groups.get([a.src, a.dst], () => this.bind([this.uniform, a.src, a.dst]));
+    this.dispatchItems(pass, undefined, group, a.dstWidth * a.dstHeight, DOWNSAMPLE_WG);
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+  }
+}
