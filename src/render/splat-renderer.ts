@@ -24,6 +24,8 @@ export interface RenderOptions {
    * adapter measured and differ only by blending precision (test/render/sorted-splats.test.ts).
    */
   exact?: boolean;
+  /** Mip-Splatting's 2D filter with opacity compensation (the scene was trained with it). */
+  antialias?: boolean;
 }
 
 export interface FrameStats {
