@@ -44,6 +44,8 @@ interface CurrentScene {
   bounds: RobustBounds | null;
   /** Where R returns: the scene's own framing, never a camera that came with a link. */
   home: ViewPose;
+  /** Trained with anti-aliasing: drawn with the 2D filter's opacity compensation. */
+  antialiased: boolean;
 }
 
 /** At most this many frames queued on the GPU: rAF can outrun a slow GPU (SwiftShader). */
@@ -85,7 +87,7 @@ export class Viewer {
   // Reused every frame: the frame loop allocates nothing of its own.
   private readonly pose: ViewPose = { eye: [0, 0, 0], target: [0, 0, 0], up: [0, 0, 0], fovY: DEFAULT_FOV_Y };
   private readonly camera: Camera = { width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: new Array(9).fill(0), t: [0, 0, 0] };
-  private readonly renderOptions: RenderOptions = { shDegree: 0, splatScale: 1, background: [0, 0, 0] };
+  private readonly renderOptions: RenderOptions = { shDegree: 0, splatScale: 1, background: [0, 0, 0], exact: false, antialias: false };
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -154,7 +156,7 @@ export class Viewer {
     const bounds = robustBounds(scene);
     const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
     const home = opts.home ?? this.framedPose(bounds, up);
-    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home }, scene.shDegree, opts.pose ?? home);
+    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home, antialiased: scene.antialiased === true }, scene.shDegree, opts.pose ?? home);
     this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
   }
 
@@ -162,9 +164,9 @@ export class Viewer {
    * Shows Gaussians that live on the GPU and change every frame (a training run's state),
    * framed by `bounds` and starting from `home`. `exportScene` serves "Download as".
    */
-  showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene> }): void {
+  showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene>; antialiased?: boolean }): void {
     this.renderer.setGaussians(set);
-    this.present({ scene: null, exportScene: opts.exportScene, name, link: { kind: 'none' }, bounds: opts.bounds, home: opts.home }, set.shDegree, opts.home);
+    this.present({ scene: null, exportScene: opts.exportScene, name, link: { kind: 'none' }, bounds: opts.bounds, home: opts.home, antialiased: opts.antialiased === true }, set.shDegree, opts.home);
     this.overlay.setSceneInfo(`${name} · training`);
   }
 
@@ -330,6 +332,7 @@ export class Viewer {
     o.background[1] = s.background.g;
     o.background[2] = s.background.b;
     o.exact = s.exact;
+    o.antialias = this.current?.antialiased === true;
     this.device.pushErrorScope('validation');
     this.renderer.drawToTexture(this.camera, o, this.context.getCurrentTexture());
     window.__renders = (window.__renders ?? 0) + 1;

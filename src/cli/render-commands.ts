@@ -20,7 +20,7 @@ export const infoCommand: Command = {
     const [file] = positionals(p, ['<scene>']);
     const loaded = await readSceneFile(file);
     const b = sceneBounds(loaded.scene);
-    const out = { file, format: loaded.format, splats: loaded.scene.count, shDegree: loaded.scene.shDegree, bounds: { min: b.min, max: b.max }, warnings: loaded.warnings };
+    const out = { file, format: loaded.format, splats: loaded.scene.count, shDegree: loaded.scene.shDegree, antialiased: loaded.scene.antialiased === true, bounds: { min: b.min, max: b.max }, warnings: loaded.warnings };
     console.log(JSON.stringify(out, null, 2));
     return 0;
   },
@@ -100,7 +100,7 @@ export const renderCommand: Command = {
     const renderer = new SplatRenderer(gpu.device);
     try {
       renderer.setScene(loaded.scene);
-      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background });
+      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, antialias: loaded.scene.antialiased === true });
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);
       console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);

@@ -39,7 +39,7 @@ export function writePly(scene: SplatScene): Uint8Array {
   const k = shCoeffCount(scene.shDegree);
   const names = inriaPlyPropertyNames(scene.shDegree);
   const header =
-    `ply\nformat binary_little_endian 1.0\nelement vertex ${n}\n` +
+    `ply\nformat binary_little_endian 1.0\n${scene.antialiased ? 'comment antialiased 1\n' : ''}element vertex ${n}\n` +
     names.map((p) => `property float ${p}\n`).join('') +
     'end_header\n';
   const headerBytes = new TextEncoder().encode(header);

@@ -7,7 +7,7 @@
  * Truncated data is an error, not a partial load: a scene silently missing its tail looks
  * plausible and would hide a broken download or export.
  */
-import { type LoadedScene, SceneFormatError, type SplatScene, shCoeffCount } from './scene';
+import { type LoadedScene, SceneFormatError, type SplatScene, bakeFilter3d, shCoeffCount } from './scene';
 import {
   PLY_TYPE_SIZE, type PlyElement, type PlyHeader, parsePlyHeader, plyMinRowSize, plyRowSize, readPlyScalar,
 } from './ply-header';
@@ -41,6 +41,8 @@ interface Layout {
   core: Int32Array;
   /** [K * 3] property index of SH coefficient k, channel c at k * 3 + c. */
   sh: Int32Array;
+  /** Property index of Mip-Splatting's `filter_3D` (a 3D smoothing filter to bake), or -1. */
+  filter3d: number;
 }
 
 function resolveLayout(el: PlyElement, fail: (p: string) => never): Layout {
@@ -70,7 +72,8 @@ function resolveLayout(el: PlyElement, fail: (p: string) => never): Layout {
     // The file is channel-major: f_rest_{c*(K-1) + (k-1)} is coefficient k of channel c.
     for (let j = 1; j < k; j++) sh[j * 3 + c] = at(`f_rest_${c * perChannel + (j - 1)}`);
   }
-  return { shDegree: shDegree!, core, sh };
+  const filter = el.properties.findIndex((p) => p.name === 'filter_3D' && !p.listCountType);
+  return { shDegree: shDegree!, core, sh, filter3d: filter };
 }
 
 /**
@@ -123,6 +126,11 @@ class SceneBuilder {
       const v = (s.sh[shBase + j] = row[base + sh[j]]);
       if (v - v !== 0) finite = false;
     }
+    if (this.layout.filter3d >= 0) {
+      const f = row[base + this.layout.filter3d];
+      if (f - f !== 0) finite = false;
+      else if (finite) bakeFilter3d(s, o, f);
+    }
     if (finite) this.kept++;
     return finite;
   }
@@ -167,7 +175,10 @@ export async function readPly(bytes: Uint8Array, file: string, opts: ReadPlyOpti
     builder = await readBinary(bytes, header, vi, layout, progress, fail);
   }
   progress(1);
-  return { scene: builder.finish(warnings, fail), format: 'ply', warnings };
+  const scene = builder.finish(warnings, fail);
+  // Our own writer's mark, and Mip-Splatting's files (their 3D filter is baked above).
+  if (header.comments.some((c) => /^antialiased( 1)?$/.test(c)) || layout.filter3d >= 0) scene.antialiased = true;
+  return { scene, format: 'ply', warnings };
 }
 
 /** Returns the byte offset just past `count` binary rows of `el` starting at `offset`. */

@@ -18,6 +18,12 @@ export interface SplatScene {
   opacityLogits: Float32Array;
   /** [N, K, 3] f32 SH coefficients, coefficient-major, RGB interleaved; k = 0 is the DC term. */
   sh: Float32Array;
+  /**
+   * Trained with anti-aliasing (Mip-Splatting): render with the 2D filter's opacity
+   * compensation. Carried by every format that has a place for it (PLY header comment
+   * `antialiased 1`, SPZ flag bit 1, SOG meta.json `antialiased`). Absent means false.
+   */
+  antialiased?: boolean;
 }
 
 export const SH_C0 = 0.28209479177387814;
@@ -73,4 +79,22 @@ export interface LoadedScene {
   scene: SplatScene;
   format: string;
   warnings: string[];
+}
+
+/**
+ * Folds a Mip-Splatting 3D smoothing filter of standard deviation `filterStd` (world units) into
+ * splat `i`: scale^2 + filter^2 per axis, and the opacity times sqrt(prod s^2 / prod (s^2 + f^2))
+ * so the splat keeps its energy. In place; raw (log / logit) parameters.
+ */
+export function bakeFilter3d(scene: SplatScene, i: number, filterStd: number): void {
+  const f2 = filterStd * filterStd;
+  let ratio = 1;
+  for (let a = 0; a < 3; a++) {
+    const s2 = Math.exp(2 * scene.logScales[i * 3 + a]);
+    ratio *= s2 / (s2 + f2);
+    scene.logScales[i * 3 + a] = 0.5 * Math.log(s2 + f2);
+  }
+  const o = (1 / (1 + Math.exp(-scene.opacityLogits[i]))) * Math.sqrt(ratio);
+  const clamped = Math.min(Math.max(o, 1e-7), 1 - 1e-7);
+  scene.opacityLogits[i] = Math.log(clamped / (1 - clamped));
 }

@@ -93,6 +93,7 @@ export async function writeSog(scene: SplatScene): Promise<Uint8Array> {
     version: 2,
     asset: { generator: 'webgpu-splat' },
     count: n,
+    ...(scene.antialiased ? { antialiased: true } : {}),
     means: { mins, maxs, files: ['means_l.webp', 'means_u.webp'] },
     scales: { codebook: Array.from(scaleBook), files: ['scales.webp'] },
     quats: { files: ['quats.webp'] },

@@ -244,7 +244,9 @@ export async function readSog(source: SogSource, file: string, opts: ReadSogOpti
       }
     }
   }
-  return { scene: keepFiniteSplats(scene, warnings, file, FORMAT), format: FORMAT, warnings };
+  const kept = keepFiniteSplats(scene, warnings, file, FORMAT);
+  if (m.antialiased === true) kept.antialiased = true;
+  return { scene: kept, format: FORMAT, warnings };
 }
 
 /** Decodes a bundled `.sog` (a zip holding meta.json and the WebP files). */

@@ -198,6 +198,7 @@ export function keepFiniteSplats(scene: SplatScene, warnings: string[], file: st
   if (kept === 0) throw new SceneFormatError(file, format, `all ${scene.count} splats hold NaN or infinite values`);
   warnings.push(`dropped ${scene.count - kept} of ${scene.count} splats holding NaN or infinite values`);
   const out = emptyScene(kept, scene.shDegree);
+  if (scene.antialiased) out.antialiased = true;
   let o = 0;
   for (let i = 0; i < scene.count; i++) {
     if (!keep[i]) continue;

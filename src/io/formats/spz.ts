@@ -228,8 +228,9 @@ function decodeArrays(h: SpzHeader, arrays: Uint8Array[], warnings: string[]): S
   const n = h.count;
   const keptDegree = Math.min(h.shDegree, 3);
   if (h.shDegree > 3) warnings.push('SH band 4 dropped: the viewer supports SH degree up to 3');
-  if (h.flags & 1) warnings.push('scene was trained with antialiasing (SPZ flag 1); rendered without that filter');
   const scene = emptyScene(n, keptDegree);
+  // Flag bit 1: trained with anti-aliasing; the renderer applies the 2D filter's compensation.
+  if (h.flags & 1) scene.antialiased = true;
   const { means, logScales, quats, opacityLogits, sh } = scene;
   const k3 = shCoeffCount(keptDegree) * 3;
   const posScale = 1 / 2 ** h.fractionalBits;
@@ -320,7 +321,7 @@ export async function writeSpz(scene: SplatScene): Promise<Uint8Array> {
   while (fractionalBits > 0 && Math.round(maxAbs * 2 ** fractionalBits) > limit) fractionalBits--;
   if (Math.round(maxAbs) > limit) throw new Error(`writeSpz: position ${maxAbs} exceeds the 24-bit range`);
 
-  const h: SpzHeader = { version: SPZ_WRITE_VERSION, count: n, shDegree: scene.shDegree, fractionalBits, flags: 0 };
+  const h: SpzHeader = { version: SPZ_WRITE_VERSION, count: n, shDegree: scene.shDegree, fractionalBits, flags: scene.antialiased ? 1 : 0 };
   const sizes = attributeSizes(h);
   const out = new Uint8Array(LEGACY_HEADER_BYTES + sizes.reduce((a, b) => a + b, 0));
   const view = new DataView(out.buffer);
@@ -329,6 +330,7 @@ export async function writeSpz(scene: SplatScene): Promise<Uint8Array> {
   view.setUint32(8, n, true);
   out[12] = h.shDegree;
   out[13] = fractionalBits;
+  out[14] = h.flags;
   const starts: number[] = [];
   let at = LEGACY_HEADER_BYTES;
   for (const s of sizes) {
