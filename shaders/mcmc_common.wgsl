@@ -9,6 +9,11 @@ fn mcmc_hash(x: u32) -> u32 {
   return (word >> 22u) ^ word;
 }
 
+// Streams keeping the draws of each round and the noise independent.
+const MCMC_STREAM_RELOCATE: u32 = 0x6d636d30u;
+const MCMC_STREAM_ADD: u32 = 0x6d636d31u;
+const MCMC_STREAM_NOISE: u32 = 0x6d636d32u;
+
 // Key of one stream at one iteration; draw j of the stream hashes key + j.
 fn mcmc_key(seed: u32, iteration: u32, stream: u32) -> u32 {
   return mcmc_hash(mcmc_hash(mcmc_hash(seed ^ stream) ^ iteration));
@@ -24,6 +29,13 @@ fn mul_hi32(a: u32, b: u32) -> u32 {
   // < 3 * 2^16: no overflow.
   let mid = (lo_lo >> 16u) + (hi_lo & 0xffffu) + (lo_hi & 0xffffu);
   return a1 * b1 + (hi_lo >> 16u) + (lo_hi >> 16u) + (mid >> 16u);
+}
+
+// 2^bits, the opacity resolution of the integer draw weights of n rows: n * 2^bits <= 2^31, so
+// the weights and n dead flags sum below 2^32; at most 2^16.
+fn mcmc_weight_scale(n: u32) -> f32 {
+  let ceil_log2 = select(32u - countLeadingZeros(n - 1u), 0u, n <= 1u);
+  return f32(1u << min(16u, 31u - ceil_log2));
 }
 
 // Open (0, 1) on a 2^-24 grid: exact in f32, never 0 (log) or 1.

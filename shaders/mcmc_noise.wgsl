@@ -11,9 +11,9 @@
 
 struct NoiseParams {
   count: u32,
-  key: u32,            // mcmc_key(seed, iteration, noise stream) from the host
-  _pad0: u32,
-  _pad1: u32,
+  seed: u32,
+  iteration: u32,
+  _pad: u32,
   scaler: f32,         // means learning rate * noise learning rate
   sharpness: f32,      // k
   gate_opacity: f32,   // o0
@@ -35,7 +35,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let o = 1.0 / (1.0 + exp(-opacity_logits[i]));
   // exp argument capped: past 80 the gate is 0 in f32 either way.
   let gate = 1.0 / (1.0 + exp(min(params.sharpness * (o - params.gate_opacity), 80.0)));
-  let base = params.key + 4u * i;
+  let base = mcmc_key(params.seed, params.iteration, MCMC_STREAM_NOISE) + 4u * i;
   let u0 = mcmc_unit_open(mcmc_hash(base));
   let u1 = mcmc_unit_open(mcmc_hash(base + 1u));
   let u2 = mcmc_unit_open(mcmc_hash(base + 2u));

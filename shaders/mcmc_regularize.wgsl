@@ -26,8 +26,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) li: u32) {
   let i = linear_index(wg, nwg, li, WG_SIZE);
   if (i >= params.count) { return; }
-  let o = 1.0 / (1.0 + exp(-opacity_logits[i]));
-  v_opacity_logits[i] = v_opacity_logits[i] + params.opacity_coeff * o * (1.0 - o);
+  // o (1 - o) = e / (1 + e)^2 with e = exp(-|l|): no 1 - o, which loses digits as o -> 1.
+  let e = exp(-abs(opacity_logits[i]));
+  v_opacity_logits[i] = v_opacity_logits[i] + params.opacity_coeff * e / ((1.0 + e) * (1.0 + e));
   for (var k = 0u; k < 3u; k++) {
     v_log_scales[3u * i + k] = v_log_scales[3u * i + k] + params.scale_coeff * exp(log_scales[3u * i + k]);
   }

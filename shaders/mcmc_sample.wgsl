@@ -14,7 +14,8 @@ struct SampleParams {
   count: u32,      // rows N that can be drawn
   relocate: u32,
   draws: u32,      // growth: copies to append
-  key: u32,        // mcmc_key(seed, iteration, stream) from the host
+  seed: u32,
+  iteration: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: SampleParams;
@@ -54,7 +55,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   } else if (idx >= draws) {
     return;
   }
-  let src = find_source(mul_hi32(mcmc_hash(params.key + j), total), n);
+  let key = mcmc_key(params.seed, params.iteration, select(MCMC_STREAM_ADD, MCMC_STREAM_RELOCATE, params.relocate != 0u));
+  let src = find_source(mul_hi32(mcmc_hash(key + j), total), n);
   pairs[j] = vec2<u32>(src, dest);
   atomicAdd(&counts[src], 1u);
 }

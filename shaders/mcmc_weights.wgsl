@@ -1,20 +1,19 @@
 // MCMC draw weights, pass 1 of a relocation or growth round: one invocation per splat i < count
-// writes its integer weight w[i] = max(1, floor(sigmoid(logit) * 2^bits)) when it may be drawn,
+// writes its integer weight w[i] = max(1, floor(sigmoid(logit) * 2^bits)) (mcmc_weight_scale)
+// when it may be drawn,
 // else 0, and (relocation round) dead[i] = 1 when its opacity is at most min_opacity, at
 // flags[count + i]. An exclusive scan of flags [2N] then gives the draw intervals (first half),
 // the total weight (scan[N]) and each dead splat's rank among the dead (scan[N + i] - scan[N]).
-// Sums fit u32: count * 2^bits <= 2^31 (the host picks bits) plus at most count dead.
+// Sums fit u32: count * 2^bits <= 2^31 plus at most count dead.
 // The dead test runs in logit space: sigmoid(l) <= o  <=>  l <= logit(o) (from float64).
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
+#include "mcmc_common.wgsl"
 
 struct WeightParams {
   count: u32,
   relocate: u32,          // 1: relocation round (dead splats are not drawn, and are flagged)
-  _pad0: u32,
-  _pad1: u32,
-  weight_scale: f32,      // 2^bits
-  dead_max_logit: f32,    // logit(min_opacity)
+  dead_max_logit: f32,    // logit(min_opacity), from float64
 }
 
 @group(0) @binding(0) var<uniform> params: WeightParams;
@@ -30,7 +29,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let l = opacity_logits[i];
   let dead = params.relocate != 0u && l <= params.dead_max_logit;
   let o = 1.0 / (1.0 + exp(-l));
-  let w = max(1u, u32(floor(o * params.weight_scale)));
+  let w = max(1u, u32(floor(o * mcmc_weight_scale(n))));
   flags[i] = select(w, 0u, dead);
   if (params.relocate != 0u) { flags[n + i] = select(0u, 1u, dead); }
 }

@@ -2,6 +2,7 @@
 import { bindGroupLayout, computePipeline } from '../gpu/pipeline';
 import { dispatch1d } from '../gpu/dispatch';
 import { BindGroupCache } from '../gpu/bind-group-cache';
+import { PROJECTED_SPLAT } from './layouts';
 
 export interface AdamHyper {
   beta1: number;
@@ -26,21 +27,28 @@ export interface AdamStep {
   lrRest?: number;
   period?: number;
   first?: number;
+  /**
+   * Selective Adam: `projected` is this step's [N] ProjectedSplat records and `rowWidth` the f32
+   * per splat of this buffer; rows whose projection has no tiles keep parameters and moments.
+   */
+  visibility?: { projected: GPUBuffer; rowWidth: number };
 }
 
-const PARAM_BYTES = 48;
+const PARAM_BYTES = 64;
 
 /**
  * One instance per parameter group: each owns its uniform, so the groups' steps can be
  * recorded into one encoder and submitted together.
  */
 export class AdamKernel {
-  private static pipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  private static pipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; unbound: GPUBuffer }>();
   private readonly uniform: GPUBuffer;
   private readonly data = new ArrayBuffer(PARAM_BYTES);
   private readonly cache = new BindGroupCache();
   private readonly pipeline: GPUComputePipeline;
   private readonly layout: GPUBindGroupLayout;
+  /** Bound in place of the projection when every row is updated (never read). */
+  private readonly unbound: GPUBuffer;
 
   constructor(
     private readonly device: GPUDevice,
@@ -49,12 +57,14 @@ export class AdamKernel {
   ) {
     let p = AdamKernel.pipelines.get(device);
     if (!p) {
-      const layout = bindGroupLayout(device, 'Adam.layout', ['uniform', 'rw', 'read', 'rw', 'rw']);
-      p = { layout, pipeline: computePipeline(device, 'Adam', 'adam.wgsl', [layout]) };
+      const layout = bindGroupLayout(device, 'Adam.layout', ['uniform', 'rw', 'read', 'rw', 'rw', 'read']);
+      const unbound = device.createBuffer({ label: 'Adam.noProjection', size: PROJECTED_SPLAT.bytes, usage: 0x80 }); // STORAGE
+      p = { layout, pipeline: computePipeline(device, 'Adam', 'adam.wgsl', [layout]), unbound };
       AdamKernel.pipelines.set(device, p);
     }
     this.pipeline = p.pipeline;
     this.layout = p.layout;
+    this.unbound = p.unbound;
     this.uniform = device.createBuffer({ label: `${label}.params`, size: PARAM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
@@ -75,12 +85,14 @@ export class AdamKernel {
     u[9] = s.first ?? 1;
     f[10] = 1 - h.beta1;
     f[11] = 1 - h.beta2;
+    u[12] = s.visibility?.rowWidth ?? 0;
     this.device.queue.writeBuffer(this.uniform, 0, this.data);
-    const group = this.cache.get([s.param, s.grad, s.m, s.v], () =>
+    const projected = s.visibility?.projected ?? this.unbound;
+    const group = this.cache.get([s.param, s.grad, s.m, s.v, projected], () =>
       this.device.createBindGroup({
         label: `${this.label}.bindings`,
         layout: this.layout,
-        entries: [this.uniform, s.param, s.grad, s.m, s.v].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [this.uniform, s.param, s.grad, s.m, s.v, projected].map((buffer, binding) => ({ binding, resource: { buffer } })),
       }),
     );
     pass.setPipeline(this.pipeline);

@@ -1,0 +1,138 @@
+/**
+ * Configuration and schedule of MCMC densification (3DGS-MCMC, Kheradmand et al. 2024; defaults
+ * from gsplat's MCMCStrategy and its simple_trainer "mcmc" preset), pure and GPU-free so the
+ * CLI, the browser and checkpoint checks share it. src/train/mcmc-strategy.ts runs it.
+ *
+ * A budget, not a heuristic: the count grows from the initial splats to `splats` by drawing
+ * copies of splats by opacity, and dead splats are moved rather than pruned. Growth is at least
+ * `growthRate` per refinement (gsplat's 5%), and faster when that would not reach the budget by
+ * the last refinement of the run, so a short run still ends at the requested count.
+ */
+import type { SplatScene } from '../io/scene';
+import { Mulberry32 } from './config';
+
+export interface McmcConfig {
+  /** The splat budget: the count grows to exactly this; a larger initial set is subsampled to it. Default 1,000,000 (gsplat cap_max). */
+  splats: number;
+  /** Relocate and grow at iterations it > refineFrom (with it % refineEvery == 0). Default 500. */
+  refineFrom: number;
+  /** ... and it < min(refineUntil, iterations), so the last copies still train. Default 25,000. */
+  refineUntil: number;
+  /** Default 100. */
+  refineEvery: number;
+  /** Least growth per refinement, as a fraction of the count. Default 0.05. */
+  growthRate: number;
+  /** Splats with opacity <= this are dead (relocated); copies never go below it. Default 0.005. */
+  minOpacity: number;
+  /** Position noise: means learning rate times this scales Sigma z. Default 5e5. */
+  noiseLr: number;
+  /** The noise gate sigmoid(-k (o - o0)): k. Default 100. */
+  noiseSharpness: number;
+  /** ... and o0. Default 0.005. */
+  noiseGateOpacity: number;
+  /** Loss term lambda_o mean(opacity). Default 0.01. */
+  opacityReg: number;
+  /** Loss term lambda_s mean(exp(log-scale)). Default 0.01. */
+  scaleReg: number;
+  /** A fresh run starts every splat at this opacity (gsplat's MCMC preset). Default 0.5. */
+  initOpacity: number;
+  /** ... and multiplies the initial scales by this. Default 0.1. */
+  initScale: number;
+}
+
+export const DEFAULT_MCMC: McmcConfig = Object.freeze({
+  splats: 1_000_000,
+  refineFrom: 500,
+  refineUntil: 25_000,
+  refineEvery: 100,
+  growthRate: 0.05,
+  minOpacity: 0.005,
+  noiseLr: 5e5,
+  noiseSharpness: 100,
+  noiseGateOpacity: 0.005,
+  opacityReg: 0.01,
+  scaleReg: 0.01,
+  initOpacity: 0.5,
+  initScale: 0.1,
+});
+
+/** Fills defaults and checks every field; never mutates the caller's object. */
+export function resolveMcmcConfig(c: Partial<McmcConfig> = {}): McmcConfig {
+  const out: McmcConfig = { ...DEFAULT_MCMC };
+  for (const [k, v] of Object.entries(c) as [keyof McmcConfig, number | undefined][]) {
+    if (!(k in DEFAULT_MCMC)) throw new RangeError(`mcmc config: unknown option '${k}'`);
+    if (v !== undefined) out[k] = v;
+  }
+  const bad = (k: keyof McmcConfig, need: string): never => {
+    throw new RangeError(`mcmc config: ${k} must be ${need}, got ${String(out[k])}`);
+  };
+  if (!Number.isInteger(out.splats) || out.splats < 1 || out.splats >= 2 ** 31) bad('splats', 'an integer in 1..2^31 - 1');
+  for (const k of ['refineFrom', 'refineUntil'] as const) if (!Number.isInteger(out[k]) || out[k] < 0) bad(k, 'a non-negative integer');
+  if (!Number.isInteger(out.refineEvery) || out.refineEvery < 1) bad('refineEvery', 'a positive integer');
+  for (const k of ['growthRate', 'noiseLr', 'noiseSharpness', 'opacityReg', 'scaleReg'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
+  for (const k of ['minOpacity', 'noiseGateOpacity'] as const) if (!(out[k] >= 0 && out[k] < 1)) bad(k, 'in [0, 1)');
+  if (!(out.initOpacity > 0 && out.initOpacity < 1)) bad('initOpacity', 'in (0, 1)');
+  if (!(out.initScale > 0 && Number.isFinite(out.initScale))) bad('initScale', 'finite and > 0');
+  return out;
+}
+
+/** Whether iteration `it` (1-based) of a run of `iterations` relocates and grows. */
+export function mcmcRefineDue(it: number, c: McmcConfig, iterations: number): boolean {
+  return it > c.refineFrom && it < Math.min(c.refineUntil, iterations) && it % c.refineEvery === 0;
+}
+
+/** Refinements at iterations >= it (it included when due) in a run of `iterations`. */
+export function mcmcRefinesLeft(it: number, c: McmcConfig, iterations: number): number {
+  const last = Math.min(c.refineUntil, iterations) - 1;
+  const first = Math.max(it, c.refineFrom + 1);
+  if (last < first) return 0;
+  return Math.floor(last / c.refineEvery) - Math.floor((first - 1) / c.refineEvery);
+}
+
+/**
+ * The count after the refinement at `it` of a state holding `n`: at least n (1 + growthRate),
+ * and on the geometric path that ends at the budget with the last refinement; never above it.
+ */
+export function mcmcGrowthTarget(n: number, it: number, c: McmcConfig, iterations: number): number {
+  if (n >= c.splats) return n;
+  const left = mcmcRefinesLeft(it, c, iterations);
+  if (left <= 1) return c.splats;
+  const onPath = Math.ceil(n * Math.pow(c.splats / n, 1 / left));
+  return Math.min(c.splats, Math.max(Math.floor(n * (1 + c.growthRate)), onPath));
+}
+
+/**
+ * The scene a fresh MCMC run starts from: at most `splats` rows (a seeded uniform choice, kept in
+ * their order), every opacity set to initOpacity and every scale multiplied by initScale. A
+ * resumed run starts from its checkpoint instead (which holds at most the budget).
+ */
+export function mcmcInitialScene(scene: SplatScene, c: McmcConfig, seed: number): SplatScene {
+  let rows = Array.from({ length: scene.count }, (_, i) => i);
+  if (scene.count > c.splats) {
+    // Partial Fisher-Yates: the first `splats` entries are a uniform choice.
+    const r = new Mulberry32((seed ^ 0x6d636d69) >>> 0);
+    for (let i = 0; i < c.splats; i++) {
+      const j = i + Math.floor(r.next() * (scene.count - i));
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+    rows = rows.slice(0, c.splats).sort((a, b) => a - b);
+  }
+  const n = rows.length;
+  const pick = (a: Float32Array, w: number) => {
+    const out = new Float32Array(n * w);
+    rows.forEach((src, i) => out.set(a.subarray(src * w, (src + 1) * w), i * w));
+    return out;
+  };
+  const logScales = pick(scene.logScales, 3);
+  const shift = Math.log(c.initScale);
+  for (let i = 0; i < logScales.length; i++) logScales[i] += shift;
+  return {
+    ...scene,
+    count: n,
+    means: pick(scene.means, 3),
+    logScales,
+    quats: pick(scene.quats, 4),
+    opacityLogits: new Float32Array(n).fill(Math.log(c.initOpacity / (1 - c.initOpacity))),
+    sh: pick(scene.sh, scene.sh.length / Math.max(scene.count, 1)),
+  };
+}
