@@ -3,6 +3,7 @@
  * release schedule); each field says where its value comes from.
  */
 import type { DensityConfig } from './density-control';
+import type { McmcConfig } from './mcmc-config';
 
 export type BackgroundMode = 'black' | 'white' | 'random';
 
@@ -33,6 +34,16 @@ export interface TrainConfig {
   lr: LearningRates;
   /** Density control overrides (src/train/density-control.ts has the defaults). */
   density: Partial<DensityConfig>;
+  /**
+   * Densification strategy (src/train/density-strategy.ts): 'adc', the reference's adaptive
+   * density control (`density`), or 'mcmc', 3DGS-MCMC growing to a splat budget (`mcmc`).
+   * Default 'adc'.
+   */
+  strategy: 'adc' | 'mcmc';
+  /** MCMC overrides (src/train/mcmc-config.ts has the defaults, `splats` the budget). */
+  mcmc: Partial<McmcConfig>;
+  /** Selective Adam: splats the step's view does not see (no tiles) keep parameters and moments. Default off. */
+  selectiveAdam: boolean;
   /** Seeds the view order (a fresh permutation every epoch), random backgrounds and splits. */
   seed: number;
   /** The schedule length the means' learning rate decays over. Default: `iterations`. */
@@ -57,12 +68,18 @@ export const DEFAULT_TRAIN: TrainConfig = {
   ssimWeight: 0.2,
   lr: DEFAULT_LR,
   density: {},
+  strategy: 'adc',
+  mcmc: {},
+  selectiveAdam: false,
   seed: 0,
 };
 
 /** Fills defaults without mutating the caller's object. */
 export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
-  const out: TrainConfig = { ...DEFAULT_TRAIN, ...c, lr: { ...DEFAULT_LR, ...(c.lr ?? {}) }, density: { ...(c.density ?? {}) } };
+  const out: TrainConfig = { ...DEFAULT_TRAIN, ...c, lr: { ...DEFAULT_LR, ...(c.lr ?? {}) }, density: { ...(c.density ?? {}) }, mcmc: { ...(c.mcmc ?? {}) } };
+  out.strategy = c.strategy ?? DEFAULT_TRAIN.strategy;
+  out.selectiveAdam = c.selectiveAdam ?? DEFAULT_TRAIN.selectiveAdam;
+  if (out.strategy !== 'adc' && out.strategy !== 'mcmc') throw new Error(`strategy must be adc or mcmc, got ${c.strategy}`);
   if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
   if (!Number.isInteger(out.shDegree) || out.shDegree < 0 || out.shDegree > 3) throw new Error(`shDegree must be 0..3, got ${c.shDegree}`);
   if (!['black', 'white', 'random'].includes(out.background)) throw new Error(`background must be black, white or random, got ${c.background}`);

@@ -13,7 +13,8 @@ import { LOSS_STATS } from '../kernels/image-loss';
 import type { ForwardPass } from '../render/forward-pass';
 import { DifferentiableRenderer } from './differentiable-renderer';
 import { Mulberry32, type TrainConfig, ViewSampler, activeShDegree, meansLearningRate, resolveTrainConfig } from './config';
-import { DensityControl } from './density-control';
+import { type DensityStrategy, createDensityStrategy } from './density-strategy';
+import { mcmcInitialScene, resolveMcmcConfig } from './mcmc-config';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
 import type { GroupArrays, TrainerState } from './checkpoint';
@@ -24,7 +25,7 @@ export interface StepInfo {
   psnr: number;
   splats: number;
   /** What density control did at this step, if anything. */
-  densified?: { cloned: number; split: number; pruned: number };
+  densified?: { cloned: number; split: number; pruned: number; relocated?: number; added?: number };
   opacityReset?: boolean;
 }
 
@@ -58,7 +59,9 @@ export class Trainer {
 
   private readonly diff: DifferentiableRenderer;
   private readonly adam: Record<ParamGroup, AdamKernel>;
-  private readonly density: DensityControl;
+  private readonly density: DensityStrategy;
+  /** The means' learning rate of the last optimizer step (MCMC scales its noise by it). */
+  private meansLr = 0;
   private readonly sampler: ViewSampler;
   private readonly random: Mulberry32;
   /** Restored densification statistics, added to the first step's (restoreState). */
@@ -76,11 +79,15 @@ export class Trainer {
   ) {
     this.config = resolveTrainConfig(config);
     if (dataset.train.length === 0) throw new Error('the dataset has no training views');
-    this.state = SplatState.fromScene(device, initial);
+    // A fresh MCMC run starts within its budget at the strategy's opacity and scale; a restored
+    // one is no larger than the budget, and restoreState overwrites every parameter.
+    const mcmc = this.config.strategy === 'mcmc';
+    this.state = SplatState.fromScene(device, mcmc ? mcmcInitialScene(initial, resolveMcmcConfig(this.config.mcmc), this.config.seed) : initial);
     this.diff = new DifferentiableRenderer(device, { ssimWeight: this.config.ssimWeight });
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
-    this.density = new DensityControl(device, { seed: this.config.seed, ...this.config.density });
+    const { strategy, mcmc: mcmcConfig, seed, iterations } = this.config;
+    this.density = createDensityStrategy(device, { strategy, density: this.config.density, mcmc: mcmcConfig, seed, iterations });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();
@@ -145,8 +152,8 @@ export class Trainer {
     }
     this.iteration = it;
     const info: StepInfo = { iteration: it, loss: lossValue, psnr: stats[LOSS_STATS.psnr], splats: this.state.count };
-    const d = await this.density.afterStep(it, this.state, this.diff.gradients.densify, this.dataset.extent);
-    if (d.densified) info.densified = { cloned: d.cloned, split: d.split, pruned: d.pruned };
+    const d = await this.density.afterStep(it, this.state, this.diff.gradients.densify, this.dataset.extent, this.meansLr);
+    if (d.densified) info.densified = { cloned: d.cloned, split: d.split, pruned: d.pruned, ...(d.relocated === undefined ? {} : { relocated: d.relocated, added: d.added }) };
     if (d.reset) info.opacityReset = true;
     info.splats = this.state.count;
     if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
@@ -168,6 +175,8 @@ export class Trainer {
       opacityLogits: [lr.opacity, 0],
       sh: [lr.shDc, lr.shRest],
     };
+    this.meansLr = rates.means[0];
+    this.density.encodeGradientTerms?.(pass, st, grads);
     for (const g of PARAM_GROUPS) {
       const [a, b] = rates[g];
       const width = groupWidth(g, st.shCoeffs);
@@ -180,6 +189,8 @@ export class Trainer {
         step: st.step,
         lr: a,
         ...(g === 'sh' ? { lrRest: b, period: width, first: 3 } : {}),
+        // Selective Adam: this step's projection says which splats the view saw.
+        ...(this.config.selectiveAdam ? { visibility: { projected: this.diff.forward.projected.buffer, rowWidth: width } } : {}),
       });
     }
     this.finite.encode(
