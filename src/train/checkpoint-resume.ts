@@ -4,8 +4,9 @@
  * extended, at the price of a different learning-rate decay from then on. Pure (no GPU).
  */
 import type { ColmapDataset, View } from '../io/colmap/dataset';
-import type { TrainConfig } from './config';
+import { type TrainConfig, resolveTrainConfig } from './config';
 import { resolveDensityConfig } from './density-control';
+import { resolveMcmcConfig } from './mcmc-config';
 import { type Checkpoint, CheckpointError, type DatasetIdentity } from './checkpoint';
 
 /** FNV-1a over UTF-16 code units, 32 bits, from `seed`. */
@@ -55,9 +56,14 @@ function leaves(o: unknown, prefix = '', out = new Map<string, unknown>()): Map<
 
 /** Settings that differ between two configs, as "name saved (now current)"; `iterations` aside. */
 export function configDifferences(saved: TrainConfig, current: TrainConfig): string[] {
-  // Density overrides are compared after defaults fill them: an explicit default is no change.
-  const a = leaves({ ...saved, density: resolveDensityConfig(saved.density) });
-  const b = leaves({ ...current, density: resolveDensityConfig(current.density) });
+  // Overrides are compared after defaults fill them: an explicit default is no change, and a
+  // checkpoint saved before a setting existed holds its default.
+  const full = (c: TrainConfig) => {
+    const r = resolveTrainConfig(c);
+    return { ...r, density: resolveDensityConfig(r.density), mcmc: resolveMcmcConfig(r.mcmc) };
+  };
+  const a = leaves(full(saved));
+  const b = leaves(full(current));
   const out: string[] = [];
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     if (key === 'iterations' || key === 'lrDecayIterations') continue;
