@@ -14,6 +14,7 @@ import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
 import { resolveTrainConfig } from '../train/config';
+import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
@@ -57,12 +58,26 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   if (shDegree > 3) throw new UsageError(`--sh-degree must be 0..3, got ${shDegree}`);
   const density: Partial<DensityConfig> = {};
   for (const [flag, field] of DENSITY_FLAGS) if (p.flags.has(flag)) density[field] = flagInt(p, flag, 0, field === 'densifyEvery' || field === 'maxSplats' ? 1 : 0);
+  const strategy = flagString(p, 'strategy') ?? 'adc';
+  if (strategy !== 'adc' && strategy !== 'mcmc') throw new UsageError(`--strategy must be adc or mcmc, got "${strategy}"`);
+  if (p.flags.has('splats') && strategy !== 'mcmc') throw new UsageError('--splats sets the MCMC budget: add --strategy mcmc');
+  const mcmc = p.flags.has('splats') ? { splats: flagInt(p, 'splats', 1) } : {};
   const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
   if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
   return {
     dir,
     out,
-    config: { iterations: flagInt(p, 'iters', 30_000), seed: Math.trunc(flagNumber(p, 'seed', 0)), shDegree, background, density },
+    config: {
+      iterations: flagInt(p, 'iters', 30_000),
+      seed: Math.trunc(flagNumber(p, 'seed', 0)),
+      shDegree,
+      background,
+      density,
+      strategy,
+      mcmc,
+      selectiveAdam: p.flags.has('selective-adam'),
+      antialias: p.flags.has('antialias'),
+    },
     resolution: flagString(p, 'resolution') === undefined ? undefined : flagInt(p, 'resolution', 1),
     evalOn: p.flags.has('eval'),
     evalAt: new Set(evalAt.map(Number)),
@@ -96,6 +111,10 @@ export const trainCommand: Command = {
     { name: 'densify-until', value: 'N', help: 'densify and reset opacity before iteration N (default 15000)' },
     { name: 'densify-every', value: 'N', help: 'densify every N iterations (default 100)' },
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
+    { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
+    { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with (default 1000000)' },
+    { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
+    { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
     { name: 'export-every', value: 'N', help: 'rewrite --out with the scene so far every N iterations (default: only at the end)' },
     { name: 'checkpoint-every', value: 'N', help: 'save the training state every N iterations (default: never)' },
     { name: 'checkpoint-dir', value: 'DIR', help: 'folder of the checkpoints, <out name>.step-NNNNNN.ckpt (default: beside --out)' },
@@ -120,6 +139,12 @@ export const trainCommand: Command = {
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
+    if (config.strategy === 'mcmc') {
+      const mcmc = resolveMcmcConfig(config.mcmc);
+      if (trainer.state.count < mcmc.splats && mcmcRefinesLeft(trainer.iteration + 1, mcmc, config.iterations) === 0) {
+        console.error(`notice: no MCMC refinement falls in this run (every ${mcmc.refineEvery} iterations after ${mcmc.refineFrom}); it ends with ${trainer.state.count} splats, not ${mcmc.splats}`);
+      }
+    }
     const start = trainer.iteration;
 
     let interrupted: string | undefined;
