@@ -24,6 +24,12 @@ export interface TrainSettings {
   densifyUntil: number;
   /** Splat cap. Default 3,000,000. */
   maxSplats: number;
+  /** Densification: 'adc' (the reference's clone/split/prune) or 'mcmc' (3DGS-MCMC). Default 'adc'. */
+  strategy?: 'adc' | 'mcmc';
+  /** With 'mcmc': the splat count the run ends with. Default 300,000. */
+  splats?: number;
+  /** Update only splats the step's view sees. Default off. */
+  selectiveAdam?: boolean;
   /** Background under the splats while training. Default black. */
   background: BackgroundMode;
   /** Hold out every 8th image and report its PSNR. Default off (as the reference without --eval). */
@@ -50,6 +56,9 @@ export function defaultTrainSettings(): TrainSettings {
     gradThreshold: DEFAULT_DENSITY.gradThreshold,
     densifyUntil: quick.densifyUntil,
     maxSplats: DEFAULT_DENSITY.maxSplats,
+    strategy: 'adc',
+    splats: 300_000,
+    selectiveAdam: false,
     background: 'black',
     evaluation: false,
     evalEvery: 1000,
@@ -120,6 +129,9 @@ export class TrainPanel {
     s.addBinding(settings, 'gradThreshold', { min: 1e-6, max: 1e-2, format: (v: number) => v.toExponential(1), label: 'grad threshold' });
     s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' }).on('change', edited);
     s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
+    s.addBinding(settings, 'strategy', { options: { 'ADC (reference)': 'adc', 'MCMC (budget)': 'mcmc' }, label: 'densification' });
+    s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
+    s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
@@ -186,6 +198,9 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     shDegree: s.shDegree,
     background: s.background,
     density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
+    // Settings saved before these existed (browser checkpoints) train as they did: ADC, plain Adam.
+    ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000 } } : {}),
+    ...(s.selectiveAdam ? { selectiveAdam: true } : {}),
   };
 }
 
