@@ -4,6 +4,7 @@
  */
 import type { DensityConfig } from './density-control';
 import type { McmcConfig } from './mcmc-config';
+import { type ScaledSchedule, type ScheduleName, schedulePlan } from './schedule';
 
 export type BackgroundMode = 'black' | 'white' | 'random';
 
@@ -48,6 +49,15 @@ export interface TrainConfig {
   seed: number;
   /** The schedule length the means' learning rate decays over. Default: `iterations`. */
   lrDecayIterations?: number;
+  /**
+   * 'reference': the INRIA schedule in absolute steps (densify 500-15,000, reset every 3,000,
+   * SH +1 every `shIncreaseEvery`), for any run length. 'scaled': every event at a fraction of
+   * `iterations` and coarse-to-fine images (src/train/schedule.ts; it sets the SH steps itself,
+   * and `density` overrides still apply). Default 'reference' (the browser and the CLI choose).
+   */
+  schedule: ScheduleName;
+  /** Overrides of the scaled schedule's shape (schedule.ts DEFAULT_SCALED_SCHEDULE). */
+  scaledSchedule?: Partial<ScaledSchedule>;
 }
 
 export const DEFAULT_LR: LearningRates = {
@@ -72,6 +82,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   mcmc: {},
   selectiveAdam: false,
   seed: 0,
+  schedule: 'reference',
 };
 
 /** Fills defaults without mutating the caller's object. */
@@ -83,6 +94,9 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
   if (!Number.isInteger(out.shDegree) || out.shDegree < 0 || out.shDegree > 3) throw new Error(`shDegree must be 0..3, got ${c.shDegree}`);
   if (!['black', 'white', 'random'].includes(out.background)) throw new Error(`background must be black, white or random, got ${c.background}`);
+  out.schedule = c.schedule ?? DEFAULT_TRAIN.schedule;
+  if (c.scaledSchedule) out.scaledSchedule = { ...c.scaledSchedule };
+  schedulePlan(out); // throws on an unknown schedule or a bad scaled-schedule field
   return out;
 }
 

@@ -15,6 +15,8 @@ import { DifferentiableRenderer } from './differentiable-renderer';
 import { Mulberry32, type TrainConfig, ViewSampler, activeShDegree, meansLearningRate, resolveTrainConfig } from './config';
 import { type DensityStrategy, createDensityStrategy } from './density-strategy';
 import { mcmcInitialScene, resolveMcmcConfig } from './mcmc-config';
+import { type SchedulePlan, coarseSize, schedulePlan } from './schedule';
+import { CoarseTargets } from './coarse-targets';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
 import type { GroupArrays, TrainerState } from './checkpoint';
@@ -52,6 +54,8 @@ const GRAD_OF: Record<ParamGroup, 'vMeans' | 'vLogScales' | 'vQuats' | 'vOpacity
 
 export class Trainer {
   readonly config: TrainConfig;
+  /** When to densify, reset, raise the SH degree and the image size (config.schedule). */
+  readonly plan: SchedulePlan;
   readonly state: SplatState;
   iteration = 0;
   /** Set when a NaN/Inf loss stopped training; the message names the iteration. */
@@ -70,6 +74,7 @@ export class Trainer {
   private readonly flagReadback: GPUBuffer;
   /** Per-view target images on the GPU when they fit the budget (else uploaded per step). */
   private readonly targets: (GPUBuffer | undefined)[];
+  private readonly coarse: CoarseTargets;
 
   constructor(
     private readonly device: GPUDevice,
@@ -78,6 +83,7 @@ export class Trainer {
     config: Partial<TrainConfig> = {},
   ) {
     this.config = resolveTrainConfig(config);
+    this.plan = schedulePlan(this.config);
     if (dataset.train.length === 0) throw new Error('the dataset has no training views');
     // A fresh MCMC run starts within its budget at the strategy's opacity and scale; a restored
     // one is no larger than the budget, and restoreState overwrites every parameter.
@@ -87,7 +93,7 @@ export class Trainer {
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
     const { strategy, mcmc: mcmcConfig, seed, iterations } = this.config;
-    this.density = createDensityStrategy(device, { strategy, density: this.config.density, mcmc: mcmcConfig, seed, iterations });
+    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: mcmcConfig, seed, iterations });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();
@@ -96,6 +102,7 @@ export class Trainer {
     const bytes = dataset.train.reduce((s, v) => s + v.image.byteLength, 0);
     const budget = Math.min(512 * 2 ** 20, device.limits.maxBufferSize * 4);
     this.targets = dataset.train.map((v) => (bytes <= budget ? this.uploadImage(v) : undefined));
+    this.coarse = new CoarseTargets(device);
   }
 
   private uploadImage(v: View): GPUBuffer {
@@ -116,7 +123,7 @@ export class Trainer {
   }
 
   get activeShDegree(): number {
-    return activeShDegree(Math.max(this.iteration, 1), this.config.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
+    return activeShDegree(Math.max(this.iteration, 1), this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
   }
 
   get done(): boolean {
@@ -129,9 +136,12 @@ export class Trainer {
     const it = this.iteration + 1;
     const viewIndex = this.sampler.next();
     const view = this.dataset.train[viewIndex];
-    const cam = view.camera;
-    const opts = { shDegree: activeShDegree(it, this.config.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
-    const stats = await this.diff.step(this.state, cam, this.targets[viewIndex] ?? view.image, opts);
+    let cam = view.camera;
+    let target: GPUBuffer | Float32Array = this.targets[viewIndex] ?? view.image;
+    const small = coarseSize(cam.width, cam.height, this.plan.divisorAt(it), this.plan.minSide);
+    if (small.width !== cam.width || small.height !== cam.height) ({ camera: cam, target } = this.coarse.prepare(cam, target, small.width, small.height));
+    const opts = { shDegree: activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
+    const stats = await this.diff.step(this.state, cam, target, opts);
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {
       await this.snapshot.settled();
@@ -167,7 +177,7 @@ export class Trainer {
     const grads = this.diff.gradients;
     const enc = this.device.createCommandEncoder({ label: 'Trainer.adam' });
     const pass = enc.beginComputePass({ label: 'Adam' });
-    const total = this.config.lrDecayIterations ?? this.config.iterations;
+    const total = this.plan.lrDecayIterations;
     const rates: Record<ParamGroup, [number, number]> = {
       means: [meansLearningRate(it, total, this.dataset.extent, lr), 0],
       logScales: [lr.scale, 0],
@@ -310,6 +320,7 @@ export class Trainer {
     this.finite.destroy();
     this.flagReadback.destroy();
     for (const t of this.targets) t?.destroy();
+    this.coarse.destroy();
     this.state.destroy();
   }
 }

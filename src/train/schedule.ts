@@ -1,0 +1,132 @@
+/**
+ * Training schedules: when to densify, reset opacity, raise the SH degree and the image
+ * resolution, and how long the position learning rate decays, for the run length chosen.
+ *
+ * 'reference' is the INRIA schedule, built for 30,000 steps and kept in absolute steps whatever
+ * the run length (densify 500-15,000 every 100, reset every 3,000, SH +1 every 1,000; the
+ * learning rate decays over the run). A run of a few thousand steps spends most of it before the
+ * first reset and ends while the splats densified last are still settling.
+ *
+ * 'scaled' places every event at a fraction of `iterations` (ScaledSchedule), the way gsplat's
+ * `steps_scaler` does, with floors in steps where a statistic needs time to accumulate, and
+ * trains coarse to fine (DashGaussian, Chen et al. 2025): the images start downscaled by
+ * `startDivisor` and reach full size at `fullResolutionAt` of the run, the divisor falling
+ * geometrically, so early steps fit the low frequencies at a fraction of the cost.
+ *
+ * Pure: a plan is a function of the config, so a resumed run follows the same plan.
+ */
+import type { DensityConfig } from './density-control';
+
+export type ScheduleName = 'reference' | 'scaled';
+export const SCHEDULE_NAMES: readonly ScheduleName[] = ['reference', 'scaled'];
+
+/** The shape of the 'scaled' schedule; fractions are of `iterations`. */
+export interface ScaledSchedule {
+  /** Densification starts after this fraction of the run. Default 0.1. */
+  densifyFrom: number;
+  /** ... and stops before this fraction. Default 0.5 (the reference's 15,000 of 30,000). */
+  densifyUntil: number;
+  /** Densify every this fraction of the run, at least every `minDensifyEvery` steps. Default 0.02. */
+  densifyEvery: number;
+  /** Floor of the densification interval in steps: statistics need a few views each. Default 50. */
+  minDensifyEvery: number;
+  /** Opacity reset every this fraction of the run inside the densification window; 0: none. Default 0. */
+  opacityResetEvery: number;
+  /** The SH degree reaches its maximum at this fraction, in equal steps (reference: 0.1). Default 0.1. */
+  shFullAt: number;
+  /** Coarse to fine: the image divisor of the first step; 1 trains at full size throughout. Default 4. */
+  startDivisor: number;
+  /** Full resolution from this fraction of the run on. Default 0.5. */
+  fullResolutionAt: number;
+  /** A downscaled image keeps at least this many pixels on its shorter side. Default 64. */
+  minSide: number;
+}
+
+export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
+  densifyFrom: 0.1,
+  densifyUntil: 0.5,
+  densifyEvery: 0.02,
+  minDensifyEvery: 50,
+  opacityResetEvery: 0,
+  shFullAt: 0.1,
+  startDivisor: 4,
+  fullResolutionAt: 0.5,
+  minSide: 64,
+});
+
+/** Fills defaults and checks every field; never mutates the caller's object. */
+export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSchedule {
+  const out: ScaledSchedule = { ...DEFAULT_SCALED_SCHEDULE };
+  for (const [k, v] of Object.entries(c) as [keyof ScaledSchedule, number | undefined][]) {
+    if (!(k in DEFAULT_SCALED_SCHEDULE)) throw new RangeError(`scaled schedule: unknown option '${k}'`);
+    if (v !== undefined) out[k] = v;
+  }
+  const bad = (k: keyof ScaledSchedule, need: string): never => {
+    throw new RangeError(`scaled schedule: ${k} must be ${need}, got ${String(out[k])}`);
+  };
+  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'shFullAt', 'fullResolutionAt'] as const) {
+    if (!(out[k] >= 0 && out[k] <= 1)) bad(k, 'a fraction in [0, 1]');
+  }
+  if (!(Number.isInteger(out.minDensifyEvery) && out.minDensifyEvery >= 1)) bad('minDensifyEvery', 'a positive integer');
+  if (!(out.startDivisor >= 1 && Number.isFinite(out.startDivisor))) bad('startDivisor', 'finite and >= 1');
+  if (!(Number.isInteger(out.minSide) && out.minSide >= 1)) bad('minSide', 'a positive integer');
+  return out;
+}
+
+/** What a run of `iterations` steps follows (the Trainer's view of a schedule). */
+export interface SchedulePlan {
+  /** Density control settings, the config's own overrides applied last. */
+  density: Partial<DensityConfig>;
+  /** The active SH degree rises by one every this many iterations. */
+  shIncreaseEvery: number;
+  /** The position learning rate decays over this many iterations. */
+  lrDecayIterations: number;
+  /** Image divisor at iteration `it` (1-based): 1 is the full training size. */
+  divisorAt(it: number): number;
+  /** A downscaled image keeps at least this many pixels on its shorter side (coarseSize). */
+  minSide: number;
+}
+
+/** The fields of TrainConfig a plan depends on. */
+export interface ScheduleInputs {
+  iterations: number;
+  schedule: ScheduleName;
+  scaledSchedule?: Partial<ScaledSchedule>;
+  shDegree: number;
+  shIncreaseEvery: number;
+  lrDecayIterations?: number;
+  density: Partial<DensityConfig>;
+}
+
+export function schedulePlan(c: ScheduleInputs): SchedulePlan {
+  const lrDecayIterations = c.lrDecayIterations ?? c.iterations;
+  if (c.schedule === 'reference') return { density: { ...c.density }, shIncreaseEvery: c.shIncreaseEvery, lrDecayIterations, divisorAt: () => 1, minSide: 1 };
+  if (c.schedule !== 'scaled') throw new RangeError(`schedule must be ${SCHEDULE_NAMES.join(' or ')}, got ${String(c.schedule)}`);
+  const s = resolveScaledSchedule(c.scaledSchedule);
+  const n = c.iterations;
+  const at = (f: number) => Math.round(f * n);
+  const densifyEvery = Math.max(s.minDensifyEvery, at(s.densifyEvery));
+  const density: Partial<DensityConfig> = {
+    densifyFrom: at(s.densifyFrom),
+    densifyUntil: at(s.densifyUntil),
+    densifyEvery,
+    // The reference prunes large splats after its first reset (3,000); here after the first densification.
+    worldScalePruneAfter: at(s.densifyFrom) + densifyEvery,
+    opacityResetEvery: s.opacityResetEvery > 0 ? Math.max(densifyEvery, at(s.opacityResetEvery)) : 0,
+    ...c.density,
+  };
+  const shIncreaseEvery = Math.max(1, Math.round((s.shFullAt * n) / Math.max(c.shDegree, 1)));
+  const end = Math.max(1, s.fullResolutionAt * n);
+  const divisorAt = (it: number): number => (s.startDivisor <= 1 || it >= end ? 1 : s.startDivisor ** (1 - Math.max(it - 1, 0) / end));
+  return { density, shIncreaseEvery, lrDecayIterations, divisorAt, minSide: s.minSide };
+}
+
+/**
+ * Size of an image of width x height downscaled by `divisor`, the shorter side kept at least
+ * `minSide` (or the full size, if smaller): the divisor used is the smaller of the two limits.
+ */
+export function coarseSize(width: number, height: number, divisor: number, minSide: number): { width: number; height: number } {
+  const d = Math.min(divisor, Math.max(1, Math.min(width, height) / minSide));
+  if (d <= 1) return { width, height };
+  return { width: Math.max(1, Math.round(width / d)), height: Math.max(1, Math.round(height / d)) };
+}
