@@ -98,5 +98,9 @@ export function checkSettings(c: Checkpoint, config: TrainConfig, file: string):
   if (c.state.iteration > config.iterations) throw new CheckpointError(file, `saved at step ${c.state.iteration}, past this run's ${config.iterations} iterations`);
   const saved = c.config.lrDecayIterations ?? c.config.iterations;
   const now = config.lrDecayIterations ?? config.iterations;
+  // The scaled schedule places every event at a fraction of `iterations` (schedule.ts).
+  if (config.schedule === 'scaled' && c.config.iterations !== config.iterations) {
+    return [`the scaled schedule (densification, SH steps, image sizes, learning rate) now spans ${config.iterations} iterations (saved run: ${c.config.iterations}); the result will differ from an unbroken run`];
+  }
   return saved === now ? [] : [`the learning-rate schedule now decays over ${now} iterations (saved run: ${saved}); the result will differ from an unbroken run`];
 }

@@ -1,0 +1,80 @@
+/**
+ * bench/README.md's quality block (between `<!-- quality:start -->` and `<!-- quality:end -->`,
+ * added at the end when missing): per scene, one row per run length and label with held-out
+ * PSNR/SSIM, splats and training seconds, then the targets of issue 10 checked against them.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type QualityRun, secondsToReach } from './quality-run';
+
+const START = '<!-- quality:start -->';
+const END = '<!-- quality:end -->';
+
+const fmt = (v: number, d: number) => v.toFixed(d);
+
+function sceneTable(runs: QualityRun[]): string[] {
+  const rows = [...runs].sort((a, b) => a.iterations - b.iterations || order(a.label) - order(b.label) || a.label.localeCompare(b.label));
+  const lines = ['| steps | schedule | held-out PSNR | SSIM | splats | seconds | CPU seconds |', '|---:|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    const cpu = r.cpuSeconds === undefined ? '' : fmt(r.cpuSeconds, 0);
+    lines.push(`| ${r.iterations.toLocaleString('en-US')} | ${r.label} | ${fmt(r.psnr, 2)} | ${fmt(r.ssim, 3)} | ${r.splats.toLocaleString('en-US')} | ${fmt(r.seconds, 0)} | ${cpu} |`);
+  }
+  return lines;
+}
+
+function order(label: string): number {
+  return label === 'reference' ? 0 : label === 'scaled' ? 1 : 2;
+}
+
+/** The issue's targets for one scene, where both runs exist. */
+function targets(runs: QualityRun[]): string[] {
+  const find = (n: number, label: string) => runs.find((r) => r.iterations === n && r.label === label);
+  const out: string[] = [];
+  for (const n of [1000, 5000]) {
+    const ref = find(n, 'reference');
+    const new_ = find(n, 'scaled');
+    if (ref && new_) out.push(`- ${n.toLocaleString('en-US')} steps: scaled ${fmt(new_.psnr - ref.psnr, 2)} dB held out against reference (target ${n === 1000 ? '>= +2' : '>= 0'}), ${fmt(new_.seconds / ref.seconds, 2)}x its time.`);
+  }
+  const ref5 = find(5000, 'reference');
+  const new5 = find(5000, 'scaled');
+  if (ref5 && new5) {
+    const reach = secondsToReach(new5, ref5.psnr);
+    const cpuReach = new5.curve.find((p) => p.psnr >= ref5.psnr)?.cpuSeconds;
+    const cpuText = cpuReach !== undefined && ref5.cpuSeconds ? ` (CPU time ${fmt(cpuReach / ref5.cpuSeconds, 2)}x)` : '';
+    out.push(
+      reach === undefined
+        ? `- Time to the reference's 5,000-step PSNR (${fmt(ref5.psnr, 2)} dB): not reached by the scaled 5,000-step run (target: half the time).`
+        : `- Time to the reference's 5,000-step PSNR (${fmt(ref5.psnr, 2)} dB): ${fmt(reach, 0)} s against ${fmt(ref5.seconds, 0)} s, ${fmt(reach / ref5.seconds, 2)}x${cpuText} (target <= 0.5x).`,
+    );
+  }
+  return out;
+}
+
+export function qualitySection(all: QualityRun[]): string {
+  const lines = [
+    START,
+    '## Training quality of short runs (`npm run bench:quality`)',
+    '',
+    'Held-out views (every 8th image), the reference schedule (`--schedule reference`, today\'s defaults) against the',
+    'scaled one (`--schedule scaled`); seconds are training steps only (evaluation excluded), wall clock on this',
+    'machine, with the process CPU time beside them (the machine is shared: CPU time is the steadier figure).',
+  ];
+  const scenes = [...new Set(all.map((r) => r.scene))];
+  for (const s of scenes) {
+    const runs = all.filter((r) => r.scene === s);
+    const r0 = runs[0];
+    lines.push('', `### ${s}, ${r0.width}x${r0.height} (${r0.date})`, '', ...sceneTable(runs));
+    const t = targets(runs);
+    if (t.length > 0) lines.push('', ...t);
+  }
+  lines.push(END);
+  return lines.join('\n');
+}
+
+export function writeQualityReport(path: string, runs: QualityRun[]): void {
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const block = qualitySection(runs);
+  const a = old.indexOf(START);
+  const b = old.indexOf(END);
+  const next = a >= 0 && b > a ? old.slice(0, a) + block + old.slice(b + END.length) : `${old.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+}
