@@ -137,8 +137,10 @@ export class McmcStrategy {
       this.round(state, it, n, false, add);
     }
     await this.readback.mapAsync(0x1); // GPUMapMode.READ
-    const [relocated, added] = new Uint32Array(this.readback.getMappedRange(0, 8).slice(0));
+    const [relocated, drawn] = new Uint32Array(this.readback.getMappedRange(0, 8).slice(0));
     this.readback.unmap();
+    // Without a growth round the second word still holds an earlier refinement's count.
+    const added = add > 0 ? drawn : 0;
     state.count = n + added;
     return { relocated, added };
   }

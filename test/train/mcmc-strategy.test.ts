@@ -90,6 +90,9 @@ describe('MCMC refinement on the GPU vs the float64 reference', () => {
           else expectClose(gpu, want, 0, 0, `${set}.${g}`);
         }
       }
+      // At the budget, the next refinement only relocates.
+      expect((await strategy.refine(it + 100, st)).added).toBe(0);
+      expect(st.count).toBe(c.n + c.add);
       strategy.destroy();
       st.destroy();
     });
