@@ -14,6 +14,7 @@ import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
 import { resolveTrainConfig } from '../train/config';
+import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
@@ -24,6 +25,8 @@ import { ProgressBar } from './progress';
 import type { Command } from './command';
 
 const BACKGROUNDS: BackgroundMode[] = ['black', 'white', 'random'];
+/** The CLI's schedule (see README: chosen from bench/quality.ts measurements). */
+const CLI_SCHEDULE: ScheduleName = 'reference';
 /** Density flags and the config field each sets. */
 const DENSITY_FLAGS: [string, keyof DensityConfig][] = [
   ['densify-from', 'densifyFrom'],
@@ -62,6 +65,8 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   if (strategy !== 'adc' && strategy !== 'mcmc') throw new UsageError(`--strategy must be adc or mcmc, got "${strategy}"`);
   if (p.flags.has('splats') && strategy !== 'mcmc') throw new UsageError('--splats sets the MCMC budget: add --strategy mcmc');
   const mcmc = p.flags.has('splats') ? { splats: flagInt(p, 'splats', 1) } : {};
+  const schedule = (flagString(p, 'schedule') ?? CLI_SCHEDULE) as ScheduleName;
+  if (!SCHEDULE_NAMES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULE_NAMES.join(' or ')}, got "${schedule}"`);
   const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
   if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
   return {
@@ -77,6 +82,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
       mcmc,
       selectiveAdam: p.flags.has('selective-adam'),
       antialias: p.flags.has('antialias'),
+      schedule,
     },
     resolution: flagString(p, 'resolution') === undefined ? undefined : flagInt(p, 'resolution', 1),
     evalOn: p.flags.has('eval'),
@@ -107,6 +113,7 @@ export const trainCommand: Command = {
     { name: 'seed', value: 'S', help: 'seed of view order, backgrounds and splits (default 0)' },
     { name: 'sh-degree', value: 'D', help: 'highest SH degree trained, 0..3 (default 3)' },
     { name: 'background', value: 'MODE', help: 'black, white or random (default black)' },
+    { name: 'schedule', value: 'S', help: `reference (the INRIA schedule in absolute steps) or scaled (events at fractions of --iters, coarse-to-fine images) (default ${CLI_SCHEDULE})` },
     { name: 'densify-from', value: 'N', help: 'densify after iteration N (default 500)' },
     { name: 'densify-until', value: 'N', help: 'densify and reset opacity before iteration N (default 15000)' },
     { name: 'densify-every', value: 'N', help: 'densify every N iterations (default 100)' },
@@ -200,6 +207,7 @@ export const trainCommand: Command = {
       out: o.out,
       adapter: gpu.adapterName,
       iterations: trainer.iteration,
+      schedule: config.schedule,
       resumedFrom: resumed ? { file: o.resume, iteration: start } : undefined,
       seconds: round(seconds, 2),
       iterationsPerSecond: round((trainer.iteration - start) / seconds, 3),

@@ -45,6 +45,12 @@ export interface TrainConfig {
   mcmc: Partial<McmcConfig>;
   /** Selective Adam: splats the step's view does not see (no tiles) keep parameters and moments. Default off. */
   selectiveAdam: boolean;
+  /**
+   * Anti-aliasing (Mip-Splatting): the 3D smoothing filter from the training cameras' sampling
+   * rates and the 2D filter with opacity compensation; exports are marked `antialiased` with the
+   * 3D filter baked in. Default off (the reference renders without it).
+   */
+  antialias: boolean;
   /** Seeds the view order (a fresh permutation every epoch), random backgrounds and splits. */
   seed: number;
   /** The schedule length the means' learning rate decays over. Default: `iterations`. */
@@ -81,6 +87,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   strategy: 'adc',
   mcmc: {},
   selectiveAdam: false,
+  antialias: false,
   seed: 0,
   schedule: 'reference',
 };
@@ -90,6 +97,7 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   const out: TrainConfig = { ...DEFAULT_TRAIN, ...c, lr: { ...DEFAULT_LR, ...(c.lr ?? {}) }, density: { ...(c.density ?? {}) }, mcmc: { ...(c.mcmc ?? {}) } };
   out.strategy = c.strategy ?? DEFAULT_TRAIN.strategy;
   out.selectiveAdam = c.selectiveAdam ?? DEFAULT_TRAIN.selectiveAdam;
+  out.antialias = c.antialias ?? DEFAULT_TRAIN.antialias;
   if (out.strategy !== 'adc' && out.strategy !== 'mcmc') throw new Error(`strategy must be adc or mcmc, got ${c.strategy}`);
   if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
   if (!Number.isInteger(out.shDegree) || out.shDegree < 0 || out.shDegree > 3) throw new Error(`shDegree must be 0..3, got ${c.shDegree}`);

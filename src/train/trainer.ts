@@ -17,6 +17,8 @@ import { type DensityStrategy, createDensityStrategy } from './density-strategy'
 import { mcmcInitialScene, resolveMcmcConfig } from './mcmc-config';
 import { type SchedulePlan, coarseSize, schedulePlan } from './schedule';
 import { CoarseTargets } from './coarse-targets';
+import { TrainingFilter3d } from './filter3d';
+import type { GaussianSet } from '../render/gaussian-buffers';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
 import type { GroupArrays, TrainerState } from './checkpoint';
@@ -71,6 +73,8 @@ export class Trainer {
   /** Restored densification statistics, added to the first step's (restoreState). */
   private readonly snapshot: Snapshot;
   private readonly finite: FiniteCheckKernel;
+  /** The Mip-Splatting 3D filter when config.antialias. */
+  private readonly filter3d: TrainingFilter3d | undefined;
   private readonly flagReadback: GPUBuffer;
   /** Per-view target images on the GPU when they fit the budget (else uploaded per step). */
   private readonly targets: (GPUBuffer | undefined)[];
@@ -98,6 +102,7 @@ export class Trainer {
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();
     this.finite = new FiniteCheckKernel(device);
+    this.filter3d = this.config.antialias ? new TrainingFilter3d(device, dataset.train.map((v) => v.camera)) : undefined;
     this.flagReadback = device.createBuffer({ label: 'Trainer.flagReadback', size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const bytes = dataset.train.reduce((s, v) => s + v.image.byteLength, 0);
     const budget = Math.min(512 * 2 ** 20, device.limits.maxBufferSize * 4);
@@ -141,7 +146,7 @@ export class Trainer {
     const small = coarseSize(cam.width, cam.height, this.plan.divisorAt(it), this.plan.minSide);
     if (small.width !== cam.width || small.height !== cam.height) ({ camera: cam, target } = this.coarse.prepare(cam, target, small.width, small.height));
     const opts = { shDegree: activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
-    const stats = await this.diff.step(this.state, cam, target, opts);
+    const stats = await this.diff.step(this.renderSet(it), cam, target, { ...opts, antialias: this.config.antialias });
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {
       await this.snapshot.settled();
@@ -186,6 +191,8 @@ export class Trainer {
       sh: [lr.shDc, lr.shRest],
     };
     this.meansLr = rates.means[0];
+    // Gradients of the filtered parameters the renderer drew become the raw parameters' first.
+    this.filter3d?.encodeBackward(pass, st, grads);
     this.density.encodeGradientTerms?.(pass, st, grads);
     for (const g of PARAM_GROUPS) {
       const [a, b] = rates[g];
@@ -233,7 +240,7 @@ export class Trainer {
     let l1 = 0;
     for (const v of list) {
       const { forward, loss } = this.diff;
-      await forward.renderExact(this.state, v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg });
+      await forward.renderExact(this.renderSet(this.iteration), v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg, antialias: this.config.antialias });
       loss.setTarget(v.image, v.camera.width, v.camera.height);
       const enc = this.device.createCommandEncoder({ label: 'Trainer.eval' });
       loss.encodeMetrics(enc, forward.image.buffer);
@@ -255,7 +262,25 @@ export class Trainer {
       if (!s) throw new Error('training diverged before any good state was captured');
       return s;
     }
-    return this.state.toScene();
+    const scene = await this.state.toScene();
+    return this.filter3d ? this.filter3d.bake(scene, this.state, this.iteration) : scene;
+  }
+
+  /**
+   * What the renderer draws: the state, or with anti-aliasing its 3D-filtered parameters
+   * (sized when due at `iteration`, and submitted before the caller's work).
+   */
+  private renderSet(iteration: number): GaussianSet {
+    if (!this.filter3d) return this.state;
+    const enc = this.device.createCommandEncoder({ label: 'Trainer.filter3d' });
+    const set = this.filter3d.prepare(enc, this.state, iteration);
+    this.device.queue.submit([enc.finish()]);
+    return set;
+  }
+
+  /** The Gaussians a live view should draw (3D-filtered with anti-aliasing), and whether with the 2D filter. */
+  get liveView(): { set: GaussianSet; antialiased: boolean } {
+    return { set: this.filter3d ? this.filter3d.view(this.state) : this.state, antialiased: this.config.antialias };
   }
 
   /**
@@ -321,6 +346,7 @@ export class Trainer {
     this.flagReadback.destroy();
     for (const t of this.targets) t?.destroy();
     this.coarse.destroy();
+    this.filter3d?.destroy();
     this.state.destroy();
   }
 }

@@ -344,7 +344,9 @@ export class TrainingApp {
   private showLive(): void {
     const run = this.run;
     if (!run) return;
-    this.viewer.showLive(run.trainer.state, run.dataset.name, {
+    const live = run.trainer.liveView;
+    this.viewer.showLive(live.set, run.dataset.name, {
+      antialiased: live.antialiased,
       bounds: run.dataset.bounds,
       home: PhotoNav.home(run.dataset),
       exportScene: () => run.trainer.exportScene(),

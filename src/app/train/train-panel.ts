@@ -30,6 +30,11 @@ export interface TrainSettings {
   splats?: number;
   /** Update only splats the step's view sees. Default off. */
   selectiveAdam?: boolean;
+  /**
+   * Mip-Splatting anti-aliasing (3D + 2D filters); the export is marked antialiased. Default off
+   * (the reference trains without it).
+   */
+  antialias: boolean;
   /** Background under the splats while training. Default black. */
   background: BackgroundMode;
   /** Hold out every 8th image and report its PSNR. Default off (as the reference without --eval). */
@@ -59,6 +64,7 @@ export function defaultTrainSettings(): TrainSettings {
     strategy: 'adc',
     splats: 300_000,
     selectiveAdam: false,
+    antialias: false,
     background: 'black',
     evaluation: false,
     evalEvery: 1000,
@@ -132,6 +138,7 @@ export class TrainPanel {
     s.addBinding(settings, 'strategy', { options: { 'ADC (reference)': 'adc', 'MCMC (budget)': 'mcmc' }, label: 'densification' });
     s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
+    s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
@@ -197,6 +204,7 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     iterations: s.iterations,
     shDegree: s.shDegree,
     background: s.background,
+    antialias: s.antialias === true,
     density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
     // Settings saved before these existed (browser checkpoints) train as they did: ADC, plain Adam.
     ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000 } } : {}),
