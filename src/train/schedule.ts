@@ -85,6 +85,8 @@ export interface SchedulePlan {
   divisorAt(it: number): number;
   /** A downscaled image keeps at least this many pixels on its shorter side (coarseSize). */
   minSide: number;
+  /** The first iteration trained at full size (1 without coarse-to-fine). */
+  fullSizeFrom: number;
 }
 
 /** The fields of TrainConfig a plan depends on. */
@@ -100,7 +102,7 @@ export interface ScheduleInputs {
 
 export function schedulePlan(c: ScheduleInputs): SchedulePlan {
   const lrDecayIterations = c.lrDecayIterations ?? c.iterations;
-  if (c.schedule === 'reference') return { density: { ...c.density }, shIncreaseEvery: c.shIncreaseEvery, lrDecayIterations, divisorAt: () => 1, minSide: 1 };
+  if (c.schedule === 'reference') return { density: { ...c.density }, shIncreaseEvery: c.shIncreaseEvery, lrDecayIterations, divisorAt: () => 1, minSide: 1, fullSizeFrom: 1 };
   if (c.schedule !== 'scaled') throw new RangeError(`schedule must be ${SCHEDULE_NAMES.join(' or ')}, got ${String(c.schedule)}`);
   const s = resolveScaledSchedule(c.scaledSchedule);
   const n = c.iterations;
@@ -118,7 +120,20 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
   const shIncreaseEvery = Math.max(1, Math.round((s.shFullAt * n) / Math.max(c.shDegree, 1)));
   const end = Math.max(1, s.fullResolutionAt * n);
   const divisorAt = (it: number): number => (s.startDivisor <= 1 || it >= end ? 1 : s.startDivisor ** (1 - Math.max(it - 1, 0) / end));
-  return { density, shIncreaseEvery, lrDecayIterations, divisorAt, minSide: s.minSide };
+  return { density, shIncreaseEvery, lrDecayIterations, divisorAt, minSide: s.minSide, fullSizeFrom: s.startDivisor <= 1 ? 1 : Math.ceil(end) };
+}
+
+/**
+ * Pixels a run of `iterations` steps renders on width x height images, as a fraction of the
+ * same run at full size throughout (time estimates: the rasterizer's work follows the pixels).
+ */
+export function pixelFraction(plan: SchedulePlan, iterations: number, width: number, height: number): number {
+  let sum = 0;
+  for (let it = 1; it < Math.min(plan.fullSizeFrom, iterations + 1); it++) {
+    const s = coarseSize(width, height, plan.divisorAt(it), plan.minSide);
+    sum += (s.width * s.height) / (width * height);
+  }
+  return (sum + Math.max(0, iterations - plan.fullSizeFrom + 1)) / iterations;
 }
 
 /**

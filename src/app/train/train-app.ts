@@ -25,6 +25,7 @@ import { defaultTrainSettings, loadKey, trainConfigOf, TrainPanel, type TrainRea
 import { TrainingRun, yieldToBrowser, type SavePoint } from './train-run';
 import { initialStatus, type TrainState } from './train-status';
 import { PhotoNav } from './photo-nav';
+import { fullSizeRate, runEstimate } from './schedule-estimate';
 
 export interface LoadedDataset {
   source: DatasetSource;
@@ -91,7 +92,7 @@ export class TrainingApp {
       trainSample: (preset) => void this.trainSample(preset),
       pickFolder: () => this.inputs.pickFolder(),
       pickZip: () => this.inputs.pickZip(),
-      sampleEstimate: (preset) => this.cost.estimate(PRESETS[preset], SAMPLE_PHOTOS),
+      sampleEstimate: (preset) => runEstimate(this.cost, { ...this.settings, ...PRESETS[preset] }, SAMPLE_PHOTOS),
     });
     this.panel = new TrainPanel(viewer.addPanelFolder('Train'), this.settings, this.readout, {
       onPreset: () => this.applyPreset(),
@@ -155,7 +156,7 @@ export class TrainingApp {
 
   private refreshEstimate(): void {
     // For the loaded dataset, else for the sample (what the sample button would train).
-    this.readout.estimate = this.cost.estimate(this.settings, this.dataset?.photo ?? SAMPLE_PHOTOS);
+    this.readout.estimate = runEstimate(this.cost, this.settings, this.dataset?.photo ?? SAMPLE_PHOTOS);
   }
 
   /** Loads a dataset with the current settings; on failure shows why and keeps everything as it was. */
@@ -248,7 +249,7 @@ export class TrainingApp {
         progress.record(info, performance.now());
         if (this.status.resumedFrom < 0 && info.iteration === 1) this.status.firstPsnr = info.psnr;
         const cam = dataset.data.train[0].camera;
-        if (this.cost.measure(progress, cam.width * cam.height)) this.refreshEstimate();
+        if (fullSizeRate(trainer.plan, info.iteration) && this.cost.measure(progress, cam.width * cam.height)) this.refreshEstimate();
         this.showProgress(run);
       },
       onEval: (r) => {

@@ -6,6 +6,7 @@
 import type { ButtonApi, FolderApi } from 'tweakpane';
 import type { BackgroundMode, TrainConfig } from '../../train/config';
 import { DEFAULT_DENSITY } from '../../train/density-control';
+import type { ScheduleName } from '../../train/schedule';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 import type { TrainState } from './train-status';
 
@@ -20,7 +21,13 @@ export interface TrainSettings {
   shDegree: number;
   /** Densification gradient threshold. Default 2e-4. */
   gradThreshold: number;
-  /** Last densification iteration bound. Default: the quick preview's 1,500. */
+  /**
+   * 'scaled': densification, SH steps and image sizes follow the run length, coarse to fine
+   * (src/train/schedule.ts); 'reference': the INRIA schedule in absolute steps, densifying until
+   * `densifyUntil`. Default 'scaled'; settings saved without it train with 'reference', as they did.
+   */
+  schedule?: ScheduleName;
+  /** Last densification iteration bound, with the reference schedule. Default: the quick preview's 1,500. */
   densifyUntil: number;
   /** Splat cap. Default 3,000,000. */
   maxSplats: number;
@@ -59,6 +66,7 @@ export function defaultTrainSettings(): TrainSettings {
     resolution: quick.resolution,
     shDegree: 3,
     gradThreshold: DEFAULT_DENSITY.gradThreshold,
+    schedule: 'scaled',
     densifyUntil: quick.densifyUntil,
     maxSplats: DEFAULT_DENSITY.maxSplats,
     strategy: 'adc',
@@ -111,10 +119,12 @@ const PRESET_OPTIONS = { ...Object.fromEntries(PRESET_NAMES.map((n) => [PRESETS[
 export class TrainPanel {
   private readonly buttons: Record<'start' | 'pause' | 'resume' | 'stop' | 'download' | 'live' | 'snap', ButtonApi>;
   private readonly settingsFolder: FolderApi;
+  /** 'densify until': the reference schedule's; the scaled one places its own window. */
+  private readonly densifyUntil: ReturnType<FolderApi['addBinding']>;
 
   constructor(
     private readonly folder: FolderApi,
-    settings: TrainSettings,
+    private readonly settings: TrainSettings,
     readout: TrainReadout,
     callbacks: TrainPanelCallbacks,
   ) {
@@ -133,7 +143,10 @@ export class TrainPanel {
     s.addBinding(settings, 'resolution', { options: RESOLUTION_OPTIONS, label: 'resolution' }).on('change', edited);
     s.addBinding(settings, 'shDegree', { min: 0, max: 3, step: 1, label: 'SH degree' });
     s.addBinding(settings, 'gradThreshold', { min: 1e-6, max: 1e-2, format: (v: number) => v.toExponential(1), label: 'grad threshold' });
-    s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' }).on('change', edited);
+    const scheduleOptions = { 'scaled to the run': 'scaled', 'reference (30k steps)': 'reference' };
+    s.addBinding(settings, 'schedule', { options: scheduleOptions, label: 'schedule' }).on('change', edited);
+    this.densifyUntil = s.addBinding(settings, 'densifyUntil', { min: 0, max: 1_000_000, step: 100, label: 'densify until' }).on('change', edited);
+    this.densifyUntil.disabled = settings.schedule === 'scaled';
     s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
     s.addBinding(settings, 'strategy', { options: { 'ADC (reference)': 'adc', 'MCMC (budget)': 'mcmc' }, label: 'densification' });
     s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
@@ -190,6 +203,7 @@ export class TrainPanel {
 
   /** Re-reads the settings (after a preset or a resumed run changed them). */
   refresh(): void {
+    this.densifyUntil.disabled = this.settings.schedule === 'scaled';
     this.folder.refresh();
   }
 
@@ -205,7 +219,9 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     shDegree: s.shDegree,
     background: s.background,
     antialias: s.antialias === true,
-    density: { gradThreshold: s.gradThreshold, densifyUntil: s.densifyUntil, maxSplats: s.maxSplats },
+    // Settings saved before the schedule existed train with the reference schedule, as they did.
+    schedule: s.schedule ?? 'reference',
+    density: { gradThreshold: s.gradThreshold, maxSplats: s.maxSplats, ...(s.schedule === 'scaled' ? {} : { densifyUntil: s.densifyUntil }) },
     // Settings saved before these existed (browser checkpoints) train as they did: ADC, plain Adam.
     ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000 } } : {}),
     ...(s.selectiveAdam ? { selectiveAdam: true } : {}),

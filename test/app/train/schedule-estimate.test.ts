@@ -1,0 +1,38 @@
+/**
+ * The Train panel and the schedule: the scaled schedule is the panel's default and leaves the
+ * densification window to it, settings saved before the schedule existed train with the
+ * reference schedule, and estimates count coarse steps by their share of the pixels.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultTrainSettings, trainConfigOf } from '../../../src/app/train/train-panel';
+import { fullSizeRate, fullSizeSteps } from '../../../src/app/train/schedule-estimate';
+import { SAMPLE_PHOTOS } from '../../../src/app/train/sample';
+
+describe('Train panel schedule', () => {
+  it('defaults to the scaled schedule; old settings keep the reference one and its densify-until', () => {
+    const s = defaultTrainSettings();
+    expect(s.schedule).toBe('scaled');
+    const c = trainConfigOf(s);
+    expect(c.schedule).toBe('scaled');
+    expect(c.density).not.toHaveProperty('densifyUntil');
+    const old = trainConfigOf({ ...s, schedule: undefined });
+    expect(old.schedule).toBe('reference');
+    expect(old.density).toMatchObject({ densifyUntil: s.densifyUntil });
+  });
+
+  it('estimates a scaled run as fewer full-size steps', () => {
+    const s = { ...defaultTrainSettings(), iterations: 1000, resolution: 2 };
+    expect(fullSizeSteps({ ...s, schedule: 'reference' }, SAMPLE_PHOTOS)).toBe(1000);
+    // 342x193 training images: the divisor falls from 4 (capped at 193 / 64 = 3.02 by the 64 px
+    // shorter side) to 1 over the first 500 steps. Independent estimate from 1 / divisor^2
+    // without rounding the sizes; the rounded sizes differ by under 1%.
+    let want = 500;
+    for (let it = 1; it < 500; it++) want += 1 / Math.min(4 ** (1 - (it - 1) / 500), 193 / 64) ** 2;
+    const got = fullSizeSteps({ ...s, schedule: 'scaled' }, SAMPLE_PHOTOS);
+    expect(Math.abs(got / want - 1)).toBeLessThan(0.01);
+    expect(got).toBeLessThan(750);
+    expect(fullSizeRate({ fullSizeFrom: 1 }, 2)).toBe(true);
+    expect(fullSizeRate({ fullSizeFrom: 500 }, 540)).toBe(false);
+    expect(fullSizeRate({ fullSizeFrom: 500 }, 550)).toBe(true);
+  });
+});
