@@ -147,7 +147,7 @@ export const trainCommand: Command = {
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
     if (config.strategy === 'mcmc') {
-      const mcmc = resolveMcmcConfig(config.mcmc);
+      const mcmc = resolveMcmcConfig(trainer.plan.mcmc);
       if (trainer.state.count < mcmc.splats && mcmcRefinesLeft(trainer.iteration + 1, mcmc, config.iterations) === 0) {
         console.error(`notice: no MCMC refinement falls in this run (every ${mcmc.refineEvery} iterations after ${mcmc.refineFrom}); it ends with ${trainer.state.count} splats, not ${mcmc.splats}`);
       }

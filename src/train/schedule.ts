@@ -16,6 +16,7 @@
  * Pure: a plan is a function of the config, so a resumed run follows the same plan.
  */
 import type { DensityConfig } from './density-control';
+import type { McmcConfig } from './mcmc-config';
 
 export type ScheduleName = 'reference' | 'scaled';
 export const SCHEDULE_NAMES: readonly ScheduleName[] = ['reference', 'scaled'];
@@ -77,6 +78,8 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
 export interface SchedulePlan {
   /** Density control settings, the config's own overrides applied last. */
   density: Partial<DensityConfig>;
+  /** MCMC settings (its refinement window scaled like densification), the config's own last. */
+  mcmc: Partial<McmcConfig>;
   /** The active SH degree rises by one every this many iterations. */
   shIncreaseEvery: number;
   /** The position learning rate decays over this many iterations. */
@@ -98,11 +101,12 @@ export interface ScheduleInputs {
   shIncreaseEvery: number;
   lrDecayIterations?: number;
   density: Partial<DensityConfig>;
+  mcmc?: Partial<McmcConfig>;
 }
 
 export function schedulePlan(c: ScheduleInputs): SchedulePlan {
   const lrDecayIterations = c.lrDecayIterations ?? c.iterations;
-  if (c.schedule === 'reference') return { density: { ...c.density }, shIncreaseEvery: c.shIncreaseEvery, lrDecayIterations, divisorAt: () => 1, minSide: 1, fullSizeFrom: 1 };
+  if (c.schedule === 'reference') return { density: { ...c.density }, mcmc: { ...c.mcmc }, shIncreaseEvery: c.shIncreaseEvery, lrDecayIterations, divisorAt: () => 1, minSide: 1, fullSizeFrom: 1 };
   if (c.schedule !== 'scaled') throw new RangeError(`schedule must be ${SCHEDULE_NAMES.join(' or ')}, got ${String(c.schedule)}`);
   const s = resolveScaledSchedule(c.scaledSchedule);
   const n = c.iterations;
@@ -117,10 +121,11 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
     opacityResetEvery: s.opacityResetEvery > 0 ? Math.max(densifyEvery, at(s.opacityResetEvery)) : 0,
     ...c.density,
   };
+  const mcmc: Partial<McmcConfig> = { refineFrom: at(s.densifyFrom), refineUntil: at(s.densifyUntil), refineEvery: densifyEvery, ...c.mcmc };
   const shIncreaseEvery = Math.max(1, Math.round((s.shFullAt * n) / Math.max(c.shDegree, 1)));
   const end = Math.max(1, s.fullResolutionAt * n);
   const divisorAt = (it: number): number => (s.startDivisor <= 1 || it >= end ? 1 : s.startDivisor ** (1 - Math.max(it - 1, 0) / end));
-  return { density, shIncreaseEvery, lrDecayIterations, divisorAt, minSide: s.minSide, fullSizeFrom: s.startDivisor <= 1 ? 1 : Math.ceil(end) };
+  return { density, mcmc, shIncreaseEvery, lrDecayIterations, divisorAt, minSide: s.minSide, fullSizeFrom: s.startDivisor <= 1 ? 1 : Math.ceil(end) };
 }
 
 /**

@@ -96,8 +96,8 @@ export class Trainer {
     this.diff = new DifferentiableRenderer(device, { ssimWeight: this.config.ssimWeight });
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
-    const { strategy, mcmc: mcmcConfig, seed, iterations } = this.config;
-    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: mcmcConfig, seed, iterations });
+    const { strategy, seed, iterations } = this.config;
+    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();

@@ -22,6 +22,7 @@ describe('schedule plans', () => {
   it('reference: the absolute steps of today, full-size images', () => {
     const p = schedulePlan(resolveTrainConfig({ iterations: 1000 }));
     expect(p.density).toEqual({});
+    expect(schedulePlan(resolveTrainConfig({ iterations: 1000, mcmc: { splats: 9 } })).mcmc).toEqual({ splats: 9 });
     expect(p.shIncreaseEvery).toBe(1000);
     expect(p.lrDecayIterations).toBe(1000);
     expect([1, 500, 1000].map((it) => p.divisorAt(it))).toEqual([1, 1, 1]);
@@ -33,6 +34,9 @@ describe('schedule plans', () => {
     expect(DEFAULT_SCALED_SCHEDULE).toEqual({ densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0, shFullAt: 0.1, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64 });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
     expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 2500, densifyEvery: 100, worldScalePruneAfter: 600, opacityResetEvery: 0 });
+    // MCMC refines in the same window (its own settings win).
+    expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100 });
+    expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', mcmc: { splats: 9, refineEvery: 7 } })).mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 7, splats: 9 });
     expect(p.shIncreaseEvery).toBe(167);
     expect(p.lrDecayIterations).toBe(5000);
     expect(p.divisorAt(1)).toBe(4);
