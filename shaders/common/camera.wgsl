@@ -1,5 +1,6 @@
 // Per-frame camera uniform, bind group 0 of every kernel that projects or rasterizes.
-// Layout is written by src/kernels/camera-uniform.ts (offsets tested in test/kernels).
+// Host layout: CAMERA_UNIFORM in src/kernels/layouts.ts (probe-tested), packed by
+// src/kernels/camera-uniform.ts.
 struct CameraUniform {
   rot0: vec4<f32>,        // row 0 of world-to-camera R (xyz)
   rot1: vec4<f32>,        // row 1

@@ -8,6 +8,7 @@ const FILTER3D_VARIANCE: f32 = 0.2;
 const FILTER3D_MARGIN: f32 = 0.15;
 
 // One training camera: world-to-camera rows, translation, and (fx, fy, cx, cy), (W, H, near, _).
+// Host layouts of both structs: FILTER_CAMERA, FILTER3D_PARAMS in src/kernels/layouts.ts.
 struct FilterCamera {
   rot0: vec4<f32>,
   rot1: vec4<f32>,

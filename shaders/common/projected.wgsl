@@ -1,5 +1,5 @@
 // One projected splat: what the rasterizer and its backward read per intersection.
-// 48 bytes; layout mirrored in src/kernels/layouts.ts (tested).
+// 48 bytes; host layout PROJECTED_SPLAT in src/kernels/layouts.ts (probe-tested).
 struct ProjectedSplat {
   xy: vec2<f32>,       // 2D mean in pixels (pixel i covers [i, i + 1))
   comp: f32,           // anti-aliasing opacity compensation (1 without); `opacity` includes it

@@ -38,3 +38,16 @@ struct LossParams {
   // 1 / (3 * width * height), computed in float64 on the host.
   inv_count: f32,
 }
+
+// What loss_reduce.wgsl writes for the host to read back (src/kernels/image-loss.ts LOSS_STATS):
+// means over the 3 colour channels and all pixels.
+struct LossStats {
+  loss: f32,         // (1 - lambda) L1 + lambda (1 - SSIM)
+  l1: f32,
+  ssim: f32,
+  mse: f32,
+  psnr: f32,         // dB for a data range of 1
+  ssim_weight: f32,  // lambda
+  pixels: f32,       // W * H
+  _pad: f32,
+}

@@ -2,7 +2,8 @@
 import { bindGroupLayout, computePipeline } from '../gpu/pipeline';
 import { dispatch1d } from '../gpu/dispatch';
 import { BindGroupCache } from '../gpu/bind-group-cache';
-import { PROJECTED_SPLAT } from './layouts';
+import { type FieldsOf, UniformStruct } from '../gpu/struct-layout';
+import { ADAM_PARAMS, PROJECTED_SPLAT } from './layouts';
 
 export interface AdamHyper {
   beta1: number;
@@ -34,16 +35,13 @@ export interface AdamStep {
   visibility?: { projected: GPUBuffer; rowWidth: number };
 }
 
-const PARAM_BYTES = 64;
-
 /**
  * One instance per parameter group: each owns its uniform, so the groups' steps can be
  * recorded into one encoder and submitted together.
  */
 export class AdamKernel {
   private static pipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; unbound: GPUBuffer }>();
-  private readonly uniform: GPUBuffer;
-  private readonly data = new ArrayBuffer(PARAM_BYTES);
+  private readonly params: UniformStruct<FieldsOf<typeof ADAM_PARAMS>>;
   private readonly cache = new BindGroupCache();
   private readonly pipeline: GPUComputePipeline;
   private readonly layout: GPUBindGroupLayout;
@@ -65,34 +63,33 @@ export class AdamKernel {
     this.pipeline = p.pipeline;
     this.layout = p.layout;
     this.unbound = p.unbound;
-    this.uniform = device.createBuffer({ label: `${label}.params`, size: PARAM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.params = new UniformStruct(device, `${label}.params`, ADAM_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, s: AdamStep): void {
     if (s.count <= 0) return;
-    const f = new Float32Array(this.data);
-    const u = new Uint32Array(this.data);
     const h = this.hyper;
-    f[0] = s.lr;
-    f[1] = s.lrRest ?? s.lr;
-    f[2] = h.beta1;
-    f[3] = h.beta2;
-    f[4] = h.eps;
-    f[5] = 1 - Math.pow(h.beta1, s.step);
-    f[6] = 1 - Math.pow(h.beta2, s.step);
-    u[7] = s.count;
-    u[8] = s.period ?? 1;
-    u[9] = s.first ?? 1;
-    f[10] = 1 - h.beta1;
-    f[11] = 1 - h.beta2;
-    u[12] = s.visibility?.rowWidth ?? 0;
-    this.device.queue.writeBuffer(this.uniform, 0, this.data);
+    this.params.write({
+      lr_a: s.lr,
+      lr_b: s.lrRest ?? s.lr,
+      beta1: h.beta1,
+      beta2: h.beta2,
+      eps: h.eps,
+      bias1: 1 - Math.pow(h.beta1, s.step),
+      bias2: 1 - Math.pow(h.beta2, s.step),
+      count: s.count,
+      period: s.period ?? 1,
+      first: s.first ?? 1,
+      one_minus_beta1: 1 - h.beta1,
+      one_minus_beta2: 1 - h.beta2,
+      row_width: s.visibility?.rowWidth ?? 0,
+    });
     const projected = s.visibility?.projected ?? this.unbound;
     const group = this.cache.get([s.param, s.grad, s.m, s.v, projected], () =>
       this.device.createBindGroup({
         label: `${this.label}.bindings`,
         layout: this.layout,
-        entries: [this.uniform, s.param, s.grad, s.m, s.v, projected].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [this.params.buffer, s.param, s.grad, s.m, s.v, projected].map((buffer, binding) => ({ binding, resource: { buffer } })),
       }),
     );
     pass.setPipeline(this.pipeline);
@@ -101,6 +98,6 @@ export class AdamKernel {
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.params.destroy();
   }
 }

@@ -1,12 +1,13 @@
 /** Draws a rendered [H, W, 4] f32 image buffer onto a texture (shaders/blit.wgsl). */
 import { createShaderModule } from '../gpu/wgsl';
 import { BindGroupCache } from '../gpu/bind-group-cache';
+import { type FieldsOf, UniformStruct } from '../gpu/struct-layout';
+import { BLIT_PARAMS } from './layouts';
 
 export class BlitKernel {
   private readonly pipeline: GPURenderPipeline;
   private readonly layout: GPUBindGroupLayout;
-  private readonly params: GPUBuffer;
-  private readonly paramData = new Uint32Array(4);
+  private readonly params: UniformStruct<FieldsOf<typeof BLIT_PARAMS>>;
   private readonly groups = new BindGroupCache();
 
   constructor(private readonly device: GPUDevice, readonly format: GPUTextureFormat) {
@@ -17,7 +18,7 @@ export class BlitKernel {
         { binding: 1, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'read-only-storage' } },
       ],
     });
-    const module = createShaderModule(device, 'blit.wgsl', 'Blit');
+    const module = createShaderModule(device, BLIT_PARAMS.file, 'Blit');
     this.pipeline = device.createRenderPipeline({
       label: 'Blit',
       layout: device.createPipelineLayout({ label: 'Blit', bindGroupLayouts: [this.layout] }),
@@ -25,18 +26,17 @@ export class BlitKernel {
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    this.params = device.createBuffer({ label: 'Blit.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.params = new UniformStruct(device, 'Blit.params', BLIT_PARAMS);
   }
 
   encode(encoder: GPUCommandEncoder, image: GPUBuffer, srcWidth: number, srcHeight: number, target: GPUTexture): void {
-    this.paramData.set([srcWidth, srcHeight, target.width, target.height]);
-    this.device.queue.writeBuffer(this.params, 0, this.paramData);
+    this.params.write({ src_size: [srcWidth, srcHeight], dst_size: [target.width, target.height] });
     const group = this.groups.get([image], () =>
       this.device.createBindGroup({
         label: 'Blit.bindings',
         layout: this.layout,
         entries: [
-          { binding: 0, resource: { buffer: this.params } },
+          { binding: 0, resource: { buffer: this.params.buffer } },
           { binding: 1, resource: { buffer: image } },
         ],
       }),

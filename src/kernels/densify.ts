@@ -8,8 +8,8 @@
 import { type BindingKind, bindBuffers, bindGroupLayout, computePipeline } from '../gpu/pipeline';
 import { dispatch1d } from '../gpu/dispatch';
 import { WG_SIZE } from '../gpu/constants';
-
-const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST (globals may be unset in Node)
+import { type FieldsOf, type StructLayout, UniformStruct } from '../gpu/struct-layout';
+import { DENSIFY_CAP_PARAMS, DENSIFY_CLASSIFY_PARAMS, DENSIFY_SCATTER_PARAMS, DENSIFY_SPLIT_PARAMS, OPACITY_RESET_PARAMS } from './layouts';
 
 /** Pipeline and layout of one densify shader, shared by every instance on a device. */
 class DensifyPipeline {
@@ -31,35 +31,32 @@ class DensifyPipeline {
   }
 }
 
-/** Base: a pipeline, a 48-byte uniform owned by the instance, and a one-item-per-invocation dispatch. */
-class DensifyKernel {
-  protected readonly uniform: GPUBuffer;
-  protected readonly data = new ArrayBuffer(48);
-  protected readonly u32 = new Uint32Array(this.data);
-  protected readonly f32 = new Float32Array(this.data);
+/** Base: a pipeline, a uniform of the kernel's params struct owned by the instance, and a one-item-per-invocation dispatch. */
+class DensifyKernel<K extends string> {
+  protected readonly params: UniformStruct<K>;
   private readonly p: DensifyPipeline;
 
   constructor(
     protected readonly device: GPUDevice,
     readonly label: string,
-    file: string,
     kinds: BindingKind[],
     pipelineLabel: string,
+    layout: StructLayout<K>,
   ) {
-    this.p = DensifyPipeline.get(device, pipelineLabel, file, kinds);
-    this.uniform = device.createBuffer({ label: `${label}.params`, size: this.data.byteLength, usage: UNIFORM });
+    this.p = DensifyPipeline.get(device, pipelineLabel, layout.file, kinds);
+    this.params = new UniformStruct(device, `${label}.params`, layout);
   }
 
+  /** Dispatches after `params.write` (which applies to the next submit, so one encode per instance per submit). */
   protected run(pass: GPUComputePassEncoder, buffers: GPUBuffer[], items: number): void {
     if (items <= 0) return;
-    this.device.queue.writeBuffer(this.uniform, 0, this.data);
     pass.setPipeline(this.p.pipeline);
-    pass.setBindGroup(0, bindBuffers(this.device, `${this.label}.bindings`, this.p.layout, [this.uniform, ...buffers]));
+    pass.setBindGroup(0, bindBuffers(this.device, `${this.label}.bindings`, this.p.layout, [this.params.buffer, ...buffers]));
     dispatch1d(pass, items, WG_SIZE);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.params.destroy();
   }
 }
 
@@ -86,21 +83,22 @@ export interface ClassifyArgs {
   growth: GPUBuffer;
 }
 
-export class DensifyClassifyKernel extends DensifyKernel {
+export class DensifyClassifyKernel extends DensifyKernel<FieldsOf<typeof DENSIFY_CLASSIFY_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'DensifyClassify', 'densify_classify.wgsl', ['uniform', 'read', 'read', 'read', 'rw', 'rw'], 'DensifyClassify');
+    super(device, 'DensifyClassify', ['uniform', 'read', 'read', 'read', 'rw', 'rw'], 'DensifyClassify', DENSIFY_CLASSIFY_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, a: ClassifyArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.children;
-    this.u32[2] = a.worldPrune ? 1 : 0;
-    this.f32[4] = a.gradThreshold;
-    this.f32[5] = a.cloneMaxLogScale;
-    this.f32[6] = a.pruneMaxLogScale;
-    this.f32[7] = a.minOpacityLogit;
-    this.f32[8] = a.logDivisor;
+    this.params.write({
+      count: a.count,
+      children: a.children,
+      world_prune: a.worldPrune ? 1 : 0,
+      grad_threshold: a.gradThreshold,
+      clone_max_log_scale: a.cloneMaxLogScale,
+      prune_max_log_scale: a.pruneMaxLogScale,
+      min_opacity_logit: a.minOpacityLogit,
+      log_divisor: a.logDivisor,
+    });
     this.run(pass, [a.stats, a.logScales, a.opacityLogits, a.actions, a.growth], a.count);
   }
 }
@@ -119,16 +117,13 @@ export interface CapArgs {
   tally: GPUBuffer;
 }
 
-export class DensifyCapKernel extends DensifyKernel {
+export class DensifyCapKernel extends DensifyKernel<FieldsOf<typeof DENSIFY_CAP_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'DensifyCap', 'densify_cap.wgsl', ['uniform', 'read', 'rw', 'rw', 'rw'], 'DensifyCap');
+    super(device, 'DensifyCap', ['uniform', 'read', 'rw', 'rw', 'rw'], 'DensifyCap', DENSIFY_CAP_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, a: CapArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.children;
-    this.u32[2] = Math.min(a.maxSplats, 0xffffffff);
+    this.params.write({ count: a.count, children: a.children, max_splats: Math.min(a.maxSplats, 0xffffffff) });
     this.run(pass, [a.scan, a.actions, a.rows, a.tally], a.count);
   }
 }
@@ -144,16 +139,14 @@ export interface ScatterArgs {
 }
 
 /** One instance per parameter group (each owns its uniform, so all groups share one encoder). */
-export class DensifyScatterKernel extends DensifyKernel {
+export class DensifyScatterKernel extends DensifyKernel<FieldsOf<typeof DENSIFY_SCATTER_PARAMS>> {
   constructor(device: GPUDevice, label: string) {
-    super(device, label, 'densify_scatter.wgsl', ['uniform', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], 'DensifyScatter');
+    super(device, label, ['uniform', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], 'DensifyScatter', DENSIFY_SCATTER_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, a: ScatterArgs): void {
     if (a.count * a.width >= 2 ** 32) throw new RangeError(`${this.label}: ${a.count} rows of ${a.width} f32 exceed u32 indexing`);
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.width;
+    this.params.write({ count: a.count, width: a.width });
     this.run(pass, [a.layout, a.src.param, a.src.m, a.src.v, a.dst.param, a.dst.m, a.dst.v], a.count * a.width);
   }
 }
@@ -173,17 +166,13 @@ export interface SplitArgs {
   dstLogScales: GPUBuffer;
 }
 
-export class DensifySplitKernel extends DensifyKernel {
+export class DensifySplitKernel extends DensifyKernel<FieldsOf<typeof DENSIFY_SPLIT_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'DensifySplit', 'densify_split.wgsl', ['uniform', 'read', 'read', 'read', 'read', 'read', 'rw', 'rw'], 'DensifySplit');
+    super(device, 'DensifySplit', ['uniform', 'read', 'read', 'read', 'read', 'read', 'rw', 'rw'], 'DensifySplit', DENSIFY_SPLIT_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, a: SplitArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.seed >>> 0;
-    this.u32[2] = a.iteration >>> 0;
-    this.f32[4] = a.logDivisor;
+    this.params.write({ count: a.count, seed: a.seed >>> 0, iteration: a.iteration >>> 0, log_divisor: a.logDivisor });
     this.run(pass, [a.actions, a.layout, a.srcMeans, a.srcLogScales, a.srcQuats, a.dstMeans, a.dstLogScales], a.count);
   }
 }
@@ -198,15 +187,13 @@ export interface OpacityResetArgs {
 }
 
 /** shaders/opacity_reset.wgsl. */
-export class OpacityResetKernel extends DensifyKernel {
+export class OpacityResetKernel extends DensifyKernel<FieldsOf<typeof OPACITY_RESET_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'OpacityReset', 'opacity_reset.wgsl', ['uniform', 'rw', 'rw', 'rw'], 'OpacityReset');
+    super(device, 'OpacityReset', ['uniform', 'rw', 'rw', 'rw'], 'OpacityReset', OPACITY_RESET_PARAMS);
   }
 
   encode(pass: GPUComputePassEncoder, a: OpacityResetArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.f32[1] = a.maxLogit;
+    this.params.write({ count: a.count, max_logit: a.maxLogit });
     this.run(pass, [a.opacityLogits, a.m, a.v], a.count);
   }
 }

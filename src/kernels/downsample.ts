@@ -3,9 +3,10 @@
  * coarse-to-fine schedule's training targets, made from the full-size target already on the GPU.
  */
 import { BindGroupCache } from '../gpu/bind-group-cache';
+import { type FieldsOf, UniformStruct } from '../gpu/struct-layout';
 import { ComputeKernel } from './compute-kernel';
+import { DOWNSAMPLE_PARAMS } from './layouts';
 
-const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST (globals may be unset in Node)
 const DOWNSAMPLE_WG = 256;
 
 export interface DownsampleArgs {
@@ -20,13 +21,12 @@ export interface DownsampleArgs {
 }
 
 export class DownsampleKernel extends ComputeKernel {
-  private readonly uniform: GPUBuffer;
-  private readonly data = new Uint32Array(4);
+  private readonly params: UniformStruct<FieldsOf<typeof DOWNSAMPLE_PARAMS>>;
   private readonly groups = new BindGroupCache();
 
   constructor(device: GPUDevice) {
-    super(device, 'Downsample', 'downsample.wgsl', ['uniform', 'read', 'rw'], false);
-    this.uniform = device.createBuffer({ label: 'Downsample.params', size: 16, usage: UNIFORM });
+    super(device, 'Downsample', DOWNSAMPLE_PARAMS.file, ['uniform', 'read', 'rw'], false);
+    this.params = new UniformStruct(device, 'Downsample.params', DOWNSAMPLE_PARAMS);
   }
 
   /**
@@ -42,13 +42,12 @@ export class DownsampleKernel extends ComputeKernel {
     if (a.srcWidth * a.dstWidth >= 2 ** 32 || a.srcHeight * a.dstHeight >= 2 ** 32) throw new RangeError(`Downsample: ${a.srcWidth}x${a.srcHeight} is too large`);
     if (a.src.size < a.srcWidth * a.srcHeight * 16) throw new RangeError(`Downsample: source '${a.src.label}' holds ${a.src.size} bytes, need ${a.srcWidth * a.srcHeight * 16}`);
     if (a.dst.size < a.dstWidth * a.dstHeight * 16) throw new RangeError(`Downsample: output '${a.dst.label}' holds ${a.dst.size} bytes, need ${a.dstWidth * a.dstHeight * 16}`);
-    this.data.set([a.srcWidth, a.srcHeight, a.dstWidth, a.dstHeight]);
-    this.device.queue.writeBuffer(this.uniform, 0, this.data);
-    const group = this.groups.get([a.src, a.dst], () => this.bind([this.uniform, a.src, a.dst]));
+    this.params.write({ src_w: a.srcWidth, src_h: a.srcHeight, dst_w: a.dstWidth, dst_h: a.dstHeight });
+    const group = this.groups.get([a.src, a.dst], () => this.bind([this.params.buffer, a.src, a.dst]));
     this.dispatchItems(pass, undefined, group, a.dstWidth * a.dstHeight, DOWNSAMPLE_WG);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.params.destroy();
   }
 }

@@ -8,25 +8,24 @@ import { dispatch1d } from '../gpu/dispatch';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import type { Camera } from '../io/camera';
 import { DEFAULT_NEAR } from '../io/camera';
+import { packStruct } from '../gpu/struct-layout';
+import { FILTER_CAMERA } from './layouts';
+import { worldToCameraFields } from './camera-uniform';
 
 const WG = 64;
-/** Bytes of one FilterCamera. */
-export const FILTER_CAMERA_BYTES = 96;
 
-/** Packs training cameras as FilterCamera records (common/filter3d.wgsl). */
-export function packFilterCameras(cameras: readonly Camera[]): Float32Array {
-  const out = new Float32Array(Math.max(cameras.length, 1) * (FILTER_CAMERA_BYTES / 4));
+/** Packs training cameras as [V] FilterCamera records (common/filter3d.wgsl; one zero record when V = 0). */
+export function packFilterCameras(cameras: readonly Camera[]): Uint8Array {
+  const out = new ArrayBuffer(Math.max(cameras.length, 1) * FILTER_CAMERA.bytes);
   cameras.forEach((c, k) => {
-    const o = k * (FILTER_CAMERA_BYTES / 4);
-    const R = c.R;
-    out.set([R[0], R[1], R[2], 0, R[3], R[4], R[5], 0, R[6], R[7], R[8], 0, c.t[0], c.t[1], c.t[2], 0], o);
-    out.set([c.fx, c.fy, c.cx, c.cy, c.width, c.height, c.near ?? DEFAULT_NEAR, 0], o + 16);
+    const fields = { ...worldToCameraFields(c), intrinsics: [c.fx, c.fy, c.cx, c.cy], size_near: [c.width, c.height, c.near ?? DEFAULT_NEAR] };
+    packStruct(FILTER_CAMERA, fields, out, k * FILTER_CAMERA.bytes);
   });
-  return out;
+  return new Uint8Array(out);
 }
 
 export interface Filter3dBuffers {
-  /** [1] uniform Filter3dParams: count, cameras. */
+  /** [1] uniform Filter3dParams (FILTER3D_PARAMS): count, cameras. */
   params: GPUBuffer;
   cameras: GPUBuffer; // [V] FilterCamera
   filterStd: GPUBuffer; // [N] f32

@@ -21,7 +21,9 @@
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { GrowableBuffer, readF32 } from '../gpu/buffers';
 import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
+import { type FieldsOf, UniformStruct, wordOffsets } from '../gpu/struct-layout';
 import { ComputeKernel } from './compute-kernel';
+import { LOSS_PARAMS, LOSS_STATS_STRUCT } from './layouts';
 
 const ssimConstants = parseWgslConstants(SHADER_SOURCES.get('common/ssim.wgsl') ?? '');
 function ssimConst(name: string): number {
@@ -52,13 +54,13 @@ export interface LossStats {
   psnr: number;
 }
 
-/** Float offsets in `statsBuffer` ([8] f32). */
-export const LOSS_STATS = { loss: 0, l1: 1, ssim: 2, mse: 3, psnr: 4, ssimWeight: 5, pixels: 6, floats: 8 } as const;
+/** Float offsets in `statsBuffer` (one LossStats, common/ssim.wgsl), and its size in floats. */
+export const LOSS_STATS = { ...wordOffsets(LOSS_STATS_STRUCT), floats: LOSS_STATS_STRUCT.words } as const;
 
 const USAGE_STORAGE = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
 
 export class ImageLoss {
-  /** [8] f32: loss, l1, ssim, mse, psnr, lambda, W*H, 0. Written by encode / encodeMetrics. */
+  /** [LOSS_STATS.floats] f32: loss, l1, ssim, mse, psnr, lambda, W*H, 0. Written by encode / encodeMetrics. */
   readonly statsBuffer: GPUBuffer;
   readonly ssimWeight: number;
 
@@ -68,8 +70,7 @@ export class ImageLoss {
   private readonly reduce: ComputeKernel;
   private readonly backwardH: ComputeKernel;
   private readonly backward: ComputeKernel;
-  private readonly params: GPUBuffer;
-  private readonly paramData = new ArrayBuffer(16);
+  private readonly params: UniformStruct<FieldsOf<typeof LOSS_PARAMS>>;
   private readonly momentsH: GrowableBuffer;
   private readonly vSsim: GrowableBuffer;
   private readonly vSsimH: GrowableBuffer;
@@ -91,7 +92,7 @@ export class ImageLoss {
     this.reduce = new ComputeKernel(device, 'ImageLoss.reduce', 'loss_reduce.wgsl', ['uniform', 'read', 'rw'], false);
     this.backwardH = new ComputeKernel(device, 'ImageLoss.backwardH', 'ssim_backward_h.wgsl', ['uniform', 'read', 'rw'], false);
     this.backward = new ComputeKernel(device, 'ImageLoss.backward', 'loss_backward.wgsl', ['uniform', 'read', 'read', 'read', 'rw'], false);
-    this.params = device.createBuffer({ label: 'ImageLoss.params', size: 16, usage: 0x40 | 0x8 }); // UNIFORM | COPY_DST
+    this.params = new UniformStruct(device, 'ImageLoss.params', LOSS_PARAMS);
     this.statsBuffer = device.createBuffer({ label: 'ImageLoss.stats', size: LOSS_STATS.floats * 4, usage: USAGE_STORAGE });
     this.momentsH = new GrowableBuffer(device, 'ImageLoss.momentsH', USAGE_STORAGE);
     this.vSsim = new GrowableBuffer(device, 'ImageLoss.vSsim', USAGE_STORAGE);
@@ -133,13 +134,7 @@ export class ImageLoss {
     this.vSsimH.ensure(GRADIENT_PLANES * n * 16);
     this.pixelSums.ensure(n * 16);
     this.chunkSums.ensure(Math.ceil(n / LOSS_CHUNK) * 16);
-    const u32 = new Uint32Array(this.paramData);
-    const f32 = new Float32Array(this.paramData);
-    u32[0] = width;
-    u32[1] = height;
-    f32[2] = this.ssimWeight;
-    f32[3] = 1 / (3 * n);
-    this.device.queue.writeBuffer(this.params, 0, this.paramData);
+    this.params.write({ width, height, ssim_weight: this.ssimWeight, inv_count: 1 / (3 * n) });
   }
 
   /**
@@ -153,12 +148,12 @@ export class ImageLoss {
     }
     const pass = encoder.beginComputePass({ label: 'ImageLoss' });
     this.encodeForward(pass, image, target);
-    const backwardH = this.groups.get(['backwardH', this.params, this.vSsim.buffer, this.vSsimH.buffer], () =>
-      this.backwardH.bind([this.params, this.vSsim.buffer, this.vSsimH.buffer]),
+    const backwardH = this.groups.get(['backwardH', this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer], () =>
+      this.backwardH.bind([this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer]),
     );
     this.backwardH.dispatchGrid(pass, undefined, backwardH, this.groupsX(), this.groupsY());
-    const backward = this.groups.get(['backward', this.params, this.vSsimH.buffer, image, target, vImage], () =>
-      this.backward.bind([this.params, this.vSsimH.buffer, image, target, vImage]),
+    const backward = this.groups.get(['backward', this.params.buffer, this.vSsimH.buffer, image, target, vImage], () =>
+      this.backward.bind([this.params.buffer, this.vSsimH.buffer, image, target, vImage]),
     );
     this.backward.dispatchGrid(pass, undefined, backward, this.groupsX(), this.groupsY());
     pass.end();
@@ -200,19 +195,19 @@ export class ImageLoss {
   private encodeForward(pass: GPUComputePassEncoder, image: GPUBuffer, target: GPUBuffer): void {
     const gx = this.groupsX();
     const gy = this.groupsY();
-    const blurH = this.groups.get(['blurH', this.params, image, target, this.momentsH.buffer], () =>
-      this.blurH.bind([this.params, image, target, this.momentsH.buffer]),
+    const blurH = this.groups.get(['blurH', this.params.buffer, image, target, this.momentsH.buffer], () =>
+      this.blurH.bind([this.params.buffer, image, target, this.momentsH.buffer]),
     );
     this.blurH.dispatchGrid(pass, undefined, blurH, gx, gy);
-    const mapBuffers = [this.params, this.momentsH.buffer, image, target, this.vSsim.buffer, this.pixelSums.buffer];
+    const mapBuffers = [this.params.buffer, this.momentsH.buffer, image, target, this.vSsim.buffer, this.pixelSums.buffer];
     const map = this.groups.get(['map', ...mapBuffers], () => this.map.bind(mapBuffers));
     this.map.dispatchGrid(pass, undefined, map, gx, gy);
-    const chunks = this.groups.get(['chunks', this.params, this.pixelSums.buffer, this.chunkSums.buffer], () =>
-      this.reduceChunks.bind([this.params, this.pixelSums.buffer, this.chunkSums.buffer]),
+    const chunks = this.groups.get(['chunks', this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer], () =>
+      this.reduceChunks.bind([this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer]),
     );
     this.reduceChunks.dispatchItems(pass, undefined, chunks, Math.ceil((this.width * this.height) / LOSS_CHUNK), LOSS_REDUCE_WG);
-    const reduce = this.groups.get(['reduce', this.params, this.chunkSums.buffer, this.statsBuffer], () =>
-      this.reduce.bind([this.params, this.chunkSums.buffer, this.statsBuffer]),
+    const reduce = this.groups.get(['reduce', this.params.buffer, this.chunkSums.buffer, this.statsBuffer], () =>
+      this.reduce.bind([this.params.buffer, this.chunkSums.buffer, this.statsBuffer]),
     );
     this.reduce.dispatchGrid(pass, undefined, reduce, 1, 1);
   }

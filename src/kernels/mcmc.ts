@@ -9,25 +9,23 @@
 import { type BindingKind, bindBuffers, bindGroupLayout, computePipeline } from '../gpu/pipeline';
 import { dispatch1d } from '../gpu/dispatch';
 import { WG_SIZE } from '../gpu/constants';
+import { type FieldsOf, type StructLayout, UniformStruct } from '../gpu/struct-layout';
+import { MCMC_COPY_PARAMS, MCMC_NOISE_PARAMS, MCMC_REGULARIZE_PARAMS, MCMC_RELOCATE_PARAMS, MCMC_SAMPLE_PARAMS, MCMC_WEIGHT_PARAMS } from './layouts';
 
-const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
-
-/** A pipeline shared by every instance on a device, a 32-byte uniform per instance. */
-class McmcKernel {
+/** A pipeline shared by every instance on a device, a uniform of the kernel's params struct per instance. */
+class McmcKernel<K extends string> {
   private static cache = new WeakMap<GPUDevice, Map<string, { layout: GPUBindGroupLayout; pipeline: GPUComputePipeline }>>();
-  protected readonly data = new ArrayBuffer(32);
-  protected readonly u32 = new Uint32Array(this.data);
-  protected readonly f32 = new Float32Array(this.data);
-  private readonly uniform: GPUBuffer;
+  protected readonly params: UniformStruct<K>;
   private readonly layout: GPUBindGroupLayout;
   private readonly pipeline: GPUComputePipeline;
 
   constructor(
     protected readonly device: GPUDevice,
     readonly label: string,
-    file: string,
+    params: StructLayout<K>,
     kinds: BindingKind[],
   ) {
+    const file = params.file;
     let m = McmcKernel.cache.get(device);
     if (!m) McmcKernel.cache.set(device, (m = new Map()));
     let p = m.get(file);
@@ -38,19 +36,19 @@ class McmcKernel {
     }
     this.layout = p.layout;
     this.pipeline = p.pipeline;
-    this.uniform = device.createBuffer({ label: `${label}.params`, size: this.data.byteLength, usage: UNIFORM });
+    this.params = new UniformStruct(device, `${label}.params`, params);
   }
 
+  /** Dispatches after `params.write` (which applies to the next submit). */
   protected run(pass: GPUComputePassEncoder, buffers: GPUBuffer[], items: number): void {
     if (items <= 0) return;
-    this.device.queue.writeBuffer(this.uniform, 0, this.data);
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindBuffers(this.device, `${this.label}.bindings`, this.layout, [this.uniform, ...buffers]));
+    pass.setBindGroup(0, bindBuffers(this.device, `${this.label}.bindings`, this.layout, [this.params.buffer, ...buffers]));
     dispatch1d(pass, items, WG_SIZE);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.params.destroy();
   }
 }
 
@@ -65,16 +63,13 @@ export interface WeightsArgs {
   flags: GPUBuffer;
 }
 
-export class McmcWeightsKernel extends McmcKernel {
+export class McmcWeightsKernel extends McmcKernel<FieldsOf<typeof MCMC_WEIGHT_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'McmcWeights', 'mcmc_weights.wgsl', ['read', 'rw']);
+    super(device, 'McmcWeights', MCMC_WEIGHT_PARAMS, ['read', 'rw']);
   }
 
   encode(pass: GPUComputePassEncoder, a: WeightsArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.relocate ? 1 : 0;
-    this.f32[2] = a.deadMaxLogit;
+    this.params.write({ count: a.count, relocate: a.relocate ? 1 : 0, dead_max_logit: a.deadMaxLogit });
     this.run(pass, [a.opacityLogits, a.flags], a.count);
   }
 }
@@ -97,18 +92,13 @@ export interface SampleArgs {
   info: GPUBuffer;
 }
 
-export class McmcSampleKernel extends McmcKernel {
+export class McmcSampleKernel extends McmcKernel<FieldsOf<typeof MCMC_SAMPLE_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'McmcSample', 'mcmc_sample.wgsl', ['read', 'rw', 'rw', 'rw']);
+    super(device, 'McmcSample', MCMC_SAMPLE_PARAMS, ['read', 'rw', 'rw', 'rw']);
   }
 
   encode(pass: GPUComputePassEncoder, a: SampleArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.relocate ? 1 : 0;
-    this.u32[2] = a.draws;
-    this.u32[3] = a.seed >>> 0;
-    this.u32[4] = a.iteration >>> 0;
+    this.params.write({ count: a.count, relocate: a.relocate ? 1 : 0, draws: a.draws, seed: a.seed >>> 0, iteration: a.iteration >>> 0 });
     this.run(pass, [a.scan, a.pairs, a.counts, a.info], Math.max(a.relocate ? a.count : a.draws, 1));
   }
 }
@@ -127,17 +117,14 @@ export interface CopyArgs {
   v: GPUBuffer;
 }
 
-export class McmcCopyKernel extends McmcKernel {
+export class McmcCopyKernel extends McmcKernel<FieldsOf<typeof MCMC_COPY_PARAMS>> {
   constructor(device: GPUDevice, label: string) {
-    super(device, label, 'mcmc_copy.wgsl', ['read', 'read', 'read', 'rw', 'rw', 'rw']);
+    super(device, label, MCMC_COPY_PARAMS, ['read', 'read', 'read', 'rw', 'rw', 'rw']);
   }
 
   encode(pass: GPUComputePassEncoder, a: CopyArgs): void {
     if (a.count * a.width >= 2 ** 32) throw new RangeError(`${this.label}: ${a.count} rows of ${a.width} f32 exceed u32 indexing`);
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.width;
-    this.u32[2] = a.mode === 'copy' ? 0 : 1;
+    this.params.write({ count: a.count, width: a.width, mode: a.mode === 'copy' ? 0 : 1 });
     this.run(pass, [a.pairs, a.counts, a.info, a.param, a.m, a.v], a.count * a.width);
   }
 }
@@ -154,16 +141,13 @@ export interface RelocateArgs {
   logScales: GPUBuffer;
 }
 
-export class McmcRelocateKernel extends McmcKernel {
+export class McmcRelocateKernel extends McmcKernel<FieldsOf<typeof MCMC_RELOCATE_PARAMS>> {
   constructor(device: GPUDevice, label: string) {
-    super(device, label, 'mcmc_relocate.wgsl', ['read', 'read', 'read', 'rw', 'rw']);
+    super(device, label, MCMC_RELOCATE_PARAMS, ['read', 'read', 'read', 'rw', 'rw']);
   }
 
   encode(pass: GPUComputePassEncoder, a: RelocateArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.mode === 'copies' ? 0 : 1;
-    this.f32[4] = a.minOpacity;
+    this.params.write({ count: a.count, mode: a.mode === 'copies' ? 0 : 1, min_opacity: a.minOpacity });
     this.run(pass, [a.pairs, a.counts, a.info, a.opacityLogits, a.logScales], a.count);
   }
 }
@@ -183,19 +167,20 @@ export interface NoiseArgs {
   opacityLogits: GPUBuffer;
 }
 
-export class McmcNoiseKernel extends McmcKernel {
+export class McmcNoiseKernel extends McmcKernel<FieldsOf<typeof MCMC_NOISE_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'McmcNoise', 'mcmc_noise.wgsl', ['rw', 'read', 'read', 'read']);
+    super(device, 'McmcNoise', MCMC_NOISE_PARAMS, ['rw', 'read', 'read', 'read']);
   }
 
   encode(pass: GPUComputePassEncoder, a: NoiseArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.u32[1] = a.seed >>> 0;
-    this.u32[2] = a.iteration >>> 0;
-    this.f32[4] = a.scaler;
-    this.f32[5] = a.sharpness;
-    this.f32[6] = a.gateOpacity;
+    this.params.write({
+      count: a.count,
+      seed: a.seed >>> 0,
+      iteration: a.iteration >>> 0,
+      scaler: a.scaler,
+      sharpness: a.sharpness,
+      gate_opacity: a.gateOpacity,
+    });
     this.run(pass, [a.means, a.logScales, a.quats, a.opacityLogits], a.count);
   }
 }
@@ -211,16 +196,13 @@ export interface RegularizeArgs {
   vLogScales: GPUBuffer;
 }
 
-export class McmcRegularizeKernel extends McmcKernel {
+export class McmcRegularizeKernel extends McmcKernel<FieldsOf<typeof MCMC_REGULARIZE_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'McmcRegularize', 'mcmc_regularize.wgsl', ['read', 'read', 'rw', 'rw']);
+    super(device, 'McmcRegularize', MCMC_REGULARIZE_PARAMS, ['read', 'read', 'rw', 'rw']);
   }
 
   encode(pass: GPUComputePassEncoder, a: RegularizeArgs): void {
-    this.u32.fill(0);
-    this.u32[0] = a.count;
-    this.f32[4] = a.opacityCoeff;
-    this.f32[5] = a.scaleCoeff;
+    this.params.write({ count: a.count, opacity_coeff: a.opacityCoeff, scale_coeff: a.scaleCoeff });
     this.run(pass, [a.opacityLogits, a.logScales, a.vOpacityLogits, a.vLogScales], a.count);
   }
 }

@@ -1,9 +1,6 @@
 /** Projection for the viewer's sorted quads (shaders/project_view.wgsl): raw Gaussians -> quads + depth keys. */
 import { ComputeKernel } from './compute-kernel';
 
-/** Bytes of one SplatQuad (shaders/common/quad.wgsl). */
-export const SPLAT_QUAD_BYTES = 64;
-
 export interface ProjectViewBuffers {
   means: GPUBuffer; // [N, 3] f32
   logScales: GPUBuffer; // [N, 3] f32

@@ -21,7 +21,9 @@ import { bindBuffers, bindGroupLayout, bindingLimit, computePipeline, range } fr
 import { ScratchBuffer } from '../gpu/scratch-buffer';
 import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
+import { packStruct } from '../gpu/struct-layout';
 import { PrefixSum } from './prefix-sum';
+import { SORT_PASS } from './layouts';
 
 const sortConstants = parseWgslConstants(SHADER_SOURCES.get('common/sort.wgsl') ?? '');
 function sortConst(name: string): number {
@@ -35,7 +37,6 @@ const INFO_GRID_BYTES = sortConst('SORT_INFO_GRID') * 4;
 
 /** One uniform slot per (shift, width); 256 bytes is the largest dynamic-offset alignment. */
 const PASS_SLOT_BYTES = 256;
-const PASS_BYTES = 16;
 const MAX_DIGIT_BITS = 8;
 /** A pass's fixed cost (dispatches, setup) in words moved: ~0.1 ms on SwiftShader, ~10 us on GPUs. */
 const PASS_OVERHEAD_WORDS = 16384;
@@ -146,10 +147,10 @@ export class RadixSort {
       }
     }
     this.passConsts = device.createBuffer({ label: `${L}.passConsts`, size: slots.length * PASS_SLOT_BYTES, usage: USAGE.UNIFORM, mappedAtCreation: true });
-    const words = new Uint32Array(this.passConsts.getMappedRange());
+    const mapped = this.passConsts.getMappedRange();
     slots.forEach(([width, shift, used], i) => {
       this.slotOf.set(slotKey(width, shift, used), i * PASS_SLOT_BYTES);
-      words.set([shift, (2 ** used - 1) >>> 0, 1 << width], (i * PASS_SLOT_BYTES) / 4);
+      packStruct(SORT_PASS, { shift, mask: 2 ** used - 1, bins: 2 ** width }, mapped, i * PASS_SLOT_BYTES);
     });
     this.passConsts.unmap();
 
@@ -267,7 +268,7 @@ export class RadixSort {
     const k = whole(keys);
     const v = whole(values);
     const info = range(this.info, INFO_BYTES);
-    const consts = range(this.passConsts, PASS_BYTES);
+    const consts = range(this.passConsts, SORT_PASS.bytes);
     const offsets = whole(this.offsets.buffer);
     const hist = whole(this.hist.buffer);
     const entry: CallerGroups = {

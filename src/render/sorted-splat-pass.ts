@@ -15,7 +15,8 @@ import { DEFAULT_NEAR } from '../io/camera';
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { CameraUniform, type FrameParams } from '../kernels/camera-uniform';
-import { ProjectViewKernel, SPLAT_QUAD_BYTES } from '../kernels/project-view';
+import { ProjectViewKernel } from '../kernels/project-view';
+import { SPLAT_QUAD } from '../kernels/layouts';
 import { RadixSort } from '../kernels/radix-sort';
 import { DrawArgsKernel } from '../kernels/draw-args';
 import { SplatQuadsKernel } from '../kernels/splat-quads';
@@ -101,7 +102,7 @@ export class SortedSplatPass {
       encoder.beginRenderPass({ label: 'Sorted.clear', colorAttachments: [clear] }).end();
       return;
     }
-    this.quadBuffer.ensure(n * SPLAT_QUAD_BYTES);
+    this.quadBuffer.ensure(n * SPLAT_QUAD.bytes);
     this.depthKeys.ensure(n * 4);
     this.depthValues.ensure(n * 4);
     if (n !== this.lastN) {

@@ -10,7 +10,9 @@ import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
 import { bakeFilter3d } from '../io/scene';
 import { GrowableBuffer, STORAGE, createBufferWithData, readF32 } from '../gpu/buffers';
+import { type FieldsOf, UniformStruct } from '../gpu/struct-layout';
 import { Filter3dKernels, packFilterCameras, type Filter3dBuffers } from '../kernels/filter3d';
+import { FILTER3D_PARAMS } from '../kernels/layouts';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import type { GaussianGradients } from '../render/backward-pass';
 import type { SplatState } from './splat-state';
@@ -18,11 +20,10 @@ import type { SplatState } from './splat-state';
 /** Mip-Splatting recomputes the filter every 100 iterations. */
 export const RECOMPUTE_EVERY = 100;
 
-const UNIFORM = 0x40 | 0x8;
-
 export class TrainingFilter3d {
   private readonly kernels: Filter3dKernels;
   private readonly buffers: Filter3dBuffers;
+  private readonly params: UniformStruct<FieldsOf<typeof FILTER3D_PARAMS>>;
   private readonly filterStd: GrowableBuffer; // [N] f32
   private readonly logScales: GrowableBuffer; // [N, 3] filtered
   private readonly opacityLogits: GrowableBuffer; // [N] filtered
@@ -39,8 +40,9 @@ export class TrainingFilter3d {
     this.filterStd = new GrowableBuffer(device, 'Filter3d.filterStd', STORAGE);
     this.logScales = new GrowableBuffer(device, 'Filter3d.logScales', STORAGE);
     this.opacityLogits = new GrowableBuffer(device, 'Filter3d.opacityLogits', STORAGE);
+    this.params = new UniformStruct(device, 'Filter3d.params', FILTER3D_PARAMS);
     this.buffers = {
-      params: device.createBuffer({ label: 'Filter3d.params', size: 16, usage: UNIFORM }),
+      params: this.params.buffer,
       cameras: createBufferWithData(device, 'Filter3d.cameras', packFilterCameras(cameras)),
       filterStd: this.filterStd.buffer,
       maxFilter: device.createBuffer({ label: 'Filter3d.maxFilter', size: 16, usage: STORAGE }),
@@ -58,7 +60,7 @@ export class TrainingFilter3d {
     this.buffers.filterStd = this.filterStd.buffer;
     // Aligned to multiples of RECOMPUTE_EVERY so a resumed run re-sizes on the same steps.
     const due = force || grown || n !== this.sizedFor || Math.floor(iteration / RECOMPUTE_EVERY) !== Math.floor(this.sizedAt / RECOMPUTE_EVERY);
-    this.device.queue.writeBuffer(this.buffers.params, 0, new Uint32Array([n, this.cameraCount, 0, 0]));
+    this.params.write({ count: n, cameras: this.cameraCount });
     if (due) encoder.clearBuffer(this.buffers.maxFilter);
     const pass = encoder.beginComputePass({ label: 'Filter3d' });
     if (due) {
@@ -112,7 +114,7 @@ export class TrainingFilter3d {
 
   destroy(): void {
     for (const b of [this.filterStd, this.logScales, this.opacityLogits]) b.destroy();
-    this.buffers.params.destroy();
+    this.params.destroy();
     this.buffers.cameras.destroy();
     this.buffers.maxFilter.destroy();
   }

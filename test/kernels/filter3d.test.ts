@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import { Filter3dKernels, packFilterCameras } from '../../src/kernels/filter3d';
+import { FILTER3D_PARAMS } from '../../src/kernels/layouts';
+import { UniformStruct } from '../../src/gpu/struct-layout';
 import { applyFilter, filterBackward, filterStd } from '../../src/reference/filter3d';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
 import { getTestDevice } from '../helpers/gpu';
 import { nanBuffer } from '../helpers/kernel-inputs';
 import { rng } from '../helpers/compare';
-
-const UNIFORM = 0x40 | 0x8;
 
 function cameras(): Camera[] {
   // A ring of cameras at distance 4 looking at the origin, one far behind, one tiny-image.
@@ -45,9 +45,10 @@ describe('3D filter kernels vs the float64 reference', () => {
     const n = 300;
     const cams = cameras();
     const s = scene(n, 4);
-    const params = createBufferWithData(device, 'test.params', new Uint32Array([n, cams.length, 0, 0]), UNIFORM);
+    const params = new UniformStruct(device, 'test.params', FILTER3D_PARAMS);
+    params.write({ count: n, cameras: cams.length });
     const b = {
-      params,
+      params: params.buffer,
       cameras: createBufferWithData(device, 'test.cameras', packFilterCameras(cams)),
       filterStd: nanBuffer(device, 'test.filter', n),
       maxFilter: createBufferWithData(device, 'test.max', new Uint32Array([0])),

@@ -55,7 +55,7 @@ function checkAgainstReference(name: string, got: GpuResult, image: Float32Array
   expect(stats.ok, stats.message).toBe(true);
   const psnr = Math.abs(s[LOSS_STATS.psnr] - ref.psnr);
   expect(psnr, `${name} psnr`).toBeLessThan(tol.psnr);
-  expect(s[LOSS_STATS.ssimWeight]).toBe(Math.fround(lambda));
+  expect(s[LOSS_STATS.ssim_weight]).toBe(Math.fround(lambda));
   expect(s[LOSS_STATS.pixels]).toBe(width * height);
   const refGrad = imageLossGradient(image, target, width, height, lambda);
   const largest = refGrad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

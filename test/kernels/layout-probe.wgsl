@@ -3,9 +3,13 @@
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
+#include "common/gradient.wgsl"
+#include "common/tile_record.wgsl"
 
 @group(1) @binding(0) var<storage, read_write> out: array<f32>;
 @group(1) @binding(1) var<storage, read_write> rec: array<ProjectedSplat>;
+@group(1) @binding(2) var<storage, read_write> grads: array<ProjectedGrad>;
+@group(1) @binding(3) var<storage, read_write> tile_recs: array<TileRecord>;
 
 @compute @workgroup_size(1)
 fn main() {
@@ -23,4 +27,8 @@ fn main() {
   p.rgb = vec3<f32>(9.0, 10.0, 11.0);
   p.tiles = 12u;
   rec[1] = p;
+  // The screen-space records by component, at index 1 (so the stride is checked too): 1, 2, ...
+  // in component order; the host reads them at PROJECTED_GRAD and TILE_RECORD offsets.
+  grads[1] = ProjectedGrad(vec4<f32>(1.0, 2.0, 3.0, 4.0), vec4<f32>(5.0, 6.0, 7.0, 8.0), vec4<f32>(9.0, 0.0, 0.0, 0.0));
+  tile_recs[1] = TileRecord(vec4<f32>(1.0, 2.0, 3.0, 4.0), vec4<f32>(5.0, 6.0, 7.0, 8.0), vec4<f32>(9.0, bitcast<f32>(10u), 11.0, 12.0));
 }
