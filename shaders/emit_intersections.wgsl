@@ -5,15 +5,15 @@
 // alone yields per-tile front-to-back lists. Sorting slots rather than splat indices lets the
 // backward write each (splat, tile) partial gradient to its slot, where every splat's partials
 // are contiguous and can be summed in a fixed order (deterministic, no float atomics).
-// Records past the buffer capacity are dropped; isect_count[1] = min(total, capacity) is what
+// Records past the buffer capacity are dropped; isect_count.kept = min(total, capacity) is what
 // the tile sort and the range kernel process (over the indirect grid written beside it), and
-// the host grows the buffers when
-// isect_count[0] (the true total) exceeds the capacity.
+// the host grows the buffers when isect_count.total exceeds the capacity.
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
 #include "common/tiles.wgsl"
+#include "common/isect_count.wgsl"
 
 @group(1) @binding(0) var<storage, read> projected: array<ProjectedSplat>;  // [N] by splat index
 @group(1) @binding(1) var<storage, read> sorted_values: array<u32>;         // [N] splat index, front to back
@@ -21,8 +21,7 @@
 @group(1) @binding(3) var<storage, read_write> isect_tiles: array<u32>;     // [capacity] tile id by slot
 @group(1) @binding(4) var<storage, read_write> isect_slots: array<u32>;     // [capacity] slot (identity) by slot
 @group(1) @binding(5) var<storage, read_write> isect_splats: array<u32>;    // [capacity] splat index by slot
-// [5] true total, clamped total, indirect grid over the clamped total (WG_SIZE per workgroup)
-@group(1) @binding(6) var<storage, read_write> isect_count: array<u32>;
+@group(1) @binding(6) var<storage, read_write> isect_count: IsectCount;
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -32,12 +31,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let capacity = arrayLength(&isect_tiles);
   if (s == 0u) {
     let clamped = min(offsets[n], capacity);
-    isect_count[0] = offsets[n];
-    isect_count[1] = clamped;
+    isect_count.total = offsets[n];
+    isect_count.kept = clamped;
     let grid = grid_1d((clamped + WG_SIZE - 1u) / WG_SIZE);
-    isect_count[2] = grid.x;
-    isect_count[3] = grid.y;
-    isect_count[4] = grid.z;
+    isect_count.grid_x = grid.x;
+    isect_count.grid_y = grid.y;
+    isect_count.grid_z = grid.z;
   }
   if (s >= n) { return; }
   let g = sorted_values[s];

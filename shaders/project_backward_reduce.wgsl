@@ -10,6 +10,7 @@
 #include "common/camera.wgsl"
 #include "common/projected.wgsl"
 #include "common/gradient.wgsl"
+#include "common/isect_count.wgsl"
 
 // Copies of each slot's partial (the rasterizer backward's shape).
 override ISECT_COPIES: u32 = 1u;
@@ -21,7 +22,7 @@ override ISECT_COPIES: u32 = 1u;
 @group(1) @binding(4) var<storage, read_write> v_projected: array<ProjectedGrad>; // [N] by splat
 @group(1) @binding(5) var<storage, read_write> v_opacity_logits: array<f32>; // [N]
 @group(1) @binding(6) var<storage, read_write> densify: array<vec4<f32>>;   // [N] grad-norm sum, count, max radius, _
-@group(1) @binding(7) var<storage, read> isect_count: array<u32>;           // [5] true total, records kept, grid
+@group(1) @binding(7) var<storage, read> isect_count: IsectCount;
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -30,7 +31,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // A frame whose intersections overflowed the buffers has missing partials: it is redone by the
   // host after growing them, so it must not add to the densification statistics (nor read slots
   // past the capacity).
-  if (s >= cam.counts.x || isect_count[0] != isect_count[1]) { return; }
+  if (s >= cam.counts.x || isect_count.total != isect_count.kept) { return; }
   let g = depth_order[s];
   var acc = ProjectedGrad(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
   for (var e = offsets[s] * ISECT_COPIES; e < offsets[s + 1u] * ISECT_COPIES; e++) {

@@ -6,12 +6,13 @@
 #include "common/dispatch.wgsl"
 #include "common/projected.wgsl"
 #include "common/tile_record.wgsl"
+#include "common/isect_count.wgsl"
 
 @group(0) @binding(0) var<storage, read> sorted_tiles: array<u32>;          // [count] tile id, ascending
 @group(0) @binding(1) var<storage, read> sorted_slots: array<u32>;          // [count] emission slot, tile-sorted
 @group(0) @binding(2) var<storage, read> isect_splats: array<u32>;          // [capacity] splat index by slot
 @group(0) @binding(3) var<storage, read> projected: array<ProjectedSplat>;  // [N]
-@group(0) @binding(4) var<storage, read> isect_count: array<u32>;           // [5]; [1] = records to scan
+@group(0) @binding(4) var<storage, read> isect_count: IsectCount;           // .kept = records to scan
 @group(0) @binding(5) var<storage, read_write> ranges: array<vec2<u32>>;    // [tiles] start, end
 @group(0) @binding(6) var<storage, read_write> records: array<TileRecord>;  // [count] by sorted position
 
@@ -19,7 +20,7 @@
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let j = linear_index(wg, nwg, li, WG_SIZE);
-  let count = isect_count[1];
+  let count = isect_count.kept;
   if (j >= count) { return; }
   let tile = sorted_tiles[j];
   if (j == 0u || sorted_tiles[j - 1u] != tile) { ranges[tile].x = j; }

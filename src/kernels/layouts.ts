@@ -39,6 +39,15 @@ export const TILE_RECORD = {
   extent: 10,
 } as const;
 
+/** The intersection counts of a frame (shaders/common/isect_count.wgsl); `grid_x` starts an indirect dispatch grid. */
+export const ISECT_COUNT = structLayout('common/isect_count.wgsl', 'IsectCount', 'storage', 20, {
+  total: u32(0),
+  kept: u32(1),
+  grid_x: u32(2),
+  grid_y: u32(3),
+  grid_z: u32(4),
+});
+
 /** The per-frame camera uniform, bind group 0 (src/kernels/camera-uniform.ts packs it). */
 export const CAMERA_UNIFORM = structLayout('common/camera.wgsl', 'CameraUniform', 'uniform', 192, {
   rot0: f32(0, 4),

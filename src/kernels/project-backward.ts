@@ -17,7 +17,7 @@ export class ReduceIsectGradsKernel extends ComputeKernel {
 
   /**
    * depthOrder [N]; offsets [N+1]; vIsect [count, copies] ProjectedGrad; projected [N]; vProjected [N]
-   * ProjectedGrad; vOpacityLogits [N]; densify [N, 4]; isectCount [5] (an overflowed frame is skipped).
+   * ProjectedGrad; vOpacityLogits [N]; densify [N, 4]; isectCount [1] IsectCount (an overflowed frame is skipped).
    */
   bindAll(b: {
     depthOrder: GPUBuffer;

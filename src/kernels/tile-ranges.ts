@@ -13,7 +13,7 @@ export interface TileRangesBuffers {
   sortedSlots: GPUBuffer; // [count] u32 emission slot, tile-sorted
   isectSplats: GPUBuffer; // [capacity] u32 splat index by slot
   projected: GPUBuffer; // [N] ProjectedSplat
-  isectCount: GPUBuffer; // [5] u32 totals and the indirect grid over the kept records
+  isectCount: GPUBuffer; // [1] IsectCount (ISECT_COUNT): totals and the indirect grid over the kept records
   ranges: GPUBuffer; // [tiles] vec2<u32> out, cleared by the caller
   records: GPUBuffer; // [count] TileRecord out
 }

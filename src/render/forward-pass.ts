@@ -9,7 +9,7 @@
 import type { Camera } from '../io/camera';
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
 import { CameraUniform, type FrameParams, tileGrid } from '../kernels/camera-uniform';
-import { PROJECTED_SPLAT } from '../kernels/layouts';
+import { ISECT_COUNT, PROJECTED_SPLAT } from '../kernels/layouts';
 import { ProjectKernel } from '../kernels/project';
 import { GatherTileCountsKernel } from '../kernels/gather-tile-counts';
 import { EmitIntersectionsKernel } from '../kernels/emit-intersections';
@@ -38,7 +38,6 @@ export interface ForwardStats {
   overflowed: boolean;
 }
 
-const COUNT_BYTES = 20; // [5] u32: true total, clamped total, indirect grid over the clamped total
 const INDIRECT = 0x100;
 
 export class ForwardPass {
@@ -64,7 +63,7 @@ export class ForwardPass {
   private readonly isectTiles: GrowableBuffer; // [capacity] u32 tile id by slot
   private readonly isectSlots: GrowableBuffer; // [capacity] u32 slot by slot (the tile sort's values)
   readonly isectSplats: GrowableBuffer; // [capacity] u32 splat index by slot
-  readonly isectCount: GPUBuffer; // [5] u32
+  readonly isectCount: GPUBuffer; // [1] IsectCount (ISECT_COUNT)
   readonly tileRecords: GrowableBuffer; // [capacity] TileRecord in tile order
   private readonly countReadback: GPUBuffer[] = [];
   // Per tile / pixel.
@@ -108,7 +107,7 @@ export class ForwardPass {
     this.image = g('image');
     this.pixelState = g('pixelState');
     this.splatCount = device.createBuffer({ label: 'Forward.splatCount', size: 4, usage: STORAGE });
-    this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: COUNT_BYTES, usage: STORAGE | INDIRECT });
+    this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: ISECT_COUNT.bytes, usage: STORAGE | INDIRECT });
   }
 
   /** The most intersection records one storage binding can hold on this device. */
@@ -214,7 +213,7 @@ export class ForwardPass {
       input: this.tileCounts.buffer,
       output: this.offsets.buffer,
       count: n,
-      totalOut: { buffer: this.isectCount, offset: 0 },
+      totalOut: { buffer: this.isectCount, offset: ISECT_COUNT.fields.total.at * 4 },
     });
 
     pass = encoder.beginComputePass({ label: 'Forward.emit' });
@@ -240,7 +239,7 @@ export class ForwardPass {
       keys: this.isectTiles.buffer,
       values: this.isectSlots.buffer,
       countBuffer: this.isectCount,
-      countOffset: 4,
+      countOffset: ISECT_COUNT.fields.kept.at * 4,
       maxCount: this.capacity,
       bits,
     });
@@ -260,7 +259,7 @@ export class ForwardPass {
       records: this.tileRecords.buffer,
     };
     const rangeGroup = c.get([this.ranges, ...Object.values(rangeBuffers)], () => this.ranges.bindAll(rangeBuffers));
-    this.ranges.dispatchIndirect(pass, undefined, rangeGroup, this.isectCount, 8);
+    this.ranges.dispatchIndirect(pass, undefined, rangeGroup, this.isectCount, ISECT_COUNT.fields.grid_x.at * 4);
     const camR = c.get([this.raster, 'camera', this.uniform.buffer], () => this.raster.bindCamera(this.uniform.buffer));
     const rasterBuffers = {
       ranges: this.tileRanges.buffer,
@@ -281,13 +280,13 @@ export class ForwardPass {
   async checkCapacity(): Promise<boolean> {
     const staging =
       this.countReadback.pop() ??
-      this.device.createBuffer({ label: 'Forward.countReadback', size: COUNT_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.device.createBuffer({ label: 'Forward.countReadback', size: ISECT_COUNT.bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const enc = this.device.createCommandEncoder({ label: 'Forward.countCopy' });
-    enc.copyBufferToBuffer(this.isectCount, 0, staging, 0, COUNT_BYTES);
+    enc.copyBufferToBuffer(this.isectCount, 0, staging, 0, ISECT_COUNT.bytes);
     const capacity = this.capacity;
     this.device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    const total = new Uint32Array(staging.getMappedRange())[0];
+    const total = new Uint32Array(staging.getMappedRange())[ISECT_COUNT.fields.total.at];
     staging.unmap();
     this.countReadback.push(staging);
     this.stats.intersections = total;

@@ -14,7 +14,8 @@ import { referenceBranchCounts, referenceProject, rasterize, rasterizeBackward, 
 import { getTestDevice } from '../helpers/gpu';
 import { GRAD_ROW, cameraUniform, isectLayout, nanBuffer, packGrads, packProjected, packTileRecords, rowError, roundProjected, unpackGrads } from '../helpers/kernel-inputs';
 import { CPU_SHAPES, GPU_SHAPES } from '../../src/gpu/kernel-shapes';
-import { PROJECTED_GRAD } from '../../src/kernels/layouts';
+import { ISECT_COUNT, PROJECTED_GRAD } from '../../src/kernels/layouts';
+import { packStruct } from '../../src/gpu/struct-layout';
 import { rng } from '../helpers/compare';
 import { randomScene, testCamera } from '../helpers/scenes';
 import { nearThresholdPixels } from '../helpers/thresholds';
@@ -54,6 +55,13 @@ function setup() {
     }
   }
   return { cam, scene, projected, fwd, v3, layout, partials, total: rasterizeBackward(projected, W, H, BG, v3) };
+}
+
+/** An IsectCount record (the backward reads only the totals). */
+function isectCount(total: number, kept: number): Uint8Array {
+  const out = new ArrayBuffer(ISECT_COUNT.bytes);
+  packStruct(ISECT_COUNT, { total, kept, grid_x: 0, grid_y: 0, grid_z: 0 }, out);
+  return new Uint8Array(out);
 }
 
 describe('rasterize backward kernel vs the reference, fed the reference forward', () => {
@@ -158,7 +166,7 @@ describe('per-splat reduction kernel (project_backward_reduce) vs the reference'
       vProjected: nanBuffer(device, 'test.vProjected', n * PROJECTED_GRAD.floats),
       vOpacityLogits: nanBuffer(device, 'test.vOpacityLogits', n),
       densify: createBufferWithData(device, 'test.densify', priorStats),
-      isectCount: createBufferWithData(device, 'test.isectCount', Uint32Array.of(layout.count + (overflowed ? 5 : 0), layout.count, 0, 0, 0)),
+      isectCount: createBufferWithData(device, 'test.isectCount', isectCount(layout.count + (overflowed ? 5 : 0), layout.count)),
     };
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
