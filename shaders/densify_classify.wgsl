@@ -22,7 +22,7 @@ struct ClassifyParams {
 }
 
 @group(0) @binding(0) var<uniform> params: ClassifyParams;
-@group(0) @binding(1) var<storage, read> stats: array<vec4<f32>>;   // [N] grad-norm sum, visible count, max radius, _
+@group(0) @binding(1) var<storage, read> stats: array<vec4<f32>>;   // [N] grad-norm sum, visible count, _, _
 @group(0) @binding(2) var<storage, read> log_scales: array<f32>;    // [N, 3] f32
 @group(0) @binding(3) var<storage, read> opacity_logits: array<f32>; // [N] f32
 @group(0) @binding(4) var<storage, read_write> actions: array<u32>;  // [N] action word

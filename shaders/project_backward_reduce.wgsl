@@ -4,7 +4,8 @@
 // partial (src/kernels/rasterize-backward.ts: 4 for the CPU shape, 1 for the GPU shape), summed
 // here in slot then copy order, so the totals are deterministic. Also the opacity-logit gradient (through the sigmoid) and the densification
 // statistics: for every visible splat, the norm of the screen-space mean gradient in NDC units
-// (pixel gradient times W/2, H/2), a visibility count and the max screen radius.
+// (pixel gradient times W/2, H/2) and a visibility count (no max screen radius: the reference's
+// screen-size prune is dead code there, see decisions.md, so nothing would read it).
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
 #include "common/camera.wgsl"
@@ -21,7 +22,7 @@ override ISECT_COPIES: u32 = 1u;
 @group(1) @binding(3) var<storage, read> projected: array<ProjectedSplat>;  // [N]
 @group(1) @binding(4) var<storage, read_write> v_projected: array<ProjectedGrad>; // [N] by splat
 @group(1) @binding(5) var<storage, read_write> v_opacity_logits: array<f32>; // [N]
-@group(1) @binding(6) var<storage, read_write> densify: array<vec4<f32>>;   // [N] grad-norm sum, count, max radius, _
+@group(1) @binding(6) var<storage, read_write> densify: array<vec4<f32>>;   // [N] grad-norm sum, count, _, _
 @group(1) @binding(7) var<storage, read> isect_count: IsectCount;
 
 @compute @workgroup_size(WG_SIZE)
@@ -49,7 +50,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var st = densify[g];
     st.x += length(ndc);
     st.y += 1.0;
-    st.z = max(st.z, p.radius);
     densify[g] = st;
   }
 }

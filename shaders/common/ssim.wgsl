@@ -26,7 +26,7 @@ const MSE_FLOOR: f32 = 1e-10;
 // 1-D Gaussian, sigma 1.5, normalised to sum 1 in float64 and rounded to f32; the 2-D window is
 // its outer product, applied as a horizontal then a vertical pass. A private var (not a const)
 // because the taps are indexed at run time.
-var<private> ssim_window: array<f32, 11> = array<f32, 11>(
+var<private> ssim_window: array<f32, SSIM_TAPS> = array<f32, SSIM_TAPS>(
   0.00102838008, 0.00759875814, 0.0360007721, 0.109360690, 0.213005538, 0.266011725,
   0.213005538, 0.109360690, 0.0360007721, 0.00759875814, 0.00102838008);
 

@@ -5,7 +5,7 @@
  */
 
 /** Limits below which the kernels cannot run at all (WebGPU core defaults). */
-export const REQUIRED_LIMITS = {
+const REQUIRED_LIMITS = {
   maxStorageBuffersPerShaderStage: 8,
   maxComputeInvocationsPerWorkgroup: 256,
   maxComputeWorkgroupSizeX: 256,
@@ -35,7 +35,7 @@ export interface GpuContext {
   timestampQuery: boolean;
 }
 
-export function describeAdapter(adapter: GPUAdapter): string {
+function describeAdapter(adapter: GPUAdapter): string {
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s && s.length > 0);
   return parts.length > 0 ? parts.join(' ') : 'unknown adapter';

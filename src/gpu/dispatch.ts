@@ -2,7 +2,7 @@
  * Work sized by splats or intersections can exceed 65,535 workgroups, so 1-D work is dispatched
  * as a 2-D grid. Shaders linearise it with `linear_index` from shaders/common/dispatch.wgsl.
  */
-export const MAX_WORKGROUPS_PER_DIM = 65535;
+const MAX_WORKGROUPS_PER_DIM = 65535;
 
 export function grid1d(items: number, workgroupSize: number): [number, number] {
   const groups = Math.ceil(items / workgroupSize);

@@ -43,7 +43,7 @@ export function worldToCameraFields(cam: Camera): { rot0: number[]; rot1: number
  * form of the reference's 1.3 * tan(fov / 2): 0.3 * tan(fov / 2) = 0.15 W / fx beyond each
  * image edge, so x/z is clamped to [(-0.15 W - cx) / fx, (1.15 W - cx) / fx] (same for y).
  */
-export function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer): void {
+function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer): void {
   if (out.byteLength < CAMERA_UNIFORM.bytes) throw new RangeError('camera uniform buffer too small');
   const margin = (FRUSTUM_CLAMP - 1) / 2; // 0.15: half of the 30% widening on each side
   packStruct(

@@ -34,11 +34,11 @@ function ssimConst(name: string): number {
 /** Side of the square workgroups of the per-pixel loss kernels (shaders/common/ssim.wgsl). */
 export const LOSS_WG = ssimConst('LOSS_WG');
 /** Pixels per chunk of the first reduction level, and that level's workgroup size. */
-export const LOSS_CHUNK = ssimConst('LOSS_CHUNK');
+const LOSS_CHUNK = ssimConst('LOSS_CHUNK');
 const LOSS_REDUCE_WG = ssimConst('LOSS_REDUCE_WG');
 /** vec4 planes of the scratch buffers. */
-export const MOMENT_PLANES = ssimConst('MOMENT_PLANES');
-export const GRADIENT_PLANES = ssimConst('GRADIENT_PLANES');
+const MOMENT_PLANES = ssimConst('MOMENT_PLANES');
+const GRADIENT_PLANES = ssimConst('GRADIENT_PLANES');
 
 export interface ImageLossOptions {
   /** lambda, the weight of (1 - SSIM); L1 gets 1 - lambda. Default 0.2 (3DGS). */

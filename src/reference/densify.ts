@@ -108,7 +108,7 @@ interface PendingRow {
 /**
  * densify_and_prune of the reference: clone small high-gradient splats, split large ones into
  * children sampled from the parent Gaussian, then prune by opacity (and world size) over the
- * result. `stats` is [N, 4]: gradient-norm sum, visible count, max radius (unused), unused.
+ * result. `stats` is [N, 4]: gradient-norm sum, visible count, unused, unused.
  */
 export function densifyAndPrune(s: HostSplats, stats: ArrayLike<number>, o: DensifyOptions): DensifyResult {
   const n = s.count;

@@ -6,10 +6,6 @@
 export type Vec3 = [number, number, number];
 export type Mat3 = number[]; // [9] row-major
 
-export function dot3(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
 /** a * b for row-major 3x3 matrices. */
 export function matMul3(a: Mat3, b: Mat3): Mat3 {
   const out = new Array<number>(9).fill(0);
@@ -33,15 +29,6 @@ export function matVec3(m: Mat3, v: ArrayLike<number>): Vec3 {
     m[0] * v[0] + m[1] * v[1] + m[2] * v[2],
     m[3] * v[0] + m[4] * v[1] + m[5] * v[2],
     m[6] * v[0] + m[7] * v[1] + m[8] * v[2],
-  ];
-}
-
-/** m^T * v. */
-export function matTVec3(m: Mat3, v: ArrayLike<number>): Vec3 {
-  return [
-    m[0] * v[0] + m[3] * v[1] + m[6] * v[2],
-    m[1] * v[0] + m[4] * v[1] + m[7] * v[2],
-    m[2] * v[0] + m[5] * v[1] + m[8] * v[2],
   ];
 }
 

@@ -20,7 +20,7 @@ export interface GaussianGradients {
   vQuats: GPUBuffer; // [N, 4]
   vOpacityLogits: GPUBuffer; // [N]
   vSh: GPUBuffer; // [N, K, 3]
-  /** [N, 4] f32: sum of NDC mean-gradient norms, visible count, max screen radius, unused. */
+  /** [N, 4] f32: sum of NDC mean-gradient norms, visible count, unused, unused. */
   densify: GPUBuffer;
 }
 

@@ -60,7 +60,7 @@ export interface TrainerState {
   params: GroupArrays;
   m: GroupArrays;
   v: GroupArrays;
-  /** [N, 4] f32: NDC mean-gradient norm sum, visible count, max screen radius, unused. */
+  /** [N, 4] f32: NDC mean-gradient norm sum, visible count, unused, unused. */
   densifyStats: Float32Array;
   sampler: ViewSamplerState;
   /** mulberry32 state of the random-background stream. */

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
-import { SHADER_SOURCES } from '../../src/gpu/wgsl';
+import { SHADER_SOURCES, parseWgslConstants } from '../../src/gpu/wgsl';
 import { ImageLoss, LOSS_STATS } from '../../src/kernels/image-loss';
 import { gaussianWindow, imageLoss, imageLossGradient } from '../../src/reference/loss';
 import { compareArrays, expectClose } from '../helpers/compare';
@@ -67,9 +67,10 @@ function checkAgainstReference(name: string, got: GpuResult, image: Float32Array
 describe('ImageLoss', () => {
   it('uses the float64 window in shaders/common/ssim.wgsl (rel 1e-7: 9 significant digits, then f32)', () => {
     const text = SHADER_SOURCES.get('common/ssim.wgsl') ?? '';
-    const m = /ssim_window\s*:\s*array<f32,\s*11>\s*=\s*array<f32,\s*11>\(([^)]*)\)/.exec(text);
+    const m = /ssim_window\s*:\s*array<f32,\s*SSIM_TAPS>\s*=\s*array<f32,\s*SSIM_TAPS>\(([^)]*)\)/.exec(text);
     expect(m).not.toBeNull();
     const taps = m![1].split(',').map((t) => Number(t.trim()));
+    expect(taps.length).toBe(parseWgslConstants(text).SSIM_TAPS);
     expectClose(taps, Array.from(gaussianWindow()), 0, 1e-7, 'ssim window');
   });
 

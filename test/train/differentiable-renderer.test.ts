@@ -7,6 +7,7 @@ import { DifferentiableRenderer } from '../../src/train/differentiable-renderer'
 import { referenceBackward, referenceBranchCounts, referenceRender } from '../../src/reference';
 import { imageLoss, imageLossGradient } from '../../src/reference/loss';
 import { AdamKernel } from '../../src/kernels/adam';
+import { LOSS_STATS } from '../../src/kernels/image-loss';
 import { SplatState, PARAM_GROUPS, groupWidth } from '../../src/train/splat-state';
 import type { SplatScene } from '../../src/io/scene';
 import { getTestDevice } from '../helpers/gpu';
@@ -84,7 +85,7 @@ describe('DifferentiableRenderer', () => {
     const losses: number[] = [];
     for (let it = 1; it <= 60; it++) {
       const stats = await dr.step(state, cam, target, opts);
-      losses.push(stats[0]);
+      losses.push(stats[LOSS_STATS.loss]);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       for (const g of PARAM_GROUPS) {

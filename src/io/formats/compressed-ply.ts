@@ -25,11 +25,6 @@ const SH_DEGREE_OF_REST: Record<number, number> = { 9: 1, 24: 2, 45: 3 };
 type Kind = 'f32' | 'u32' | 'u8';
 const KIND_OF_TYPE: Record<string, Kind> = { float: 'f32', float32: 'f32', uint: 'u32', uint32: 'u32', uchar: 'u8', uint8: 'u8' };
 
-/** True when a parsed PLY header has the compressed layout's `chunk` element. */
-export function isCompressedPlyHeader(header: PlyHeader): boolean {
-  return header.elements.some((e) => e.name === 'chunk') && header.elements.some((e) => e.name === 'vertex' && e.properties.some((p) => p.name === 'packed_position'));
-}
-
 interface Column {
   offset: number;
   stride: number;
