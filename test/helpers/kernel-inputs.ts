@@ -138,26 +138,35 @@ export function rowError(a: ArrayLike<number>, b: ArrayLike<number>, width: numb
   return { max, row: worst };
 }
 
-/** Floats of the gradient rows the tests compare: v_xy (2), v_conic (3), v_opacity, v_rgb (3). */
-export const GRAD_ROW = 9;
+/** The gradient rows the tests compare: v_xy (2), v_conic (3), v_opacity, v_rgb (3), each at its PROJECTED_GRAD offset. */
+const GRAD_FIELDS = [
+  [PROJECTED_GRAD.xy, 2],
+  [PROJECTED_GRAD.conic, 3],
+  [PROJECTED_GRAD.opacity, 1],
+  [PROJECTED_GRAD.rgb, 3],
+] as const;
+/** Record word of each row column. */
+const GRAD_WORDS = GRAD_FIELDS.flatMap(([at, len]) => Array.from({ length: len }, (_, i) => at + i));
+export const GRAD_ROW = GRAD_WORDS.length;
 
 /** [n] ProjectedGrad records (src/kernels/layouts.ts PROJECTED_GRAD) from [n, 9] rows. */
 export function packGrads(rows: ArrayLike<number>, n: number): Float32Array {
   const out = new Float32Array(n * PROJECTED_GRAD.floats);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < GRAD_ROW; k++) out[i * PROJECTED_GRAD.floats + k] = rows[i * GRAD_ROW + k];
+    GRAD_WORDS.forEach((w, k) => (out[i * PROJECTED_GRAD.floats + w] = rows[i * GRAD_ROW + k]));
   }
   return out;
 }
 
-/** [n, 9] rows from [n] ProjectedGrad records; NaN in the padding (never written) is reported too. */
+/** [n, 9] rows from [n] ProjectedGrad records; a nonzero or NaN padding word (never written) is counted too. */
 export function unpackGrads(records: Float32Array, n: number): { rows: Float64Array; paddingNonZero: number } {
   const rows = new Float64Array(n * GRAD_ROW);
   let paddingNonZero = 0;
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < PROJECTED_GRAD.floats; k++) {
-      const v = records[i * PROJECTED_GRAD.floats + k];
-      if (k < GRAD_ROW) rows[i * GRAD_ROW + k] = v;
+    for (let w = 0; w < PROJECTED_GRAD.floats; w++) {
+      const v = records[i * PROJECTED_GRAD.floats + w];
+      const k = GRAD_WORDS.indexOf(w);
+      if (k >= 0) rows[i * GRAD_ROW + k] = v;
       else if (v !== 0) paddingNonZero++;
     }
   }
