@@ -1,7 +1,9 @@
-// Sorted-quad rasterization for viewing: one quad (two triangles) per visible splat, drawn back
-// to front with hardware "over" blending (premultiplied colour; src 1, dst 1 - src alpha). The
-// quad's corners sit at +-k along the 2D covariance's scaled eigenvectors, so the interpolated
-// corner coordinates (times k) at a pixel centre are the pixel's whitened offset from the mean:
+// Sorted-quad rasterization for viewing: one primitive per visible splat, drawn back to front
+// with hardware "over" blending (premultiplied colour; src 1, dst 1 - src alpha). GPUs draw a
+// quad (two triangles) with corners at +-k along the 2D covariance's scaled eigenvectors;
+// software rasterizers, which pay more per triangle than per fragment, draw one triangle
+// circumscribing the same k-ellipse (SPLAT_VERTICES 3; kernel-shapes.ts). Either way the
+// interpolated corner coordinates (times k) at a pixel centre are the pixel's whitened offset from the mean:
 // its squared length is the Mahalanobis distance, and the fragment evaluates the tile
 // rasterizer's alpha (skip below 1/255, cap at 0.99) with one dot product instead of the conic.
 // The two paths agree up to blending precision and the tile path's early stop at T < 1e-4.
@@ -13,7 +15,10 @@
 
 @group(1) @binding(0) var<storage, read> quads: array<SplatQuad>;    // [N] by splat index
 @group(1) @binding(1) var<storage, read> order: array<u32>;          // [N] splat index, nearest first
-@group(1) @binding(2) var<storage, read> draw_args: array<u32>;      // [4]; [0] = 6 * visible count
+@group(1) @binding(2) var<storage, read> draw_args: array<u32>;      // [4]; [0] = SPLAT_VERTICES * visible count
+
+// 6: a quad of two triangles; 3: one triangle (draw_args.wgsl takes the same value).
+override SPLAT_VERTICES: u32 = 6u;
 
 struct VsOut {
   @builtin(position) pos: vec4<f32>,
@@ -23,15 +28,23 @@ struct VsOut {
 
 // Corner of vertex v of a quad's two triangles (0, 1, 2) and (2, 1, 3), corners numbered like a strip.
 const QUAD_CORNER = array<u32, 6>(0u, 1u, 2u, 2u, 1u, 3u);
+// The equilateral triangle whose inscribed circle is the unit circle (circumradius 2).
+const TRIANGLE_CORNER = array<vec2<f32>, 3>(vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0));
 
 @vertex
 fn vs(@builtin(vertex_index) vertex: u32) -> VsOut {
-  let n = vertex / 6u;
-  let corner_id = QUAD_CORNER[vertex - 6u * n];
-  let q = quads[order[draw_args[0] / 6u - 1u - n]];  // back to front
+  let n = vertex / SPLAT_VERTICES;
+  let v = vertex - SPLAT_VERTICES * n;
+  let q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n]];  // back to front
   var out: VsOut;
   out.rgbo = vec4<f32>(q.conic_c_rgb.yzw, q.opacity);
-  let corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
+  var corner: vec2<f32>;
+  if (SPLAT_VERTICES == 3u) {
+    corner = TRIANGLE_CORNER[v];
+  } else {
+    let corner_id = QUAD_CORNER[v];
+    corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
+  }
   out.offset = corner * (q.extent * HALF_LOG2E_SQRT);
   let px = q.centre_axis1.xy + q.centre_axis1.zw * corner.x + q.axis2_conic_a.xy * corner.y;
   let size = vec2<f32>(f32(cam.image.x), f32(cam.image.y));

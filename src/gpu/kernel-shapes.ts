@@ -23,6 +23,12 @@ export interface KernelShapes {
   readonly sortDigitBits: number;
   /** Scan: elements one invocation sums and rescans serially. */
   readonly scanChunk: number;
+  /**
+   * Viewer: vertices per splat, 3 (one triangle around the ellipse) or 6 (a quad of two).
+   * Software rasterizers pay per triangle more than per fragment (one triangle: about 10% less
+   * CPU per frame on SwiftShader despite 30% more fragments); GPUs pay per fragment.
+   */
+  readonly splatVertices: 3 | 6;
 }
 
 export const CPU_SHAPES: KernelShapes = {
@@ -32,6 +38,7 @@ export const CPU_SHAPES: KernelShapes = {
   sortTargetChunks: 512,
   sortDigitBits: 8,
   scanChunk: 256,
+  splatVertices: 3,
 };
 
 export const GPU_SHAPES: KernelShapes = {
@@ -41,6 +48,7 @@ export const GPU_SHAPES: KernelShapes = {
   sortTargetChunks: 1 << 30,
   sortDigitBits: 4,
   scanChunk: 32,
+  splatVertices: 6,
 };
 
 /** True for adapters that run WGSL on the CPU. */

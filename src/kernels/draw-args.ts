@@ -2,8 +2,9 @@
 import { ComputeKernel } from './compute-kernel';
 
 export class DrawArgsKernel extends ComputeKernel {
-  constructor(device: GPUDevice) {
-    super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true);
+  /** `splatVertices`: 3 (a triangle per splat) or 6 (a quad), as SplatQuadsKernel draws them. */
+  constructor(device: GPUDevice, splatVertices: 3 | 6) {
+    super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true, { SPLAT_VERTICES: splatVertices });
   }
 
   /** sortedKeys [N] u32 ascending; args [4] u32 (STORAGE | INDIRECT). */

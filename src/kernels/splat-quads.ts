@@ -1,6 +1,6 @@
 /**
  * Sorted-quad splat drawing (shaders/splat_quads.wgsl): a render pipeline that draws one
- * quad per visible splat (a non-instanced triangle list), back to front, with premultiplied "over" blending into a
+ * quad or triangle per visible splat (a non-instanced triangle list), back to front, with premultiplied "over" blending into a
  * colour target cleared to the background. Group 0 is the camera uniform (visible to both
  * stages here), group 1 the quads, the depth order and the draw arguments.
  */
@@ -17,6 +17,8 @@ export class SplatQuadsKernel {
   constructor(
     private readonly device: GPUDevice,
     readonly format: GPUTextureFormat,
+    /** 3: one triangle per splat, 6: a quad (kernel-shapes.ts splatVertices). */
+    readonly splatVertices: 3 | 6,
   ) {
     this.cameraLayout = bindGroupLayout(device, 'SplatQuads.camera', ['uniform'], VERTEX_FRAGMENT);
     this.layout = bindGroupLayout(device, 'SplatQuads.layout', ['read', 'read', 'read'], 0x1);
@@ -25,7 +27,7 @@ export class SplatQuadsKernel {
     this.pipeline = device.createRenderPipeline({
       label: 'SplatQuads',
       layout: device.createPipelineLayout({ label: 'SplatQuads', bindGroupLayouts: [this.cameraLayout, this.layout] }),
-      vertex: { module, entryPoint: 'vs' },
+      vertex: { module, entryPoint: 'vs', constants: { SPLAT_VERTICES: splatVertices } },
       fragment: { module, entryPoint: 'fs', targets: [{ format, blend: { color: over, alpha: over } }] },
       primitive: { topology: 'triangle-list' },
     });

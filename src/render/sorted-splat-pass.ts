@@ -19,6 +19,7 @@ import { ProjectViewKernel } from '../kernels/project-view';
 import { SPLAT_QUAD } from '../kernels/layouts';
 import { RadixSort } from '../kernels/radix-sort';
 import { DrawArgsKernel } from '../kernels/draw-args';
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { SplatQuadsKernel } from '../kernels/splat-quads';
 import type { ForwardOptions } from './forward-pass';
 import type { GaussianSet } from './gaussian-buffers';
@@ -63,15 +64,18 @@ export class SortedSplatPass {
   private readonly depthKeys: GrowableBuffer; // [N] u32 depth key, CULLED_KEY when culled
   private readonly depthValues: GrowableBuffer; // [N] u32 splat index
   private readonly splatCount: GPUBuffer; // [1] u32 = N
-  /** [4] u32 draw-indirect arguments: 6 vertices per visible splat, one instance. */
+  /** [4] u32 draw-indirect arguments: splatVertices per visible splat, one instance. */
   readonly drawArgs: GPUBuffer;
   private lastN = -1;
+  /** Vertices per splat (a triangle on CPU adapters, a quad on GPUs: kernel-shapes.ts). */
+  readonly splatVertices: 3 | 6;
 
-  constructor(private readonly device: GPUDevice) {
+  constructor(private readonly device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
+    this.splatVertices = shapes.splatVertices;
     this.uniform = new CameraUniform(device, 'Sorted.camera');
     this.project = new ProjectViewKernel(device);
     this.sort = new RadixSort(device, 'Sorted.depthSort');
-    this.args = new DrawArgsKernel(device);
+    this.args = new DrawArgsKernel(device, this.splatVertices);
     const g = (label: string) => new GrowableBuffer(device, `Sorted.${label}`, STORAGE);
     this.quadBuffer = g('quads');
     this.depthKeys = g('depthKeys');
@@ -83,7 +87,7 @@ export class SortedSplatPass {
   private quadsFor(format: GPUTextureFormat): SplatQuadsKernel {
     let k = this.quads.get(format);
     if (!k) {
-      k = new SplatQuadsKernel(this.device, format);
+      k = new SplatQuadsKernel(this.device, format, this.splatVertices);
       this.quads.set(format, k);
     }
     return k;

@@ -2,6 +2,7 @@
  * The viewer's renderer: owns the scene's GPU buffers and the forward pass, draws frames to a
  * canvas texture and renders offscreen images for the CLI and tests.
  */
+import type { KernelShapes } from '../gpu/kernel-shapes';
 import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
 import { readF32, readU32 } from '../gpu/buffers';
@@ -49,7 +50,8 @@ export class SplatRenderer {
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly opts: { canvasFormat?: GPUTextureFormat } = {},
+    /** shapes: the kernels' per-adapter shapes (default: this device's; tests pick either class). */
+    private readonly opts: { canvasFormat?: GPUTextureFormat; shapes?: KernelShapes } = {},
   ) {
     this.forward = new ForwardPass(device);
   }
@@ -136,7 +138,7 @@ export class SplatRenderer {
   }
 
   private sortedPass(): SortedSplatPass {
-    this.sorted ??= new SortedSplatPass(this.device);
+    this.sorted ??= new SortedSplatPass(this.device, this.opts.shapes);
     return this.sorted;
   }
 
@@ -178,8 +180,9 @@ export class SplatRenderer {
 
   /** Splats the last sorted-quad frame drew (reads the draw arguments back; tests). */
   async sortedDrawCount(): Promise<number> {
-    const args = await readU32(this.device, this.sortedPass().drawArgs, 4);
-    return args[0] / 6;
+    const pass = this.sortedPass();
+    const args = await readU32(this.device, pass.drawArgs, 4);
+    return args[0] / pass.splatVertices;
   }
 
   /** Whether the last checked frame fitted its intersection buffers. */

@@ -17,6 +17,7 @@ import { depthKeyBits, depthKeyRange } from '../../src/render/sorted-splat-pass'
 import { readPly } from '../../src/io/ply';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
 import { type SplatScene, sceneBounds } from '../../src/io/scene';
+import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
 import { getTestDevice } from '../helpers/gpu';
 import { randomScene, testCamera } from '../helpers/scenes';
 
@@ -42,9 +43,12 @@ function compare(quads: Float32Array, ref: Float64Array, pixels: number): Stats 
   return { mean, p99: sorted[Math.floor(0.99 * (sorted.length - 1))], max: sorted[sorted.length - 1] };
 }
 
-async function renderQuads(scene: SplatScene, cam: Camera, format: 'rgba8unorm' | 'rgba16float', background: [number, number, number] = [0, 0, 0]) {
+/** Both primitive shapes: one triangle per splat (CPU adapters) and a quad (GPUs). */
+const SHAPES = { triangle: CPU_SHAPES, quad: GPU_SHAPES } as const;
+
+async function renderQuads(scene: SplatScene, cam: Camera, format: 'rgba8unorm' | 'rgba16float', background: [number, number, number] = [0, 0, 0], shapes: KernelShapes = CPU_SHAPES) {
   const device = await getTestDevice();
-  const renderer = new SplatRenderer(device);
+  const renderer = new SplatRenderer(device, { shapes });
   try {
     renderer.setScene(scene);
     return await renderer.renderSortedToImage(cam, { shDegree: scene.shDegree, splatScale: 1, background }, format);
@@ -99,8 +103,10 @@ describe('sorted quads vs float64 reference', () => {
       let covered = 0;
       for (const a of ref.alpha) if (a > 0.1) covered++;
       expect(covered).toBeGreaterThan(0.2 * pixels);
-      for (const format of ['rgba16float', 'rgba8unorm'] as const) {
-        expectWithin(`${c.name} ${format}`, compare(await renderQuads(scene, cam, format), ref.image, pixels), c.measured[format]);
+      for (const [shape, shapes] of Object.entries(SHAPES)) {
+        for (const format of ['rgba16float', 'rgba8unorm'] as const) {
+          expectWithin(`${c.name} ${shape} ${format}`, compare(await renderQuads(scene, cam, format, [0, 0, 0], shapes), ref.image, pixels), c.measured[format]);
+        }
       }
     });
   }
@@ -109,18 +115,20 @@ describe('sorted quads vs float64 reference', () => {
     const bg: [number, number, number] = [0.2, 0.5, 0.9];
     const ref = referenceRender(random, cam, { shDegree: 2, background: bg });
     const device = await getTestDevice();
-    const renderer = new SplatRenderer(device);
-    try {
-      renderer.setScene(random);
-      const image = await renderer.renderSortedToImage(cam, { shDegree: 2, splatScale: 1, background: bg }, 'rgba16float');
-      // measured mean 7.2e-4, p99 4.2e-3 (as without background)
-      expectWithin('random over a background', compare(image, ref.image, 80 * 60), { mean: 7.2e-4, p99: 4.2e-3 });
-      const visible = ref.projected.filter((p) => p.radius > 0).length;
-      expect(visible).toBeGreaterThan(100);
-      expect(visible).toBeLessThan(random.count);
-      expect(await renderer.sortedDrawCount()).toBe(visible);
-    } finally {
-      renderer.destroy();
+    for (const shapes of Object.values(SHAPES)) {
+      const renderer = new SplatRenderer(device, { shapes });
+      try {
+        renderer.setScene(random);
+        const image = await renderer.renderSortedToImage(cam, { shDegree: 2, splatScale: 1, background: bg }, 'rgba16float');
+        // measured mean 7.2e-4, p99 4.2e-3 (as without background)
+        expectWithin('random over a background', compare(image, ref.image, 80 * 60), { mean: 7.2e-4, p99: 4.2e-3 });
+        const visible = ref.projected.filter((p) => p.radius > 0).length;
+        expect(visible).toBeGreaterThan(100);
+        expect(visible).toBeLessThan(random.count);
+        expect(await renderer.sortedDrawCount()).toBe(visible);
+      } finally {
+        renderer.destroy();
+      }
     }
   });
 
