@@ -8,7 +8,7 @@
  */
 import { bindBuffers, bindGroupLayout, computePipeline } from '../src/gpu/pipeline';
 import { grid1d } from '../src/gpu/dispatch';
-import { seededRandom } from '../src/train/config';
+import { seededRandom } from '../src/train/random';
 import { PassProfiler } from './pass-profiler';
 import { median } from './timing';
 

@@ -1,7 +1,7 @@
 /** Seeded synthetic scenes for the benchmarks: splats filling a camera's view at depths 2..10. */
 import type { Camera } from '../src/io/camera';
 import { type SplatScene, shCoeffCount } from '../src/io/scene';
-import { seededRandom } from '../src/train/config';
+import { seededRandom } from '../src/train/random';
 
 export function syntheticScene(n: number, width: number, height: number, shDegree: number, seed: number): { scene: SplatScene; camera: Camera } {
   const camera: Camera = { width, height, fx: width * 0.8, fy: width * 0.8, cx: width / 2, cy: height / 2, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] };

@@ -22,7 +22,8 @@
  *   [32, 32 + H)  UTF-8 JSON: CheckpointHeader
  *   then, from the next multiple of 4: the f32 sections in header order, back to back.
  */
-import type { TrainConfig, ViewSamplerState } from './config';
+import type { TrainConfig } from './config';
+import type { ViewSamplerState } from './random';
 import { PARAM_GROUPS, type ParamGroup, groupWidth } from './splat-state';
 import { shCoeffCount, type SplatScene } from '../io/scene';
 import { crc32 } from '../io/crc32';

@@ -9,7 +9,7 @@
  * the last refinement of the run, so a short run still ends at the requested count.
  */
 import type { SplatScene } from '../io/scene';
-import { Mulberry32 } from './config';
+import { Mulberry32 } from './random';
 
 export interface McmcConfig {
   /** The splat budget: the count grows to exactly this; a larger initial set is subsampled to it. Default 1,000,000 (gsplat cap_max). */

@@ -77,4 +77,4 @@ export function gradientError(a: ArrayLike<number>, b: ArrayLike<number>) {
 }
 
 /** Small seedable PRNG (mulberry32, the same generator the trainer seeds its view order with). */
-export { seededRandom as rng } from '../../src/train/config';
+export { seededRandom as rng } from '../../src/train/random';

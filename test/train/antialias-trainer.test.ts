@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyScene, type SplatScene } from '../../src/io/scene';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
-import { ViewSampler } from '../../src/train/config';
+import { ViewSampler } from '../../src/train/random';
 import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
 import { applyFilter, filterBackward, filterStd } from '../../src/reference/filter3d';
 import { readF32 } from '../../src/gpu/buffers';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ColmapDataset, View } from '../../src/io/colmap/dataset';
-import { Mulberry32, ViewSampler, resolveTrainConfig, seededRandom } from '../../src/train/config';
+import { resolveTrainConfig } from '../../src/train/config';
+import { Mulberry32, ViewSampler, seededRandom } from '../../src/train/random';
 import { type Checkpoint, CheckpointError, type TrainerState, checkpointFileName, checkpointScene, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint';
 import { checkResumable, configDifferences, datasetHash, datasetIdentity } from '../../src/train/checkpoint-resume';
 import { PARAM_GROUPS, groupWidth } from '../../src/train/splat-state';

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALED_SCHEDULE, coarseSize, schedulePlan } from '../../src/train/schedule';
-import { ViewSampler, resolveTrainConfig, type TrainConfig } from '../../src/train/config';
+import { resolveTrainConfig, type TrainConfig } from '../../src/train/config';
+import { ViewSampler } from '../../src/train/random';
 import { scaledCamera } from '../../src/train/coarse-targets';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';

@@ -9,7 +9,8 @@ import { loadColmapDataset, type ColmapDataset } from '../../src/io/colmap/datas
 import { nodeDirectorySource } from '../../src/io/colmap/node-source';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer, TrainingDivergedError } from '../../src/train/trainer';
-import { ViewSampler, activeShDegree, meansLearningRate, DEFAULT_LR, resolveTrainConfig } from '../../src/train/config';
+import { activeShDegree, meansLearningRate, DEFAULT_LR, resolveTrainConfig } from '../../src/train/config';
+import { ViewSampler } from '../../src/train/random';
 import { getTestDevice } from '../helpers/gpu';
 
 const SAMPLE = resolve(__dirname, '../../scenes/buddha13');
