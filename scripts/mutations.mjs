@@ -5,7 +5,8 @@
 // The backward rasterizer has a GPU shape and a CPU shape (SwiftShader runs the CPU one end to end;
 // the kernel test runs both), so its bugs are planted in each.
 // Names start with the area, so `--only <area>` picks a group: forward, projection, tiles,
-// backward, sh, reduce, loss, ssim, sort, scan, adam, density, ply, splat, spz, colmap, trainer, init.
+// backward, sh, reduce, loss, ssim, sort, scan, adam, density, ply, splat, spz, colmap, trainer, init,
+// mcmc, viewer, antialias.
 
 const FORWARD = ['test/render/forward.test.ts'];
 const PROJECT_BWD = ['test/kernels/project-backward.test.ts'];
@@ -210,8 +211,8 @@ export const MUTATIONS = [
   {
     name: 'reduce: opacity logit gradient without (1 - o)',
     file: 'shaders/project_backward_reduce.wgsl',
-    find: 'v_opacity_logits[g] = acc.c_o_rg.y * p.opacity * (1.0 - p.opacity);',
-    replace: 'v_opacity_logits[g] = acc.c_o_rg.y * p.opacity;',
+    find: 'acc.c_o_rg.y * p.opacity * (1.0 - p.opacity / p.comp)',
+    replace: 'acc.c_o_rg.y * p.opacity',
     tests: RASTER_BWD,
   },
 
@@ -516,5 +517,34 @@ export const MUTATIONS = [
     find: '...(this.config.selectiveAdam ? {',
     replace: '...(false ? {',
     tests: ['test/train/mcmc-trainer.test.ts'],
+  },
+  // Viewer (sorted quads) and anti-aliasing.
+  {
+    name: 'viewer: an unchanged scene reuses the last order for another camera',
+    file: 'src/render/sorted-splat-pass.ts',
+    find: 'if (unchanged && same && this.lastOrder) {',
+    replace: 'if (unchanged && this.lastOrder) {',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the triangle is too small for the ellipse (circumradius 1.5)',
+    file: 'shaders/splat_quads.wgsl',
+    find: 'array<vec2<f32>, 3>(vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0))',
+    replace: 'array<vec2<f32>, 3>(vec2<f32>(0.0, 1.5), vec2<f32>(-1.299038, -0.75), vec2<f32>(1.299038, -0.75))',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'antialias: the trainer skips the 3D filter chain rule',
+    file: 'src/train/trainer.ts',
+    find: 'this.filter3d?.encodeBackward(pass, st, grads);',
+    replace: '',
+    tests: ['test/train/antialias-trainer.test.ts'],
+  },
+  {
+    name: 'antialias: the export is not marked anti-aliased',
+    file: 'src/train/filter3d.ts',
+    find: 'scene.antialiased = true;',
+    replace: '',
+    tests: ['test/train/antialias-scales.test.ts'],
   },
 ];

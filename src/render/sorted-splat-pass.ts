@@ -67,6 +67,11 @@ export class SortedSplatPass {
   /** [4] u32 draw-indirect arguments: splatVertices per visible splat, one instance. */
   readonly drawArgs: GPUBuffer;
   private lastN = -1;
+  /** What the last frame drew with, for `unchanged` frames: numbers (sameFrame), set and order. */
+  private readonly lastFrame = new Float64Array(24).fill(NaN);
+  private lastSet: GaussianSet | undefined;
+  private lastMeans: GPUBuffer | undefined;
+  private lastOrder: GPUBuffer | undefined;
   /** Vertices per splat (a triangle on CPU adapters, a quad on GPUs: kernel-shapes.ts). */
   readonly splatVertices: 3 | 6;
 
@@ -96,9 +101,12 @@ export class SortedSplatPass {
   /**
    * Records one frame: `target` (a view of a texture of `format`, cam.width x cam.height) is
    * cleared to the background with alpha 0 and the splats are blended over it, so its alpha ends
-   * as 1 - T like the tile path's image.
+   * as 1 - T like the tile path's image. `unchanged`: the caller vouches that the Gaussians'
+   * contents are those of the previous call (a loaded scene, not a training run); then a frame
+   * with the same set, camera and options draws the previous projection and order again
+   * instead of recomputing them (the same bits).
    */
-  encode(encoder: GPUCommandEncoder, gaussians: GaussianSet, cam: Camera, opts: ForwardOptions, target: GPUTextureView, format: GPUTextureFormat): void {
+  encode(encoder: GPUCommandEncoder, gaussians: GaussianSet, cam: Camera, opts: ForwardOptions, target: GPUTextureView, format: GPUTextureFormat, unchanged = false): void {
     const n = gaussians.count;
     const [r, gr, b] = opts.background;
     const clear = { view: target, loadOp: 'clear' as const, storeOp: 'store' as const, clearValue: { r, g: gr, b, a: 0 } };
@@ -112,6 +120,12 @@ export class SortedSplatPass {
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
       this.lastN = n;
+    }
+    // Always recorded, so a frame after one drawn without `unchanged` compares with that one.
+    const same = this.sameFrame(gaussians, cam, opts);
+    if (unchanged && same && this.lastOrder) {
+      this.draw(encoder, clear, format, this.lastOrder);
+      return;
     }
     const depthKey = depthKeyRange(cam, gaussians.bounds, depthKeyBits(n));
     this.uniform.write(cam, {
@@ -154,15 +168,51 @@ export class SortedSplatPass {
       1,
     );
     pass.end();
+    this.lastOrder = sorted.values;
+    this.draw(encoder, clear, format, sorted.values);
+  }
+
+  private draw(encoder: GPUCommandEncoder, clear: GPURenderPassColorAttachment, format: GPUTextureFormat, order: GPUBuffer): void {
+    const c = this.cache;
+    const u = this.uniform.buffer;
     const rp = encoder.beginRenderPass({ label: 'Sorted.draw', colorAttachments: [clear] });
     const quads = this.quadsFor(format);
     quads.draw(
       rp,
       c.get([quads, u], () => quads.bindCamera(u)),
-      c.get([quads, this.quadBuffer.buffer, sorted.values, this.drawArgs], () => quads.bindAll(this.quadBuffer.buffer, sorted.values, this.drawArgs)),
+      c.get([quads, this.quadBuffer.buffer, order, this.drawArgs], () => quads.bindAll(this.quadBuffer.buffer, order, this.drawArgs)),
       this.drawArgs,
     );
     rp.end();
+  }
+
+  /** Whether set, camera and options equal the last call's; records them for the next call. No allocation. */
+  private sameFrame(gaussians: GaussianSet, cam: Camera, opts: ForwardOptions): boolean {
+    const f = this.lastFrame;
+    let same = this.lastSet === gaussians && this.lastMeans === gaussians.means;
+    const put = (i: number, v: number): void => {
+      if (f[i] !== v) {
+        f[i] = v;
+        same = false;
+      }
+    };
+    for (let i = 0; i < 9; i++) put(i, cam.R[i]);
+    for (let i = 0; i < 3; i++) put(9 + i, cam.t[i]);
+    put(12, cam.fx);
+    put(13, cam.fy);
+    put(14, cam.cx);
+    put(15, cam.cy);
+    put(16, cam.width);
+    put(17, cam.height);
+    put(18, cam.near ?? -1);
+    put(19, 0);
+    put(20, gaussians.count);
+    put(21, opts.shDegree);
+    put(22, opts.splatScale);
+    put(23, opts.antialias ? 1 : 0);
+    this.lastSet = gaussians;
+    this.lastMeans = gaussians.means;
+    return same;
   }
 
   destroy(): void {

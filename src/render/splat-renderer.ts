@@ -89,12 +89,14 @@ export class SplatRenderer {
     const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
     if (this.gaussians && !opts.exact) {
       this.frameStats.splats = this.gaussians.count;
+      // A loaded scene does not change between frames; a training run's live set does.
+      const unchanged = this.gaussians === this.owned;
       if (camera.width === target.width && camera.height === target.height) {
-        this.sortedPass().encode(enc, this.gaussians, camera, opts, target.createView(), target.format);
+        this.sortedPass().encode(enc, this.gaussians, camera, opts, target.createView(), target.format, unchanged);
       } else {
         // Another render resolution: draw at that size, then scale onto the target.
         const view = this.offscreenView(camera.width, camera.height, target.format);
-        this.sortedPass().encode(enc, this.gaussians, camera, opts, view, target.format);
+        this.sortedPass().encode(enc, this.gaussians, camera, opts, view, target.format, unchanged);
         if (this.texBlit?.format !== target.format) this.texBlit = new TextureBlitKernel(this.device, target.format);
         this.texBlit.encode(enc, view, target.createView());
       }

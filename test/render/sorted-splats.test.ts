@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { referenceRender } from '../../src/reference';
 import { SplatRenderer } from '../../src/render/splat-renderer';
+import { GaussianBuffers } from '../../src/render/gaussian-buffers';
 import { depthKeyBits, depthKeyRange } from '../../src/render/sorted-splat-pass';
 import { readPly } from '../../src/io/ply';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
@@ -77,21 +78,25 @@ function expectWithin(name: string, s: Stats, m: { mean: number; p99: number }):
 describe('sorted quads vs float64 reference', () => {
   const cam = testCamera(80, 60);
   const random = randomScene(cam, { count: 600, shDegree: 2, seed: 5, behind: 0.05, huge: 0.02, opaque: 0.1 });
-  const cases: { name: string; scene: () => Promise<{ scene: SplatScene; cam: Camera }>; measured: Measured }[] = [
+  /** shapeDiff: measured mean |triangle - quad| (rgba16float). */
+  const cases: { name: string; scene: () => Promise<{ scene: SplatScene; cam: Camera }>; measured: Measured; shapeDiff: number }[] = [
     {
       name: 'random 600 splats, SH 2, behind/huge/opaque',
       scene: async () => ({ scene: random, cam }),
       measured: { rgba16float: { mean: 8.6e-4, p99: 5.7e-3 }, rgba8unorm: { mean: 2.1e-3, p99: 7.6e-3 } },
+      shapeDiff: 1.09e-3,
     },
     {
       name: 'ply/playbot-1873.ply',
       scene: () => realScene('ply/playbot-1873.ply'),
       measured: { rgba16float: { mean: 7.4e-4, p99: 8.0e-3 }, rgba8unorm: { mean: 1.6e-3, p99: 1.0e-2 } },
+      shapeDiff: 7.85e-4,
     },
     {
       name: 'ply/donut-45624-sh0-nonormals.ply',
       scene: () => realScene('ply/donut-45624-sh0-nonormals.ply'),
       measured: { rgba16float: { mean: 5.0e-4, p99: 6.2e-3 }, rgba8unorm: { mean: 1.9e-3, p99: 1.1e-2 } },
+      shapeDiff: 2.96e-4,
     },
   ];
   for (const c of cases) {
@@ -103,11 +108,23 @@ describe('sorted quads vs float64 reference', () => {
       let covered = 0;
       for (const a of ref.alpha) if (a > 0.1) covered++;
       expect(covered).toBeGreaterThan(0.2 * pixels);
+      const images: Record<string, Float32Array> = {};
       for (const [shape, shapes] of Object.entries(SHAPES)) {
         for (const format of ['rgba16float', 'rgba8unorm'] as const) {
-          expectWithin(`${c.name} ${shape} ${format}`, compare(await renderQuads(scene, cam, format, [0, 0, 0], shapes), ref.image, pixels), c.measured[format]);
+          images[`${shape} ${format}`] = await renderQuads(scene, cam, format, [0, 0, 0], shapes);
+          expectWithin(`${c.name} ${shape} ${format}`, compare(images[`${shape} ${format}`], ref.image, pixels), c.measured[format]);
         }
       }
+      // Triangle and quad both hold the k-ellipse and shade each pixel alike; they differ where
+      // alpha is still above 1/255 beyond the EXTENT_SIGMA cap (the quad's rectangle cuts it, the
+      // larger triangle keeps more of it, like the tile path): a small mean difference.
+      let shapeDiff = 0;
+      const [t, q] = [images['triangle rgba16float'], images['quad rgba16float']];
+      for (let i = 0; i < t.length; i++) shapeDiff += Math.abs(t[i] - q[i]) / t.length;
+      console.log(`[sorted ${c.name}] triangle vs quad mean ${shapeDiff.toExponential(2)}`);
+      // 3x: deterministic on one adapter, and a triangle that clips the ellipse at 0.75 k
+      // (a bug that stays inside 10x of the reference comparison) moves it 3.5-7x.
+      expect(shapeDiff).toBeLessThan(3 * c.shapeDiff);
     });
   }
 
@@ -198,6 +215,56 @@ describe('render resolution', () => {
       // below half a grey level of a misplaced or mis-scaled image.
       console.log(`[sorted scaled] max ${max.toExponential(2)}`);
       expect(max).toBeLessThan(2e-2);
+    } finally {
+      renderer.destroy();
+      target.destroy();
+      read.destroy();
+    }
+  });
+});
+
+describe('frames of an unchanged scene', () => {
+  it('reuse the last projection and order only for the same scene, camera and options', async () => {
+    const device = await getTestDevice();
+    const renderer = new SplatRenderer(device);
+    const camA = testCamera(64, 48);
+    const camB = lookAtCamera([0.6, -0.2, -3], [0, 0, 0], [0, -1, 0], 64, 48, 50);
+    const scene = randomScene(camA, { count: 400, shDegree: 1, seed: 13 });
+    const other = randomScene(camA, { count: 400, shDegree: 1, seed: 14 });
+    const target = device.createTexture({ size: [64, 48], format: 'rgba8unorm', usage: 0x10 | 0x1 }); // RENDER_ATTACHMENT | COPY_SRC
+    const read = device.createBuffer({ size: 256 * 48, usage: 0x1 | 0x8 }); // MAP_READ | COPY_DST
+    const opts = { shDegree: 1, splatScale: 1, background: [0, 0, 0] as [number, number, number] };
+    const frame = async (cam: Camera, o = opts): Promise<Uint8Array> => {
+      renderer.drawToTexture(cam, o, target);
+      const enc = device.createCommandEncoder();
+      enc.copyTextureToBuffer({ texture: target }, { buffer: read, bytesPerRow: 256 }, [64, 48]);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(0x1);
+      const px = new Uint8Array(read.getMappedRange().slice(0));
+      read.unmap();
+      return px;
+    };
+    const differs = (a: Uint8Array, b: Uint8Array) => a.some((v, i) => v !== b[i]);
+    try {
+      renderer.setScene(scene);
+      const a = await frame(camA);
+      const b = await frame(camB);
+      expect(differs(a, b), 'another camera draws another image').toBe(true);
+      expect(differs(await frame(camA), a), 'back to the first camera').toBe(false);
+      expect(differs(await frame(camA), a), 'the same frame again (reused)').toBe(false);
+      expect(differs(await frame(camA, { ...opts, splatScale: 0.5 }), a), 'another splat scale').toBe(true);
+      expect(differs(await frame(camA), a)).toBe(false);
+      renderer.setScene(other);
+      const c = await frame(camA);
+      expect(differs(c, a), 'another scene at the same camera').toBe(true);
+      // A live set (as a training run shows) is redrawn from its current contents every frame.
+      const live = GaussianBuffers.upload(device, scene);
+      renderer.setGaussians(live);
+      expect(differs(await frame(camA), a)).toBe(false);
+      device.queue.writeBuffer(live.opacityLogits, 0, new Float32Array(scene.count).fill(-20));
+      const faded = await frame(camA);
+      expect(differs(faded, a), 'the live set changed in place').toBe(true);
+      live.destroy();
     } finally {
       renderer.destroy();
       target.destroy();
