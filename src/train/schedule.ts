@@ -33,6 +33,12 @@ export interface ScaledSchedule {
   minDensifyEvery: number;
   /** Opacity reset every this fraction of the run inside the densification window; 0: none. Default 0. */
   opacityResetEvery: number;
+  /**
+   * Densification also prunes splats larger than 0.1 E after this fraction of the run (the
+   * reference: after its first reset, 3,000 of 30,000); 1: never. Default 1: in a short run the
+   * large splats are the background, and pruning them early opens holes.
+   */
+  worldScalePruneAfter: number;
   /** The SH degree reaches its maximum at this fraction, in equal steps (reference: 0.1). Default 0.1. */
   shFullAt: number;
   /** Coarse to fine: the image divisor of the first step; 1 trains at full size throughout. Default 4. */
@@ -49,6 +55,7 @@ export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
   densifyEvery: 0.02,
   minDensifyEvery: 50,
   opacityResetEvery: 0,
+  worldScalePruneAfter: 1,
   shFullAt: 0.1,
   startDivisor: 4,
   fullResolutionAt: 0.5,
@@ -65,7 +72,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
   const bad = (k: keyof ScaledSchedule, need: string): never => {
     throw new RangeError(`scaled schedule: ${k} must be ${need}, got ${String(out[k])}`);
   };
-  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'shFullAt', 'fullResolutionAt'] as const) {
+  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'worldScalePruneAfter', 'shFullAt', 'fullResolutionAt'] as const) {
     if (!(out[k] >= 0 && out[k] <= 1)) bad(k, 'a fraction in [0, 1]');
   }
   if (!(Number.isInteger(out.minDensifyEvery) && out.minDensifyEvery >= 1)) bad('minDensifyEvery', 'a positive integer');
@@ -116,8 +123,7 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
     densifyFrom: at(s.densifyFrom),
     densifyUntil: at(s.densifyUntil),
     densifyEvery,
-    // The reference prunes large splats after its first reset (3,000); here after the first densification.
-    worldScalePruneAfter: at(s.densifyFrom) + densifyEvery,
+    worldScalePruneAfter: s.worldScalePruneAfter >= 1 ? n : at(s.worldScalePruneAfter),
     opacityResetEvery: s.opacityResetEvery > 0 ? Math.max(densifyEvery, at(s.opacityResetEvery)) : 0,
     ...c.density,
   };

@@ -31,10 +31,11 @@ describe('schedule plans', () => {
 
   it('scaled: every event at its fraction of the run; density overrides win', () => {
     // DEFAULT_SCALED_SCHEDULE written out: densify (10%, 50%) every 2% (at least 50 steps), no
-    // reset, SH degree 3 at 10%, images from 1/4 size to full size at 50%, shorter side >= 64.
-    expect(DEFAULT_SCALED_SCHEDULE).toEqual({ densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0, shFullAt: 0.1, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64 });
+    // reset, no world-size prune, SH degree 3 at 10%, images from 1/4 size to full size at 50%,
+    // shorter side >= 64.
+    expect(DEFAULT_SCALED_SCHEDULE).toEqual({ densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0, worldScalePruneAfter: 1, shFullAt: 0.1, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64 });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
-    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 2500, densifyEvery: 100, worldScalePruneAfter: 600, opacityResetEvery: 0 });
+    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 2500, densifyEvery: 100, worldScalePruneAfter: 5000, opacityResetEvery: 0 });
     // MCMC refines in the same window (its own settings win).
     expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100 });
     expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', mcmc: { splats: 9, refineEvery: 7 } })).mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 7, splats: 9 });
@@ -47,8 +48,8 @@ describe('schedule plans', () => {
     const ds = Array.from({ length: 2500 }, (_, i) => p.divisorAt(i + 1));
     expect(ds.every((d, i) => i === 0 || d <= ds[i - 1])).toBe(true);
     // Short runs keep 50 steps between densifications; explicit overrides replace the scaled values.
-    const short = schedulePlan(resolveTrainConfig({ iterations: 1000, schedule: 'scaled', density: { densifyUntil: 0 }, scaledSchedule: { opacityResetEvery: 0.1 } }));
-    expect(short.density).toMatchObject({ densifyFrom: 100, densifyUntil: 0, densifyEvery: 50, opacityResetEvery: 100 });
+    const short = schedulePlan(resolveTrainConfig({ iterations: 1000, schedule: 'scaled', density: { densifyUntil: 0 }, scaledSchedule: { opacityResetEvery: 0.1, worldScalePruneAfter: 0.3 } }));
+    expect(short.density).toMatchObject({ densifyFrom: 100, densifyUntil: 0, densifyEvery: 50, opacityResetEvery: 100, worldScalePruneAfter: 300 });
     expect(schedulePlan(resolveTrainConfig({ iterations: 1000, schedule: 'scaled', scaledSchedule: { startDivisor: 1 } })).divisorAt(1)).toBe(1);
     expect(() => resolveTrainConfig({ schedule: 'fast' as TrainConfig['schedule'] })).toThrow(/schedule must be reference or scaled/);
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { densifyUntil: 2 } })).toThrow(/densifyUntil must be a fraction/);
