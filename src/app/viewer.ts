@@ -2,7 +2,8 @@
  * The viewer: one scene at a time on a canvas, drawn every animation frame by the GPU renderer
  * from the damped orbit camera. Loading replaces the scene only on success; failures show on
  * the page and the previous scene stays. Automation hooks: `window.__ready` (first frame of
- * the loaded scene done on the GPU), `window.__error`, `window.__frames`.
+ * the loaded scene done on the GPU), `window.__error`, `window.__frames`, `window.__renders`,
+ * `window.__api` ('webgpu').
  */
 import type { GpuContext } from '../gpu/device';
 import type { SplatScene } from '../io/scene';
@@ -31,6 +32,8 @@ declare global {
     __cameraPose?: () => ViewPose;
     /** Frames rendered (submitted) since the page opened: lets a harness tell a page that stopped. */
     __renders?: number;
+    /** The graphics API the page draws with (the peers harness reports it). */
+    __api?: 'webgpu' | 'webgl2';
   }
 }
 
@@ -98,6 +101,7 @@ export class Viewer {
     const context = canvas.getContext('webgpu');
     if (!context) throw new Error('This browser has WebGPU but cannot draw it to a canvas');
     this.context = context;
+    window.__api = 'webgpu';
     const format = navigator.gpu.getPreferredCanvasFormat();
     this.context.configure({ device: this.device, format, alphaMode: 'opaque' });
     this.renderer = new SplatRenderer(this.device, { canvasFormat: format });
