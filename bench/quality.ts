@@ -1,10 +1,10 @@
 /**
  * `npm run bench:quality`: held-out quality of short runs, the reference schedule against the
- * scaled one (src/train/schedule.ts), on buddha13 at 1/2 size and on a capture rendered from
- * playbot-31000 (bench/capture.ts, generated on first use into bench/.data/). Every run appends
- * to bench/results/quality.json (a run of the same scene, length and label replaces the older
- * one), and bench/README.md's quality block is rewritten from that file, so long runs can be
- * made one at a time.
+ * scaled one (src/train/schedule.ts), on buddha13 and on a capture rendered from playbot-31000
+ * (bench/capture.ts: 40 views at 640x480, generated on first use into bench/.data/), both
+ * trained at 1/2 size. Every run appends to bench/results/quality.json (a run of the same scene,
+ * length and label replaces the older one), and bench/README.md's quality block is rewritten
+ * from that file, so long runs can be made one at a time.
  *
  *   node scripts/run-ts.mjs bench/quality.ts [--scenes buddha13,playbot] [--steps 1000,5000]
  *     [--schedules reference,scaled] [--variant 'name={"scaledSchedule":{"startDivisor":1}}']
@@ -35,13 +35,13 @@ const SCENES: Record<string, SceneSpec> = {
     load: () => loadColmapDataset(nodeDirectorySource(resolve('scenes/buddha13')), { resolution: 2, evalSplit: true }),
   },
   playbot: {
-    name: 'playbot ring',
+    name: 'playbot ring (1/2)',
     async load() {
       if (!existsSync(resolve(CAPTURE_DIR, 'sparse/0/images.bin'))) {
         console.error(`rendering the playbot capture into ${CAPTURE_DIR} (bench/capture.ts)`);
         await writeCapture({ ...CAPTURE_DEFAULTS, out: resolve(CAPTURE_DIR) });
       }
-      return loadColmapDataset(nodeDirectorySource(resolve(CAPTURE_DIR)), { evalSplit: true });
+      return loadColmapDataset(nodeDirectorySource(resolve(CAPTURE_DIR)), { resolution: 2, evalSplit: true });
     },
   },
 };
