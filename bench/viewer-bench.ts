@@ -1,7 +1,8 @@
 /**
- * The viewer's frame in Node: the sorted-quad path (projection, depth sort, draw) into a
- * 640x480 texture from the peers harness's camera, per pass, median over frames; and the same
- * frame with the tile rasterizer ("exact"). In the browser the page adds presentation; the
+ * The viewer's frame in Node: the sorted-quad path into a 640x480 texture from the peers
+ * harness's camera, per pass, median over frames: with the camera still (the last projection
+ * and order are drawn again) and orbiting (0.5 degrees per frame: projection, depth sort and
+ * draw every frame); and the frame with the tile rasterizer ("exact"). In the browser the page adds presentation; the
  * side-by-side with other viewers is bench/README.md's harness table.
  */
 import type { SplatScene } from '../src/io/scene';
@@ -15,20 +16,23 @@ export interface ViewerBench {
   splats: number;
   width: number;
   height: number;
-  /** Median GPU ms per frame, sum of its passes. */
+  /** Median GPU ms per frame, sum of its passes: camera still, orbiting, tile rasterizer. */
   quadsMs: number;
+  orbitMs: number;
   exactMs: number;
+  /** Passes of the orbiting frame. */
   quadPasses: Record<string, number>;
 }
 
-async function frameMs(device: GPUDevice, r: SplatRenderer, scene: SplatScene, opts: RenderOptions, frames: number, target: GPUTexture): Promise<{ ms: number; passes: Record<string, number> }> {
-  const cam = harnessCamera(scene, target.width, target.height);
+async function frameMs(device: GPUDevice, r: SplatRenderer, scene: SplatScene, opts: RenderOptions, frames: number, target: GPUTexture, orbit: boolean): Promise<{ ms: number; passes: Record<string, number> }> {
+  let cam = harnessCamera(scene, target.width, target.height);
   r.drawToTexture(cam, opts, target);
   await device.queue.onSubmittedWorkDone();
   const prof = new PassProfiler(device);
   const totals: number[] = [];
   const per: Record<string, number[]> = {};
   for (let f = 0; f < frames; f++) {
+    if (orbit) cam = harnessCamera(scene, target.width, target.height, undefined, 0.5 * (f + 1));
     prof.install();
     r.drawToTexture(cam, opts, target);
     prof.uninstall();
@@ -48,9 +52,10 @@ export async function benchViewer(device: GPUDevice, name: string, scene: SplatS
   r.setScene(scene);
   const target = device.createTexture({ label: 'bench.viewer', size: [width, height], format: 'rgba8unorm', usage: 0x10 | 0x1 });
   const opts: RenderOptions = { shDegree: scene.shDegree, splatScale: 1, background: [0, 0, 0] };
-  const quads = await frameMs(device, r, scene, opts, frames, target);
-  const exact = await frameMs(device, r, scene, { ...opts, exact: true }, Math.max(2, Math.ceil(frames / 3)), target);
+  const still = await frameMs(device, r, scene, opts, frames, target, false);
+  const orbit = await frameMs(device, r, scene, opts, frames, target, true);
+  const exact = await frameMs(device, r, scene, { ...opts, exact: true }, Math.max(2, Math.ceil(frames / 3)), target, false);
   target.destroy();
   r.destroy();
-  return { name, splats: scene.count, width, height, quadsMs: quads.ms, exactMs: exact.ms, quadPasses: quads.passes };
+  return { name, splats: scene.count, width, height, quadsMs: still.ms, orbitMs: orbit.ms, exactMs: exact.ms, quadPasses: orbit.passes };
 }

@@ -15,7 +15,7 @@ import { PassProfiler } from './pass-profiler';
 import { median } from './timing';
 
 /** The peers harness's camera for a scene (../shared/tools/peers/run.mjs cameraFor). */
-export function harnessCamera(scene: SplatScene, width: number, height: number, up = [0, -1, 0]): Camera {
+export function harnessCamera(scene: SplatScene, width: number, height: number, up = [0, -1, 0], turnDegrees = 0): Camera {
   const lo: number[] = [];
   const hi: number[] = [];
   for (let a = 0; a < 3; a++) {
@@ -27,7 +27,14 @@ export function harnessCamera(scene: SplatScene, width: number, height: number, 
   const c = lo.map((l, i) => (l + hi[i]) / 2);
   const r = Math.hypot(...hi.map((h, i) => h - lo[i])) / 2;
   const dist = r / Math.sin((50 * Math.PI) / 360);
-  const dir = [0.3 * up[0], 0.3 * up[1], 0.3 * up[2] + 1];
+  const d0 = [0.3 * up[0], 0.3 * up[1], 0.3 * up[2] + 1];
+  // Turned by `turnDegrees` about the up axis through the target (Rodrigues), for orbiting frames.
+  const a = (turnDegrees * Math.PI) / 180;
+  const ul = Math.hypot(...up);
+  const k = up.map((v) => v / ul);
+  const kxd = [k[1] * d0[2] - k[2] * d0[1], k[2] * d0[0] - k[0] * d0[2], k[0] * d0[1] - k[1] * d0[0]];
+  const kd = k[0] * d0[0] + k[1] * d0[1] + k[2] * d0[2];
+  const dir = d0.map((v, i) => v * Math.cos(a) + kxd[i] * Math.sin(a) + k[i] * kd * (1 - Math.cos(a)));
   const len = Math.hypot(...dir);
   const eye = c.map((x, i) => x + (dir[i] / len) * dist);
   return { ...lookAtCamera(eye, c, up, width, height, 50), near: dist / 100 };
