@@ -63,6 +63,8 @@ export function qualitySection(all: QualityRun[]): string {
     const runs = all.filter((r) => r.scene === s);
     const r0 = runs[0];
     lines.push('', `### ${s}, ${r0.width}x${r0.height} (${r0.date})`, '', ...sceneTable(runs));
+    const variants = [...new Map(runs.filter((r) => order(r.label) === 2).map((r) => [r.label, r])).values()];
+    if (variants.length > 0) lines.push('', 'Other labels are TrainConfig overrides (`--variant`):', '', ...variants.map((r) => `- ${r.label}: \`${JSON.stringify(r.config)}\``));
     const t = targets(runs);
     if (t.length > 0) lines.push('', ...t);
   }

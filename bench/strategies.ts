@@ -7,8 +7,8 @@
  *   node scripts/run-ts.mjs bench/strategies.ts --steps 1000 \
  *     adc='{}' mcmc='{"strategy":"mcmc","mcmc":{"splats":60000}}' sel='{"selectiveAdam":true}'
  *
- * The table in bench/README.md ("Densification strategies") was measured with the CLI instead
- * (`splat train ... --strategy mcmc --splats N`), which runs the same Trainer.
+ * For the tables in bench/README.md, run the same overrides through bench/quality.ts
+ * (`--variant name='{json}'`), which also records the held-out curve.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

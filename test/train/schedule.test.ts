@@ -31,15 +31,15 @@ describe('schedule plans', () => {
 
   it('scaled: every event at its fraction of the run; density overrides win', () => {
     // DEFAULT_SCALED_SCHEDULE written out: densify (10%, 50%) every 2% (at least 50 steps), no
-    // reset, no world-size prune, SH degree 3 at 10%, images from 1/4 size to full size at 50%,
+    // reset, no world-size prune, SH degree 3 at 90%, images from 1/4 size to full size at 50%,
     // shorter side >= 64.
-    expect(DEFAULT_SCALED_SCHEDULE).toEqual({ densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0, worldScalePruneAfter: 1, shFullAt: 0.1, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64 });
+    expect(DEFAULT_SCALED_SCHEDULE).toEqual({ densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0, worldScalePruneAfter: 1, shFullAt: 0.9, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64 });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
     expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 2500, densifyEvery: 100, worldScalePruneAfter: 5000, opacityResetEvery: 0 });
     // MCMC refines in the same window (its own settings win).
     expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100 });
     expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', mcmc: { splats: 9, refineEvery: 7 } })).mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 7, splats: 9 });
-    expect(p.shIncreaseEvery).toBe(167);
+    expect(p.shIncreaseEvery).toBe(1500);
     expect(p.lrDecayIterations).toBe(5000);
     expect(p.divisorAt(1)).toBe(4);
     // Geometric: half way through the coarse phase the divisor is sqrt(4) = 2 (float64: 1e-15).
