@@ -6,7 +6,7 @@
  * length and label replaces the older one), and bench/README.md's quality block is rewritten
  * from that file, so long runs can be made one at a time.
  *
- *   node scripts/run-ts.mjs bench/quality.ts [--scenes buddha13,playbot] [--steps 1000,5000]
+ *   node scripts/run-ts.mjs bench/quality.ts [--scenes buddha13,playbot,buddha13-quarter] [--steps 1000,5000]
  *     [--schedules reference,scaled] [--variant 'name={"scaledSchedule":{"startDivisor":1}}']
  *     [--eval-every N] [--results FILE] [--report-only]
  *
@@ -33,6 +33,12 @@ const SCENES: Record<string, SceneSpec> = {
   buddha13: {
     name: 'buddha13 (1/2)',
     load: () => loadColmapDataset(nodeDirectorySource(resolve('scenes/buddha13')), { resolution: 2, evalSplit: true }),
+  },
+  // A quarter of the pixels: long runs (5,000 steps of the reference grow past 100k splats) in
+  // a quarter of the time.
+  'buddha13-quarter': {
+    name: 'buddha13 (1/4)',
+    load: () => loadColmapDataset(nodeDirectorySource(resolve('scenes/buddha13')), { resolution: 4, evalSplit: true }),
   },
   playbot: {
     name: 'playbot ring (1/2)',
