@@ -75,6 +75,17 @@ function expectWithin(name: string, s: Stats, m: { mean: number; p99: number }):
   expect(s.p99).toBeLessThan(10 * m.p99);
 }
 
+/** The rgba8 texture's bytes, rows `bytesPerRow` apart, through a MAP_READ buffer. */
+async function readTexture(device: GPUDevice, target: GPUTexture, read: GPUBuffer, bytesPerRow: number): Promise<Uint8Array> {
+  const enc = device.createCommandEncoder();
+  enc.copyTextureToBuffer({ texture: target }, { buffer: read, bytesPerRow }, [target.width, target.height]);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(0x1); // MAP_READ
+  const bytes = new Uint8Array(read.getMappedRange().slice(0));
+  read.unmap();
+  return bytes;
+}
+
 describe('sorted quads vs float64 reference', () => {
   const cam = testCamera(80, 60);
   const random = randomScene(cam, { count: 600, shDegree: 2, seed: 5, behind: 0.05, huge: 0.02, opaque: 0.1 });
@@ -186,12 +197,7 @@ describe('render resolution', () => {
       const opts = { shDegree: 1, splatScale: 1, background: [0, 0, 0] as [number, number, number] };
       const want = await renderer.renderSortedToImage(small, opts, 'rgba8unorm');
       renderer.drawToTexture(small, opts, target);
-      const enc = device.createCommandEncoder();
-      enc.copyTextureToBuffer({ texture: target }, { buffer: read, bytesPerRow: 512 }, [80, 60]);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(0x1);
-      const big = new Uint8Array(read.getMappedRange().slice(0));
-      read.unmap();
+      const big = await readTexture(device, target, read, 512);
       // Bilinear sampling of the small image at the target's pixel centres (clamped at the edges).
       const src = (x: number, y: number, c: number) => want[(Math.min(29, Math.max(0, y)) * 40 + Math.min(39, Math.max(0, x))) * 4 + c];
       let max = 0;
@@ -236,13 +242,7 @@ describe('frames of an unchanged scene', () => {
     const opts = { shDegree: 1, splatScale: 1, background: [0, 0, 0] as [number, number, number] };
     const frame = async (cam: Camera, o = opts): Promise<Uint8Array> => {
       renderer.drawToTexture(cam, o, target);
-      const enc = device.createCommandEncoder();
-      enc.copyTextureToBuffer({ texture: target }, { buffer: read, bytesPerRow: 256 }, [64, 48]);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(0x1);
-      const px = new Uint8Array(read.getMappedRange().slice(0));
-      read.unmap();
-      return px;
+      return readTexture(device, target, read, 256);
     };
     const differs = (a: Uint8Array, b: Uint8Array) => a.some((v, i) => v !== b[i]);
     try {
