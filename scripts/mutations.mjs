@@ -276,6 +276,27 @@ export const MUTATIONS = [
     tests: ['test/kernels/radix-sort.test.ts'],
   },
   {
+    name: 'sort (CPU kernels): vec4 digits one bit off',
+    file: 'shaders/common/sort.wgsl',
+    find: 'return (keys >> vec4<u32>(p.shift)) & vec4<u32>(p.mask);',
+    replace: 'return (keys >> vec4<u32>(p.shift + 1u)) & vec4<u32>(p.mask);',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
+    name: 'sort (CPU kernels): count skips the last key of a ragged chunk',
+    file: 'shaders/radix_sort_count_private.wgsl',
+    find: 'for (; i < end; i++) {',
+    replace: 'for (; i + 1u < end; i++) {',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
+    name: 'sort (CPU kernels): scatter gives the fourth key the third key\'s slot',
+    file: 'shaders/radix_sort_scatter_private.wgsl',
+    find: 'place(d.w, k.w, v.w);',
+    replace: 'place(d.z, k.w, v.w);',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
     name: 'scan: inclusive instead of exclusive',
     file: 'shaders/prefix_sum_downsweep.wgsl',
     find: 'dst[i] = run;\n    run += v;',

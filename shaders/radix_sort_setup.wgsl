@@ -22,6 +22,9 @@ fn main() {
   // The host sizes hist for maxCount at the smallest chunk; a shorter count never needs more.
   let max_chunks = arrayLength(&hist) / bins;
   chunk_keys = max(chunk_keys, (count + max_chunks - 1u) / max(max_chunks, 1u));
+  // Chunks start at multiples of 4 keys, so the CPU kernels read whole vec4s (longer chunks
+  // only mean fewer of them: still within max_chunks).
+  chunk_keys = (chunk_keys + 3u) & ~3u;
   let chunks = (count + chunk_keys - 1u) / chunk_keys;
   info[SORT_INFO_COUNT] = count;
   info[SORT_INFO_CHUNK_KEYS] = chunk_keys;

@@ -31,8 +31,16 @@ struct SortPass {
   _pad: u32,
 }
 
+// Widest digit: 8 bits, 256 bins (the private counters of the CPU kernels are this long).
+const SORT_MAX_DIGIT_BITS: u32 = 8u;
+const SORT_MAX_BINS: u32 = 256u;
+
 fn radix_digit(key: u32, p: SortPass) -> u32 {
   return (key >> p.shift) & p.mask;
+}
+
+fn radix_digit4(keys: vec4<u32>, p: SortPass) -> vec4<u32> {
+  return (keys >> vec4<u32>(p.shift)) & vec4<u32>(p.mask);
 }
 
 fn sort_chunk_id(wg: vec3<u32>, nwg: vec3<u32>, local: u32) -> u32 {

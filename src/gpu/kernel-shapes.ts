@@ -6,23 +6,38 @@
  *
  * Two classes, chosen from the adapter (measurements in bench/README.md):
  * - CPU adapters (SwiftShader, llvmpipe, WARP: `isFallbackAdapter`): a workgroup runs on one CPU
- *   thread with 4-wide SIMD, barriers switch between coroutines, and browsers zero workgroup
- *   memory with slow generated code. So: long serial chunks per invocation, few workgroups, no
- *   workgroup memory, 8-bit digits (histograms stay smaller than the keys).
+ *   thread with 4-wide SIMD, barriers switch between coroutines, browsers zero workgroup memory
+ *   with slow generated code, and every storage access of a lane is its own bounds-checked load
+ *   or store. So: long serial chunks per invocation, few workgroups, no workgroup memory, 8-bit
+ *   digits counted in private arrays (histograms stay smaller than the keys).
  * - GPUs: short serial chunks (many invocations hide memory latency), 4-bit digits.
  */
 export interface KernelShapes {
   readonly kind: 'cpu' | 'gpu';
-  /** Invocations per workgroup of the serial-chunk kernels (sort, scan). */
+  /** Invocations per workgroup of the serial-chunk scan kernels. */
   readonly chunkWorkgroup: number;
+  /** Invocations per workgroup of the sort's count and scatter (one chunk each). */
+  readonly sortWorkgroup: number;
   /** Sort: fewest keys one invocation counts and scatters. */
   readonly sortMinChunk: number;
   /** Sort: chunks aimed for; beyond this many keys per chunk grow instead (CPU parallelism is small). */
   readonly sortTargetChunks: number;
+  /**
+   * Sort: a pass's fixed cost (its dispatches) as a number of key words moved, for the choice of
+   * digit width: ~0.6 ms per pass on SwiftShader, ~10 us on a GPU.
+   */
+  readonly sortPassOverheadWords: number;
   /** Sort: widest digit per pass, in bits. */
   readonly sortDigitBits: number;
+  /**
+   * Sort: digit counters in a private array per invocation and inputs read as vec4s
+   * (radix_sort_*_private.wgsl). Software adapters pay a bounds-checked access per lane for every
+   * storage access; a GPU would spill a 256-entry private array out of registers.
+   */
+  readonly sortPrivateDigits: boolean;
   /** Scan: elements one invocation sums and rescans serially. */
   readonly scanChunk: number;
+
   /**
    * Viewer: vertices per splat, 3 (one triangle around the ellipse) or 6 (a quad of two).
    * Software rasterizers pay per triangle more than per fragment (one triangle: about 10% less
@@ -34,20 +49,30 @@ export interface KernelShapes {
 export const CPU_SHAPES: KernelShapes = {
   kind: 'cpu',
   chunkWorkgroup: 64,
-  sortMinChunk: 64,
-  sortTargetChunks: 512,
+  // 64 chunks in workgroups of 4 (one SIMD group): 16 workgroups for the CPU's threads, and a
+  // histogram of 16k entries at 8-bit digits.
+  sortWorkgroup: 4,
+  sortMinChunk: 256,
+  sortTargetChunks: 64,
+  sortPassOverheadWords: 131072,
   sortDigitBits: 8,
+  sortPrivateDigits: true,
   scanChunk: 256,
+
   splatVertices: 3,
 };
 
 export const GPU_SHAPES: KernelShapes = {
   kind: 'gpu',
   chunkWorkgroup: 128,
+  sortWorkgroup: 128,
   sortMinChunk: 16,
   sortTargetChunks: 1 << 30,
+  sortPassOverheadWords: 16384,
   sortDigitBits: 4,
+  sortPrivateDigits: false,
   scanChunk: 32,
+
   splatVertices: 6,
 };
 

@@ -37,9 +37,7 @@ const INFO_GRID_BYTES = sortConst('SORT_INFO_GRID') * 4;
 
 /** One uniform slot per (shift, width); 256 bytes is the largest dynamic-offset alignment. */
 const PASS_SLOT_BYTES = 256;
-const MAX_DIGIT_BITS = 8;
-/** A pass's fixed cost (dispatches, setup) in words moved: ~0.1 ms on SwiftShader, ~10 us on GPUs. */
-const PASS_OVERHEAD_WORDS = 16384;
+const MAX_DIGIT_BITS = sortConst('SORT_MAX_DIGIT_BITS');
 
 const USAGE = { STORAGE: 0x80, UNIFORM: 0x40, INDIRECT: 0x100, COPY_DST: 0x8, COPY_SRC: 0x4 } as const;
 
@@ -68,7 +66,7 @@ export function digitPlan(bits: number, maxDigit: number): { passes: number; wid
  * The digit width (<= the shapes' widest) with the least memory traffic for `maxCount` keys:
  * per pass the keys and values move twice (count, scatter) and the histogram of bins * chunks
  * entries three times (count, scan, scatter), so wide digits pay off only when chunks are long.
- * A pass also costs its half-dozen dispatches, about as much as moving PASS_OVERHEAD_WORDS.
+ * A pass also costs its dispatches, about as much as moving shapes.sortPassOverheadWords.
  */
 export function chooseDigitBits(bits: number, maxCount: number, shapes: KernelShapes): number {
   const chunks = Math.max(1, Math.min(shapes.sortTargetChunks, Math.ceil(maxCount / shapes.sortMinChunk)));
@@ -76,7 +74,7 @@ export function chooseDigitBits(bits: number, maxCount: number, shapes: KernelSh
   let bestCost = Infinity;
   for (let w = 1; w <= shapes.sortDigitBits; w++) {
     const { passes, width } = digitPlan(bits, w);
-    const cost = passes * (4 * maxCount + 3 * (1 << width) * chunks + PASS_OVERHEAD_WORDS);
+    const cost = passes * (4 * maxCount + 3 * (1 << width) * chunks + shapes.sortPassOverheadWords);
     if (cost < bestCost) {
       bestCost = cost;
       best = w;
@@ -119,6 +117,8 @@ export class RadixSort {
   /** Byte offset of each pass's constants, by slotKey(width, shift, used bits). */
   private readonly slotOf = new Map<string, number>();
   private callerCache: CallerGroups[] = [];
+  /** [4] u32 stand-in vec4 view of a key or value buffer shorter than 16 bytes (never read). */
+  private emptyQuads: GPUBuffer | undefined;
   private lastEncoder: GPUCommandEncoder | undefined;
 
   constructor(
@@ -129,14 +129,17 @@ export class RadixSort {
     const L = label;
     this.shapes = shapes;
     const s = this.shapes;
-    const constants = { SORT_WG: s.chunkWorkgroup, SORT_MIN_CHUNK: s.sortMinChunk, SORT_TARGET_CHUNKS: Math.min(s.sortTargetChunks, 2 ** 31) };
+    const constants = { SORT_WG: s.sortWorkgroup, SORT_MIN_CHUNK: s.sortMinChunk, SORT_TARGET_CHUNKS: Math.min(s.sortTargetChunks, 2 ** 31) };
     this.scan = new PrefixSum(device, `${L}.scan`, shapes);
     this.setupLayout = bindGroupLayout(device, `${L}.setup`, ['uniform-dynamic', 'rw', 'read', 'read', 'read', 'read', 'read']);
-    this.countLayout = bindGroupLayout(device, `${L}.count`, ['uniform-dynamic', 'read', 'read', 'rw']);
-    this.scatterLayout = bindGroupLayout(device, `${L}.scatter`, ['uniform-dynamic', 'read', 'read', 'read', 'rw', 'rw', 'rw']);
+    // CPU adapters: private digit counters and vec4 views of the inputs (the extra bindings).
+    const priv = s.sortPrivateDigits;
+    this.countLayout = bindGroupLayout(device, `${L}.count`, ['uniform-dynamic', 'read', 'read', 'rw', ...(priv ? (['read'] as const) : [])]);
+    this.scatterLayout = bindGroupLayout(device, `${L}.scatter`, ['uniform-dynamic', 'read', 'read', 'read', 'rw', 'rw', 'rw', ...(priv ? (['read', 'read'] as const) : [])]);
     this.setupPipeline = computePipeline(device, `${L}.setup`, 'radix_sort_setup.wgsl', [this.setupLayout], constants);
-    this.countPipeline = computePipeline(device, `${L}.count`, 'radix_sort_count.wgsl', [this.countLayout], constants);
-    this.scatterPipeline = computePipeline(device, `${L}.scatter`, 'radix_sort_scatter.wgsl', [this.scatterLayout], constants);
+    const variant = priv ? '_private' : '';
+    this.countPipeline = computePipeline(device, `${L}.count`, `radix_sort_count${variant}.wgsl`, [this.countLayout], constants);
+    this.scatterPipeline = computePipeline(device, `${L}.scatter`, `radix_sort_scatter${variant}.wgsl`, [this.scatterLayout], constants);
 
     // Every pass a sort of up to 32 bits can make: digits of `width` bits, pass p at shift
     // p * width, the last one narrowed to the sort's key bits (`used`).
@@ -210,6 +213,7 @@ export class RadixSort {
     this.scan.destroy();
     this.passConsts.destroy();
     this.info.destroy();
+    this.emptyQuads?.destroy();
     this.callerCache = [];
   }
 
@@ -218,6 +222,11 @@ export class RadixSort {
     const at = this.slotOf.get(slotKey(width, shift, Math.min(width, bits - shift)));
     if (at === undefined) throw new Error(`${this.label}: no pass constants for width ${width} shift ${shift}`);
     return at;
+  }
+
+  private noQuads(): GPUBuffer {
+    this.emptyQuads ??= this.device.createBuffer({ label: `${this.label}.noQuads`, size: 16, usage: USAGE.STORAGE });
+    return this.emptyQuads;
   }
 
   private scratch(): ScratchBuffer[] {
@@ -271,18 +280,27 @@ export class RadixSort {
     const consts = range(this.passConsts, SORT_PASS.bytes);
     const offsets = whole(this.offsets.buffer);
     const hist = whole(this.hist.buffer);
+    // vec4 views for the CPU kernels: the whole 16-byte words of each buffer (the kernels read
+    // the rest through the u32 views). A buffer under 16 bytes gets the empty-words stand-in.
+    const priv = this.shapes.sortPrivateDigits;
+    const quads = (b: GPUBuffer): GPUBufferBinding[] => {
+      if (!priv) return [];
+      const limit = Math.min(b.size, bindingLimit(d));
+      const bytes = limit - (limit % 16);
+      return [bytes >= 16 ? range(b, bytes) : range(this.noQuads(), 16)];
+    };
     const entry: CallerGroups = {
       keys,
       values,
       generation,
       setup: bindBuffers(d, `${L}.setup`, this.setupLayout, [consts, info, k, v, sk, sv, hist]),
       count: [
-        bindBuffers(d, `${L}.count.fromInput`, this.countLayout, [consts, info, k, hist]),
-        bindBuffers(d, `${L}.count.fromScratch`, this.countLayout, [consts, info, sk, hist]),
+        bindBuffers(d, `${L}.count.fromInput`, this.countLayout, [consts, info, k, hist, ...quads(keys)]),
+        bindBuffers(d, `${L}.count.fromScratch`, this.countLayout, [consts, info, sk, hist, ...quads(this.scratchKeys.buffer)]),
       ],
       scatter: [
-        bindBuffers(d, `${L}.scatter.toScratch`, this.scatterLayout, [consts, info, k, v, offsets, sk, sv]),
-        bindBuffers(d, `${L}.scatter.toInput`, this.scatterLayout, [consts, info, sk, sv, offsets, k, v]),
+        bindBuffers(d, `${L}.scatter.toScratch`, this.scatterLayout, [consts, info, k, v, offsets, sk, sv, ...quads(keys), ...quads(values)]),
+        bindBuffers(d, `${L}.scatter.toInput`, this.scatterLayout, [consts, info, sk, sv, offsets, k, v, ...quads(this.scratchKeys.buffer), ...quads(this.scratchValues.buffer)]),
       ],
     };
     this.callerCache.unshift(entry);

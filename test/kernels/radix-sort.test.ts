@@ -39,9 +39,11 @@ function expectSame(what: string, got: Uint32Array, want: Uint32Array): void {
 }
 
 /** Tiny chunks and 3-bit digits: many chunks, passes and scan levels at small sizes. */
-const TINY: KernelShapes = { ...GPU_SHAPES, sortMinChunk: 2, sortTargetChunks: 37, sortDigitBits: 3, chunkWorkgroup: 4, scanChunk: 3 };
+const TINY: KernelShapes = { ...GPU_SHAPES, sortMinChunk: 2, sortTargetChunks: 37, sortDigitBits: 3, chunkWorkgroup: 4, sortWorkgroup: 4, scanChunk: 3 };
+/** The same with the CPU kernels (private digit counters, vec4 reads, chunks of 4 keys). */
+const TINY_CPU: KernelShapes = { ...TINY, kind: 'cpu', sortPrivateDigits: true, sortWorkgroup: 3 };
 
-for (const shapes of [CPU_SHAPES, GPU_SHAPES, TINY]) describe(`RadixSort (${shapes.kind} shapes, chunks of >= ${shapes.sortMinChunk}, ${shapes.sortDigitBits}-bit digits)`, () => {
+for (const shapes of [CPU_SHAPES, GPU_SHAPES, TINY, TINY_CPU]) describe(`RadixSort (${shapes.kind} shapes, chunks of >= ${shapes.sortMinChunk}, ${shapes.sortDigitBits}-bit digits${shapes.sortPrivateDigits ? ', private digits' : ''})`, () => {
   let device: GPUDevice;
   let sorter: RadixSort;
   // Chunk boundaries: the smallest chunk, and the count where chunks start to grow past it.
@@ -126,7 +128,7 @@ for (const shapes of [CPU_SHAPES, GPU_SHAPES, TINY]) describe(`RadixSort (${shap
     for (const b of [keys, values, countBuffer]) b.destroy();
   });
 
-  if (shapes !== TINY) {
+  if (shapes.sortMinChunk > 2) {
     it('sorts one million pairs with many equal keys', async () => {
       await check(1_000_000, 32, 70, 50_000);
     });
