@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Limits } from './calibrate';
 import type { RenderBench } from './render-bench';
+import type { SortStage } from './sort-stages';
 import type { TrainBench } from './train';
 import type { ViewerBench } from './viewer-bench';
 
@@ -11,6 +12,8 @@ export interface Report {
   runs: number;
   limits: Limits;
   render: RenderBench[];
+  /** The radix sort alone (absent in reports from before it was measured). */
+  sort?: SortStage[];
   viewer: ViewerBench[];
   train?: TrainBench;
   /** Synthetic sizes not measured in this run (--max-splats). */
@@ -54,6 +57,16 @@ function section(r: Report): string {
       .map(([k, v]) => `${k} ${v} B`)
       .join(', ')}.`,
   ];
+  if (r.sort && r.sort.length > 0) {
+    lines.push(
+      '',
+      'The radix sort alone, random keys (a pass: count, histogram scan, scatter; 16 B a pair moved vs the copy):',
+      '',
+      '| keys | key bits | passes | ms per pass | rate | of limit |',
+      '|---:|---:|---:|---:|---:|---:|',
+      ...r.sort.map((s) => `| ${int(s.keys)} | ${s.bits} | ${s.passes} | ${s.msPerPass} | ${s.gbs} GB/s | ${s.ofLimit} |`),
+    );
+  }
   if (r.viewer.length > 0) {
     lines.push(
       '',

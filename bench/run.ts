@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the adapter's limits (bench/calibrate.ts), then per scene one training-style
  * frame per run with every pass timed (bench/render-bench.ts) and its stages judged against the
- * limits, the viewer's frame (bench/viewer-bench.ts), and training speed on buddha13. Writes
+ * limits, the radix sort alone at larger sizes (bench/sort-stages.ts), the viewer's frame (bench/viewer-bench.ts), and training speed on buddha13. Writes
  * bench/results/<adapter>.json and bench/README.md's generated block.
  * Options: --quick (fewer runs, skips 10^6), --runs N, --train-iters N, --max-splats N (skip the
  * synthetic sizes above N: on SwiftShader 10^6 splats at 1280x720 take minutes per run).
@@ -14,6 +14,7 @@ import { readPly } from '../src/io/ply';
 import { sceneBounds } from '../src/io/scene';
 import { measureLimits } from './calibrate';
 import { benchRender, type RenderBench } from './render-bench';
+import { benchSortStages } from './sort-stages';
 import { benchViewer, type ViewerBench } from './viewer-bench';
 import { syntheticScene } from './synthetic';
 import { benchTraining, type TrainBench } from './train';
@@ -58,6 +59,9 @@ export async function main(argv: string[]): Promise<number> {
   console.error('frame: playbot-31000 ...');
   render.push(await benchRender(device, 'playbot-31000', playbot, lookAtCamera([c[0], c[1] - 0.3, c[2] - 2.6], c, [0, -1, 0], W, H, 50), runs, limits));
 
+  console.error('radix sort alone ...');
+  const sort = await benchSortStages(device, limits, runs);
+
   const viewer: ViewerBench[] = [];
   for (const file of ['../shared/data/ply/playbot-8406.ply', 'scenes/playbot-31000.ply']) {
     console.error(`viewer: ${file} ...`);
@@ -69,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`training buddha13 for ${iters} iterations ...`);
     train = await benchTraining(device, iters);
   }
-  const report = { adapter: ctx.adapterName, date: new Date().toISOString(), runs, limits, render, viewer, train, skipped };
+  const report = { adapter: ctx.adapterName, date: new Date().toISOString(), runs, limits, render, sort, viewer, train, skipped };
   mkdirSync(resolve('bench/results'), { recursive: true });
   const slug = ctx.adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'adapter';
   const file = resolve('bench/results', `${slug}.json`);
