@@ -8,6 +8,7 @@ import { createBufferWithData } from '../src/gpu/buffers';
 import { RadixSort } from '../src/kernels/radix-sort';
 import type { Limits } from './calibrate';
 import { PassProfiler } from './pass-profiler';
+import { xorshift32 } from './sort';
 import { median, round } from './timing';
 
 export interface SortStage {
@@ -29,13 +30,7 @@ export const SORT_CASES: readonly [number, number][] = [
 export async function benchSortStages(device: GPUDevice, limits: Limits, runs: number, cases = SORT_CASES): Promise<SortStage[]> {
   const sorter = new RadixSort(device, 'bench.sort');
   const prof = new PassProfiler(device);
-  let seed = 7;
-  const random = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
+  const random = xorshift32(7);
   const out: SortStage[] = [];
   for (const [count, bits] of cases) {
     const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1;

@@ -31,18 +31,22 @@ async function timeIt(device: GPUDevice, iterations: number, record: (enc: GPUCo
   return (await timeSubmit(device, [enc.finish()])) / iterations;
 }
 
+/** xorshift32 from `seed` (non-zero): reproducible random u32 keys without a dependency. */
+export function xorshift32(seed: number): () => number {
+  let x = seed | 0;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
 export async function benchSort(device: GPUDevice, sizes = [10_000, 100_000, 1_000_000, 4_000_000], iterations = 10): Promise<SortBenchResult[]> {
   const sorter = new RadixSort(device, 'bench.RadixSort');
   const scan = new PrefixSum(device, 'bench.PrefixSum');
   const results: SortBenchResult[] = [];
-  let seed = 12345;
-  const random = (): number => {
-    // xorshift32: reproducible keys without a dependency.
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
+  const random = xorshift32(12345);
   for (const count of sizes) {
     const keys = createBufferWithData(device, 'bench.keys', Uint32Array.from({ length: count }, random));
     const values = createBufferWithData(device, 'bench.values', Uint32Array.from({ length: count }, (_, i) => i));

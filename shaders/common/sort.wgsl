@@ -33,7 +33,7 @@ struct SortPass {
 
 // Widest digit: 8 bits, 256 bins (the private counters of the CPU kernels are this long).
 const SORT_MAX_DIGIT_BITS: u32 = 8u;
-const SORT_MAX_BINS: u32 = 256u;
+const SORT_MAX_BINS: u32 = 1u << SORT_MAX_DIGIT_BITS;
 
 fn radix_digit(key: u32, p: SortPass) -> u32 {
   return (key >> p.shift) & p.mask;

@@ -37,7 +37,6 @@ export interface KernelShapes {
   readonly sortPrivateDigits: boolean;
   /** Scan: elements one invocation sums and rescans serially. */
   readonly scanChunk: number;
-
   /**
    * Viewer: vertices per splat, 3 (one triangle around the ellipse) or 6 (a quad of two).
    * Software rasterizers pay per triangle more than per fragment (one triangle: about 10% less
@@ -58,7 +57,6 @@ export const CPU_SHAPES: KernelShapes = {
   sortDigitBits: 8,
   sortPrivateDigits: true,
   scanChunk: 256,
-
   splatVertices: 3,
 };
 
@@ -72,7 +70,6 @@ export const GPU_SHAPES: KernelShapes = {
   sortDigitBits: 4,
   sortPrivateDigits: false,
   scanChunk: 32,
-
   splatVertices: 6,
 };
 
