@@ -226,9 +226,9 @@ export const MUTATIONS = [
   },
   {
     name: 'ssim: covariance without the product of means',
-    file: 'shaders/ssim_map.wgsl',
-    find: 'let s12 = exy - mu1 * mu2;',
-    replace: 'let s12 = exy;',
+    file: 'shaders/common/ssim_pixel.wgsl',
+    find: 'let s12 = f.xy - mu1 * mu2;',
+    replace: 'let s12 = f.xy;',
     tests: LOSS,
   },
   {
@@ -237,6 +237,36 @@ export const MUTATIONS = [
     find: 'let lo = max(i32(gid.x) - SSIM_RADIUS, 0);',
     replace: 'let lo = max(i32(gid.x) - SSIM_RADIUS + 1, 0);',
     tests: LOSS,
+  },
+  {
+    name: 'ssim: strip row filters read past the right edge (pixel W-1 counted twice)',
+    file: 'shaders/common/ssim.wgsl',
+    find: 'select(0.0, 1.0, x >= 0 && x < w)',
+    replace: 'select(0.0, 1.0, x >= 0 && x <= w)',
+    tests: LOSS,
+  },
+  {
+    name: 'ssim: strip column filters drop the top row',
+    file: 'shaders/common/ssim.wgsl',
+    find: 'select(0.0, 1.0, y >= 0 && y < h)',
+    replace: 'select(0.0, 1.0, y > 0 && y < h)',
+    tests: LOSS,
+  },
+  {
+    name: 'ssim: strip adjoint row filter shifted by one pixel',
+    file: 'shaders/ssim_backward_h_strip.wgsl',
+    find: 'let t = row_tap(b.row, b.x0 + d, b.w);',
+    replace: 'let t = row_tap(b.row, b.x0 + d + 1, b.w);',
+    tests: LOSS,
+  },
+  {
+    name: 'loss: backward strips overlap (stride LOSS_STRIP - 1 rows)',
+    file: 'shaders/loss_backward_strip.wgsl',
+    find: 'let y0 = gid.y * LOSS_STRIP;',
+    replace: 'let y0 = gid.y * (LOSS_STRIP - 1u);',
+    // Harmless while the dispatched strips still cover the image; the 125-row image of
+    // image-loss.test.ts (one workgroup of 16 strips down) loses its last rows.
+    tests: [...LOSS, 'test/kernels/image-loss.test.ts'],
   },
   {
     name: 'loss: L1 gradient weighted by lambda instead of 1 - lambda',

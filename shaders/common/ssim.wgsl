@@ -30,6 +30,67 @@ var<private> ssim_window: array<f32, SSIM_TAPS> = array<f32, SSIM_TAPS>(
   0.00102838008, 0.00759875814, 0.0360007721, 0.109360690, 0.213005538, 0.266011725,
   0.213005538, 0.109360690, 0.0360007721, 0.00759875814, 0.00102838008);
 
+// The same taps by distance from the centre, as literal constants for the unrolled CPU-class
+// kernels (*_strip.wgsl, common/ssim_strip.wgsl); test/kernels/ssim-strip.test.ts checks they
+// equal ssim_window.
+const SSIM_G0: f32 = 0.266011725;
+const SSIM_G1: f32 = 0.213005538;
+const SSIM_G2: f32 = 0.109360690;
+const SSIM_G3: f32 = 0.0360007721;
+const SSIM_G4: f32 = 0.00759875814;
+const SSIM_G5: f32 = 0.00102838008;
+
+// One pixel's five moment planes (moments_h) and three gradient planes (v_ssim, v_ssim_h).
+struct Moments {
+  x: vec4<f32>,
+  y: vec4<f32>,
+  xx: vec4<f32>,
+  yy: vec4<f32>,
+  xy: vec4<f32>,
+}
+
+struct GradPlanes {
+  mu1: vec4<f32>,
+  s11: vec4<f32>,
+  s12: vec4<f32>,
+}
+
+fn moments_zero() -> Moments {
+  let z = vec4<f32>(0.0);
+  return Moments(z, z, z, z, z);
+}
+
+fn grads_zero() -> GradPlanes {
+  let z = vec4<f32>(0.0);
+  return GradPlanes(z, z, z);
+}
+
+// s + g t, plane by plane.
+fn moments_add(s: Moments, t: Moments, g: f32) -> Moments {
+  return Moments(s.x + g * t.x, s.y + g * t.y, s.xx + g * t.xx, s.yy + g * t.yy, s.xy + g * t.xy);
+}
+
+fn grads_add(s: GradPlanes, t: GradPlanes, g: f32) -> GradPlanes {
+  return GradPlanes(s.mu1 + g * t.mu1, s.s11 + g * t.s11, s.s12 + g * t.s12);
+}
+
+// A tap of a zero-padded filter: the pixel index, clamped into the image, and 1 inside the image
+// or 0 outside, to multiply what is loaded there by (no divergent branch per lane).
+struct TapIndex {
+  q: u32,
+  k: f32,
+}
+
+// Pixel x of the row starting at index `row` of a w-pixel-wide image.
+fn row_tap(row: u32, x: i32, w: i32) -> TapIndex {
+  return TapIndex(row + u32(clamp(x, 0, w - 1)), select(0.0, 1.0, x >= 0 && x < w));
+}
+
+// Pixel (x, y) of a w x h image, y possibly outside.
+fn column_tap(x: u32, y: i32, w: u32, h: i32) -> TapIndex {
+  return TapIndex(u32(clamp(y, 0, h - 1)) * w + x, select(0.0, 1.0, y >= 0 && y < h));
+}
+
 struct LossParams {
   width: u32,
   height: u32,

@@ -43,6 +43,13 @@ export interface KernelShapes {
    * CPU per frame on SwiftShader despite 30% more fragments); GPUs pay per fragment.
    */
   readonly splatVertices: 3 | 6;
+  /**
+   * Image loss: each invocation filters a strip of LOSS_STRIP pixels with the window unrolled
+   * (*_strip.wgsl), loading each tap once for the strip instead of once per pixel. Software
+   * adapters run loops and runtime-indexed constant arrays as written and pay a bounds-checked
+   * load per lane; a GPU would hold 8 pixels' moments in registers and lose occupancy.
+   */
+  readonly lossStrips: boolean;
 }
 
 export const CPU_SHAPES: KernelShapes = {
@@ -58,6 +65,7 @@ export const CPU_SHAPES: KernelShapes = {
   sortPrivateDigits: true,
   scanChunk: 256,
   splatVertices: 3,
+  lossStrips: true,
 };
 
 export const GPU_SHAPES: KernelShapes = {
@@ -71,6 +79,7 @@ export const GPU_SHAPES: KernelShapes = {
   sortPrivateDigits: false,
   scanChunk: 32,
   splatVertices: 6,
+  lossStrips: false,
 };
 
 /** True for adapters that run WGSL on the CPU. */

@@ -9,6 +9,10 @@
  * v_image). The separable 11 x 11 window runs as two 11-tap passes through W*H-sized scratch
  * planes of one vec4 (RGB) per pixel, so a tap is one load (common/ssim.wgsl).
  *
+ * On CPU adapters (KernelShapes.lossStrips) the four filtering kernels are their *_strip.wgsl
+ * forms: one invocation per strip of LOSS_STRIP pixels along the filter direction, the window
+ * unrolled (common/ssim_strip.wgsl), the same sums in the same order, so the same bits.
+ *
  * Scratch: 12 vec4 per pixel (momentsH 5 planes, vSsim and vSsimH 3 each, pixel sums 1); the
  * largest buffer, 80 bytes per pixel, fits WebGPU's default 128 MiB storage binding up to about
  * 1.6 Mpx; larger images need the adapter's raised limit (src/gpu/device.ts asks for its maximum),
@@ -19,6 +23,7 @@
  * bit-identical from run to run. No kernel uses workgroup memory.
  */
 import { BindGroupCache } from '../gpu/bind-group-cache';
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { GrowableBuffer, readF32 } from '../gpu/buffers';
 import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
 import { type FieldsOf, UniformStruct, wordOffsets } from '../gpu/struct-layout';
@@ -39,10 +44,15 @@ const LOSS_REDUCE_WG = ssimConst('LOSS_REDUCE_WG');
 /** vec4 planes of the scratch buffers. */
 const MOMENT_PLANES = ssimConst('MOMENT_PLANES');
 const GRADIENT_PLANES = ssimConst('GRADIENT_PLANES');
+/** Pixels one invocation of a *_strip.wgsl kernel filters (common/ssim_strip.wgsl). */
+export const LOSS_STRIP = parseWgslConstants(SHADER_SOURCES.get('common/ssim_strip.wgsl') ?? '').LOSS_STRIP;
+if (!(LOSS_STRIP > 0)) throw new Error('shaders/common/ssim_strip.wgsl lacks const LOSS_STRIP');
 
 export interface ImageLossOptions {
   /** lambda, the weight of (1 - SSIM); L1 gets 1 - lambda. Default 0.2 (3DGS). */
   ssimWeight?: number;
+  /** Kernel shapes; default: the device's adapter class (src/gpu/kernel-shapes.ts). */
+  shapes?: KernelShapes;
 }
 
 export interface LossStats {
@@ -81,17 +91,22 @@ export class ImageLoss {
   private width = 0;
   private height = 0;
   private readonly groups = new BindGroupCache();
+  /** Pixels per invocation along each filter direction: LOSS_STRIP with the strip kernels, else 1. */
+  private readonly strip: number;
 
   constructor(private readonly device: GPUDevice, opts: ImageLossOptions = {}) {
     const lambda = opts.ssimWeight ?? 0.2;
     if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`ImageLoss: ssimWeight must be in [0, 1], got ${lambda}`);
     this.ssimWeight = lambda;
-    this.blurH = new ComputeKernel(device, 'ImageLoss.blurH', 'ssim_blur_h.wgsl', ['uniform', 'read', 'read', 'rw'], false);
-    this.map = new ComputeKernel(device, 'ImageLoss.map', 'ssim_map.wgsl', ['uniform', 'read', 'read', 'read', 'rw', 'rw'], false);
+    const strips = (opts.shapes ?? kernelShapes(device)).lossStrips;
+    this.strip = strips ? LOSS_STRIP : 1;
+    const file = (name: string) => `${name}${strips ? '_strip' : ''}.wgsl`;
+    this.blurH = new ComputeKernel(device, 'ImageLoss.blurH', file('ssim_blur_h'), ['uniform', 'read', 'read', 'rw'], false);
+    this.map = new ComputeKernel(device, 'ImageLoss.map', file('ssim_map'), ['uniform', 'read', 'read', 'read', 'rw', 'rw'], false);
     this.reduceChunks = new ComputeKernel(device, 'ImageLoss.reduceChunks', 'loss_reduce_chunks.wgsl', ['uniform', 'read', 'rw'], false);
     this.reduce = new ComputeKernel(device, 'ImageLoss.reduce', 'loss_reduce.wgsl', ['uniform', 'read', 'rw'], false);
-    this.backwardH = new ComputeKernel(device, 'ImageLoss.backwardH', 'ssim_backward_h.wgsl', ['uniform', 'read', 'rw'], false);
-    this.backward = new ComputeKernel(device, 'ImageLoss.backward', 'loss_backward.wgsl', ['uniform', 'read', 'read', 'read', 'rw'], false);
+    this.backwardH = new ComputeKernel(device, 'ImageLoss.backwardH', file('ssim_backward_h'), ['uniform', 'read', 'rw'], false);
+    this.backward = new ComputeKernel(device, 'ImageLoss.backward', file('loss_backward'), ['uniform', 'read', 'read', 'read', 'rw'], false);
     this.params = new UniformStruct(device, 'ImageLoss.params', LOSS_PARAMS);
     this.statsBuffer = device.createBuffer({ label: 'ImageLoss.stats', size: LOSS_STATS.floats * 4, usage: USAGE_STORAGE });
     this.momentsH = new GrowableBuffer(device, 'ImageLoss.momentsH', USAGE_STORAGE);
@@ -151,11 +166,11 @@ export class ImageLoss {
     const backwardH = this.groups.get(['backwardH', this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer], () =>
       this.backwardH.bind([this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer]),
     );
-    this.backwardH.dispatchGrid(pass, undefined, backwardH, this.groupsX(), this.groupsY());
+    this.backwardH.dispatchGrid(pass, undefined, backwardH, this.groupsX(this.strip), this.groupsY());
     const backward = this.groups.get(['backward', this.params.buffer, this.vSsimH.buffer, image, target, vImage], () =>
       this.backward.bind([this.params.buffer, this.vSsimH.buffer, image, target, vImage]),
     );
-    this.backward.dispatchGrid(pass, undefined, backward, this.groupsX(), this.groupsY());
+    this.backward.dispatchGrid(pass, undefined, backward, this.groupsX(), this.groupsY(this.strip));
     pass.end();
   }
 
@@ -193,15 +208,13 @@ export class ImageLoss {
   }
 
   private encodeForward(pass: GPUComputePassEncoder, image: GPUBuffer, target: GPUBuffer): void {
-    const gx = this.groupsX();
-    const gy = this.groupsY();
     const blurH = this.groups.get(['blurH', this.params.buffer, image, target, this.momentsH.buffer], () =>
       this.blurH.bind([this.params.buffer, image, target, this.momentsH.buffer]),
     );
-    this.blurH.dispatchGrid(pass, undefined, blurH, gx, gy);
+    this.blurH.dispatchGrid(pass, undefined, blurH, this.groupsX(this.strip), this.groupsY());
     const mapBuffers = [this.params.buffer, this.momentsH.buffer, image, target, this.vSsim.buffer, this.pixelSums.buffer];
     const map = this.groups.get(['map', ...mapBuffers], () => this.map.bind(mapBuffers));
-    this.map.dispatchGrid(pass, undefined, map, gx, gy);
+    this.map.dispatchGrid(pass, undefined, map, this.groupsX(), this.groupsY(this.strip));
     const chunks = this.groups.get(['chunks', this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer], () =>
       this.reduceChunks.bind([this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer]),
     );
@@ -220,11 +233,12 @@ export class ImageLoss {
     return this.target;
   }
 
-  private groupsX(): number {
-    return Math.ceil(this.width / LOSS_WG);
+  /** Workgroups across the image when an invocation covers `strip` pixels along x. */
+  private groupsX(strip = 1): number {
+    return Math.ceil(this.width / (LOSS_WG * strip));
   }
 
-  private groupsY(): number {
-    return Math.ceil(this.height / LOSS_WG);
+  private groupsY(strip = 1): number {
+    return Math.ceil(this.height / (LOSS_WG * strip));
   }
 }

@@ -1,12 +1,15 @@
 /**
  * GPU image loss (src/kernels/image-loss.ts) against the float64 reference (src/reference/loss.ts):
  * stats and v_image on random images and a photo crop, sizes that are not multiples of 16, one
- * instance reused across sizes, determinism, the metrics-only path and bad input.
+ * instance reused across sizes, determinism, the metrics-only path and bad input; for both kernel
+ * shape classes (per-pixel kernels on GPUs, *_strip.wgsl on CPU adapters), which must agree bit
+ * for bit.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
+import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
 import { SHADER_SOURCES, parseWgslConstants } from '../../src/gpu/wgsl';
-import { ImageLoss, LOSS_STATS } from '../../src/kernels/image-loss';
+import { ImageLoss, LOSS_STATS, LOSS_STRIP } from '../../src/kernels/image-loss';
 import { gaussianWindow, imageLoss, imageLossGradient } from '../../src/reference/loss';
 import { compareArrays, expectClose } from '../helpers/compare';
 import { noisy, photoCrop, randomImage } from '../helpers/images';
@@ -64,7 +67,7 @@ function checkAgainstReference(name: string, got: GpuResult, image: Float32Array
   return { stats: stats.maxAbs, psnr, grad: grad.maxAbs / largest };
 }
 
-describe('ImageLoss', () => {
+describe('ImageLoss window', () => {
   it('uses the float64 window in shaders/common/ssim.wgsl (rel 1e-7: 9 significant digits, then f32)', () => {
     const text = SHADER_SOURCES.get('common/ssim.wgsl') ?? '';
     const m = /ssim_window\s*:\s*array<f32,\s*SSIM_TAPS>\s*=\s*array<f32,\s*SSIM_TAPS>\(([^)]*)\)/.exec(text);
@@ -73,9 +76,15 @@ describe('ImageLoss', () => {
     expect(taps.length).toBe(parseWgslConstants(text).SSIM_TAPS);
     expectClose(taps, Array.from(gaussianWindow()), 0, 1e-7, 'ssim window');
   });
+});
+
+describe.each([
+  ['per-pixel kernels (GPU shapes)', GPU_SHAPES],
+  ['strip kernels (CPU shapes)', CPU_SHAPES],
+] as [string, KernelShapes][])('ImageLoss, %s', (_name, shapes) => {
 
   it('matches the reference on random images of 16x16, 64x48, 37x23, 1x1 and 17x2 with one instance', async () => {
-    const loss = new ImageLoss(device);
+    const loss = new ImageLoss(device, { shapes });
     // measured on a correct build (SwiftShader), worst of the five sizes: stats 8.9e-8, PSNR
     // 2.0e-6 dB, v_image 7.0e-7 of its largest value (f32 moments over 121 taps, then f32 tree
     // sums); tolerances 10x.
@@ -104,7 +113,7 @@ describe('ImageLoss', () => {
     // A shifted crop of the same photo: structured, realistic differences.
     const image = photoCrop(w, h, 4, 204, 152);
     const targetBuf = createBufferWithData(device, 'test.target', target);
-    const loss = new ImageLoss(device, { ssimWeight: 0.5 });
+    const loss = new ImageLoss(device, { ssimWeight: 0.5, shapes });
     const got = await runLoss(loss, image, targetBuf, w, h);
     // measured on a correct build (SwiftShader): stats 5.5e-7, PSNR 2.4e-6 dB, v_image 1.9e-5 of
     // its largest value, noisier than random images: the SSIM derivatives divide by A B, small in
@@ -122,7 +131,7 @@ describe('ImageLoss', () => {
     const w = 21;
     const h = 18;
     const img = randomImage(w, h, 9);
-    const loss = new ImageLoss(device);
+    const loss = new ImageLoss(device, { shapes });
     const got = await runLoss(loss, img, img, w, h);
     // SSIM of identical inputs: every map value is q/q with q computed once, up to f32 rounding
     // (measured 6.0e-8, one f32 ulp below 1; 10x).
@@ -142,7 +151,7 @@ describe('ImageLoss', () => {
     const h = 35;
     const target = randomImage(w, h, 11);
     const image = noisy(target, 0.3, 12);
-    const loss = new ImageLoss(device);
+    const loss = new ImageLoss(device, { shapes });
     const a = await runLoss(loss, image, target, w, h);
     const b = await runLoss(loss, image, target, w, h);
     expect(new Uint32Array(b.vImage.buffer)).toEqual(new Uint32Array(a.vImage.buffer));
@@ -162,7 +171,7 @@ describe('ImageLoss', () => {
   });
 
   it('rejects bad input with messages naming the problem', () => {
-    const loss = new ImageLoss(device);
+    const loss = new ImageLoss(device, { shapes });
     const buf = createBufferWithData(device, 'test.small', new Float32Array(16));
     const enc = device.createCommandEncoder();
     expect(() => loss.encode(enc, buf, buf)).toThrow(/call setTarget first/);
@@ -171,9 +180,36 @@ describe('ImageLoss', () => {
     expect(() => loss.setTarget(new Float32Array(0), 0, 5)).toThrow(/positive integers/);
     loss.setTarget(new Float32Array(8 * 8 * 4), 8, 8);
     expect(() => loss.encode(enc, buf, buf)).toThrow(/image buffer 'test.small' has 64 bytes/);
-    expect(() => new ImageLoss(device, { ssimWeight: 1.5 })).toThrow(/ssimWeight must be in \[0, 1\]/);
+    expect(() => new ImageLoss(device, { ssimWeight: 1.5, shapes })).toThrow(/ssimWeight must be in \[0, 1\]/);
     enc.finish();
     buf.destroy();
     loss.destroy();
+  });
+});
+
+describe('ImageLoss shape classes', () => {
+  it(`give bit-identical stats and v_image (strips of ${LOSS_STRIP}: ragged last strips, several workgroups each way)`, async () => {
+    const gpu = new ImageLoss(device, { shapes: GPU_SHAPES });
+    const cpu = new ImageLoss(device, { shapes: CPU_SHAPES });
+    // 131 x 125 and 125 x 131: two workgroups of 16 strips along one axis, one nearly full
+    // workgroup along the other (125 of 128 pixels: a strip stride off by one leaves rows
+    // unwritten), ragged last strips; 5 x 3: one partial strip; 16 x 16: exact strips. Both
+    // classes sum the same products in the same order (taps outside the image add an exact 0),
+    // so no tolerance.
+    for (const [w, h, seed] of [
+      [131, 125, 21],
+      [125, 131, 24],
+      [5, 3, 22],
+      [16, 16, 23],
+    ]) {
+      const target = randomImage(w, h, seed);
+      const image = noisy(target, 0.2, seed + 100);
+      const a = await runLoss(gpu, image, target, w, h);
+      const b = await runLoss(cpu, image, target, w, h);
+      expect(new Uint32Array(b.vImage.buffer), `${w}x${h} v_image`).toEqual(new Uint32Array(a.vImage.buffer));
+      expect(new Uint32Array(b.stats.buffer), `${w}x${h} stats`).toEqual(new Uint32Array(a.stats.buffer));
+    }
+    gpu.destroy();
+    cpu.destroy();
   });
 });

@@ -3,13 +3,14 @@
  * intermediates (src/reference/loss.ts) rounded to f32: the horizontal moment filter, the SSIM
  * map with its local derivatives, the horizontal adjoint filter and the final backward. So an
  * error in one cannot hide behind (or be blamed on) another, as it can in image-loss.test.ts,
- * which checks the chain.
+ * which checks the chain. Both forms of each kernel: per pixel (GPUs) and per strip of LOSS_STRIP
+ * pixels along the filter direction (*_strip.wgsl, CPU adapters).
  */
 import { describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import type { BindingKind } from '../../src/gpu/pipeline';
 import { ComputeKernel } from '../../src/kernels/compute-kernel';
-import { LOSS_WG } from '../../src/kernels/image-loss';
+import { LOSS_STRIP, LOSS_WG } from '../../src/kernels/image-loss';
 import { channel, filterRows, imageLossGradient, product, ssimLocalGradients } from '../../src/reference/loss';
 import { getTestDevice } from '../helpers/gpu';
 import { noisy, photoCrop, randomImage } from '../helpers/images';
@@ -68,8 +69,11 @@ function fromVec4Planes(v: Float32Array, kinds: number, n: number): { planes: Fl
   return { planes, wNonZero };
 }
 
-/** Runs one loss kernel over the image grid with `inputs` bound after the params uniform. */
-async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: (Float32Array | number)[]): Promise<Float32Array[]> {
+/**
+ * Runs one loss kernel over the image grid with `inputs` bound after the params uniform; an
+ * invocation covers `strip` pixels along x or y.
+ */
+async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: (Float32Array | number)[], strip: { x: number; y: number }): Promise<Float32Array[]> {
   const device = await getTestDevice();
   const params = new ArrayBuffer(16);
   new Uint32Array(params, 0, 2).set([c.w, c.h]);
@@ -80,7 +84,7 @@ async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: 
   const kernel = new ComputeKernel(device, `test.${file}`, file, ['uniform', ...kinds], false);
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
-  kernel.dispatchGrid(pass, undefined, kernel.bind([uniform, ...buffers]), Math.ceil(c.w / LOSS_WG), Math.ceil(c.h / LOSS_WG));
+  kernel.dispatchGrid(pass, undefined, kernel.bind([uniform, ...buffers]), Math.ceil(c.w / (LOSS_WG * strip.x)), Math.ceil(c.h / (LOSS_WG * strip.y)));
   pass.end();
   device.queue.submit([enc.finish()]);
   const outputs: Float32Array[] = [];
@@ -120,15 +124,22 @@ describe('image loss kernels one at a time vs the float64 reference', () => {
     { make: random, tol: { blurH: 1.6e-6, map: 1.1e-4, backwardH: 1.9e-6, backward: 5.1e-6 } },
     { make: photo, tol: { blurH: 2e-6, map: 2.4e-3, backwardH: 1.5e-6, backward: 1.7e-5 } },
   ];
-  for (const { make, tol } of cases) {
+  // The strip forms sum the same products in the same order: same bits, same tolerances.
+  const forms = [
+    { form: 'per pixel', suffix: '', strip: 1 },
+    { form: `strips of ${LOSS_STRIP}`, suffix: '_strip', strip: LOSS_STRIP },
+  ];
+  for (const { form, suffix, strip } of forms) for (const { make, tol } of cases) {
     const c = make();
-    it(`${c.name}: each kernel against the reference given the reference's inputs`, async () => {
+    it(`${c.name}, ${form}: each kernel against the reference given the reference's inputs`, async () => {
       const n = c.w * c.h;
       const ref = referencePlanes(c);
-      const [momentsV] = await runKernel('ssim_blur_h.wgsl', ['read', 'read', 'rw'], c, [c.image, c.target, 5 * 4 * n]);
-      const [vSsimV] = await runKernel('ssim_map.wgsl', ['read', 'read', 'read', 'rw', 'rw'], c, [toVec4Planes(ref.momentsH, 5, n), c.image, c.target, 3 * 4 * n, 4 * n]);
-      const [vSsimHV] = await runKernel('ssim_backward_h.wgsl', ['read', 'rw'], c, [toVec4Planes(ref.vSsim, 3, n), 3 * 4 * n]);
-      const [vImage] = await runKernel('loss_backward.wgsl', ['read', 'read', 'read', 'rw'], c, [toVec4Planes(ref.vSsimH, 3, n), c.image, c.target, 4 * n]);
+      const rows = { x: strip, y: 1 };
+      const columns = { x: 1, y: strip };
+      const [momentsV] = await runKernel(`ssim_blur_h${suffix}.wgsl`, ['read', 'read', 'rw'], c, [c.image, c.target, 5 * 4 * n], rows);
+      const [vSsimV] = await runKernel(`ssim_map${suffix}.wgsl`, ['read', 'read', 'read', 'rw', 'rw'], c, [toVec4Planes(ref.momentsH, 5, n), c.image, c.target, 3 * 4 * n, 4 * n], columns);
+      const [vSsimHV] = await runKernel(`ssim_backward_h${suffix}.wgsl`, ['read', 'rw'], c, [toVec4Planes(ref.vSsim, 3, n), 3 * 4 * n], rows);
+      const [vImage] = await runKernel(`loss_backward${suffix}.wgsl`, ['read', 'read', 'read', 'rw'], c, [toVec4Planes(ref.vSsimH, 3, n), c.image, c.target, 4 * n], columns);
       const outputs = [fromVec4Planes(momentsV, 5, n), fromVec4Planes(vSsimV, 3, n), fromVec4Planes(vSsimHV, 3, n)];
       // The fourth lane of every vec4 plane is written, as 0.
       for (const o of outputs) expect(o.wNonZero).toBe(0);
@@ -140,7 +151,7 @@ describe('image loss kernels one at a time vs the float64 reference', () => {
         backwardH: Math.max(blockError(vSsimH, ref.vSsimH, 0, 3, n), blockError(vSsimH, ref.vSsimH, 3, 6, n), blockError(vSsimH, ref.vSsimH, 6, 9, n)),
         backward: blockError(vImage, ref.vImage, 0, 1, 4 * n),
       };
-      console.log(`[loss kernels, ${c.name}]`, JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.toExponential(2)]))));
+      console.log(`[loss kernels, ${c.name}, ${form}]`, JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.toExponential(2)]))));
       for (const k of Object.keys(errors) as (keyof typeof errors)[]) expect(errors[k], k).toBeLessThan(tol[k]);
       // The alpha channel of v_image is written, as 0.
       for (let p = 0; p < n; p++) expect(vImage[p * 4 + 3]).toBe(0);

@@ -1,0 +1,60 @@
+// SSIM moments, horizontal pass, CPU-adapter form of ssim_blur_h.wgsl (same bits): one invocation
+// per strip of LOSS_STRIP pixels along row y, starting at x0 = LOSS_STRIP * gid.x, so each tap of
+// image and target is loaded once for every output it reaches (common/ssim_strip.wgsl).
+#include "common/ssim.wgsl"
+#include "common/ssim_strip.wgsl"
+
+@group(0) @binding(0) var<uniform> params: LossParams;
+@group(0) @binding(1) var<storage, read> image: array<vec4<f32>>;         // [H, W] RGBA, alpha unused
+@group(0) @binding(2) var<storage, read> target_image: array<vec4<f32>>;  // [H, W] RGBA, alpha unused
+@group(0) @binding(3) var<storage, read_write> moments_h: array<vec4<f32>>; // [5, H * W] rgb_
+
+struct StripBase {
+  row: u32,  // y * W
+  x0: i32,
+  w: i32,
+}
+
+// Image x and target y at one pixel, alpha dropped.
+struct Tap {
+  x: vec4<f32>,
+  y: vec4<f32>,
+}
+
+alias Sum = Moments;
+
+fn strip_load(b: StripBase, d: i32) -> Tap {
+  let t = row_tap(b.row, b.x0 + d, b.w);
+  return Tap(vec4<f32>(t.k * image[t.q].rgb, 0.0), vec4<f32>(t.k * target_image[t.q].rgb, 0.0));
+}
+
+// As ssim_blur_h.wgsl: the products of a weighted tap, (g x) x, not g (x x).
+fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
+  let gx = g * t.x;
+  let gy = g * t.y;
+  return Sum(s.x + gx, s.y + gy, s.xx + gx * t.x, s.yy + gy * t.y, s.xy + gx * t.y);
+}
+
+fn strip_zero() -> Sum {
+  return moments_zero();
+}
+
+@compute @workgroup_size(LOSS_WG, LOSS_WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let w = params.width;
+  let x0 = gid.x * LOSS_STRIP;
+  if (x0 >= w || gid.y >= params.height) { return; }
+  let row = gid.y * w;
+  let n = w * params.height;
+  let sums = strip_filter(StripBase(row, i32(x0), i32(w)));
+  for (var j = 0u; j < LOSS_STRIP; j++) {
+    if (x0 + j >= w) { break; }
+    let p = row + x0 + j;
+    let s = sums[j];
+    moments_h[p] = s.x;
+    moments_h[n + p] = s.y;
+    moments_h[2u * n + p] = s.xx;
+    moments_h[3u * n + p] = s.yy;
+    moments_h[4u * n + p] = s.xy;
+  }
+}

@@ -1,0 +1,57 @@
+// SSIM map and its local derivatives, CPU-adapter form of ssim_map.wgsl (same bits): one
+// invocation per strip of LOSS_STRIP pixels down column x, starting at y0 = LOSS_STRIP * gid.y;
+// each row of the moment planes is loaded once for every output it reaches
+// (common/ssim_strip.wgsl). The per-pixel math is ssim_map.wgsl's, in common/ssim_pixel.wgsl.
+#include "common/ssim.wgsl"
+#include "common/ssim_strip.wgsl"
+#include "common/ssim_pixel.wgsl"
+
+@group(0) @binding(0) var<uniform> params: LossParams;
+@group(0) @binding(1) var<storage, read> moments_h: array<vec4<f32>>;     // [5, H * W] rgb_, ssim_blur_h*.wgsl
+@group(0) @binding(2) var<storage, read> image: array<vec4<f32>>;         // [H, W] RGBA
+@group(0) @binding(3) var<storage, read> target_image: array<vec4<f32>>;  // [H, W] RGBA
+@group(0) @binding(4) var<storage, read_write> v_ssim: array<vec4<f32>>;  // [3, H * W] rgb_: v_mu1, v_sigma1sq, v_sigma12
+@group(0) @binding(5) var<storage, read_write> pixel_sums: array<vec4<f32>>; // [H * W] sum |x-y|, sum SSIM, sum (x-y)^2, 0
+
+struct StripBase {
+  x: u32,
+  y0: i32,
+  w: u32,
+  h: i32,
+}
+
+alias Tap = Moments;
+alias Sum = Moments;
+
+fn strip_load(b: StripBase, d: i32) -> Tap {
+  let n = b.w * u32(b.h);
+  let t = column_tap(b.x, b.y0 + d, b.w, b.h);
+  return Tap(t.k * moments_h[t.q], t.k * moments_h[n + t.q], t.k * moments_h[2u * n + t.q], t.k * moments_h[3u * n + t.q], t.k * moments_h[4u * n + t.q]);
+}
+
+fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
+  return moments_add(s, t, g);
+}
+
+fn strip_zero() -> Sum {
+  return moments_zero();
+}
+
+@compute @workgroup_size(LOSS_WG, LOSS_WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let w = params.width;
+  let h = params.height;
+  let y0 = gid.y * LOSS_STRIP;
+  if (gid.x >= w || y0 >= h) { return; }
+  let n = w * h;
+  let sums = strip_filter(StripBase(gid.x, i32(y0), w, i32(h)));
+  for (var j = 0u; j < LOSS_STRIP; j++) {
+    if (y0 + j >= h) { break; }
+    let p = (y0 + j) * w + gid.x;
+    let r = ssim_pixel(sums[j], image[p].rgb, target_image[p].rgb, params);
+    v_ssim[p] = r.v.mu1;
+    v_ssim[n + p] = r.v.s11;
+    v_ssim[2u * n + p] = r.v.s12;
+    pixel_sums[p] = r.sums;
+  }
+}
