@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<number> {
   const toggles = argv.includes('--noinit') ? ['enable-dawn-features=disable_workgroup_init'] : [];
   const { device, adapterName } = await requestNodeDevice({ dawnToggles: toggles });
   const dataset = await loadColmapDataset(nodeDirectorySource(resolve('scenes/buddha13')), { resolution, evalSplit: true });
-  const trainer = new Trainer(device, dataset, initFromPoints(dataset.points), { iterations: 1000, seed: 0 });
+  const trainer = new Trainer(device, dataset, initFromPoints(dataset.points), { iterations: 1000, seed: 0, schedule: argv.includes('--scaled') ? 'scaled' : 'reference' });
   await trainer.step();
   const prof = new PassProfiler(device);
   prof.install();
