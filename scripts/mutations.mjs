@@ -188,6 +188,20 @@ export const MUTATIONS = [
     tests: RASTER_BWD,
   },
   {
+    name: 'backward: CPU shape stops at the last entry of the first row, not of the tile',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'end = max(end, range.x + max(max(l.x, l.y), max(l.z, l.w)));',
+    replace: 'end = select(end, range.x + max(max(l.x, l.y), max(l.z, l.w)), r == 0u);',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: CPU shape skips the bottom row of the tile',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: '      seg_entry(&segs[15], &acc, rec, dxj, entry);\n',
+    replace: '',
+    tests: RASTER_BWD,
+  },
+  {
     name: 'sh backward: view-direction term into the means dropped',
     file: 'shaders/sh_backward.wgsl',
     find: 'v_mean = (v_dir - dir * dot(dir, v_dir)) / len_v;',

@@ -3,13 +3,16 @@
 // memory, no barriers. (GPUs use rasterize_backward.wgsl, which sums a tile's partials across
 // 32 threads through workgroup memory.)
 //
-// Invocation `lane` owns the tile's 4-pixel column block `lane` and takes its rows in 4 passes of
-// ROWS = 4. In a pass it holds the 4 row segments' state in registers (vec4 lanes = 4 pixels)
-// and walks the list front to back exactly as the forward did (common/blend.wgsl splat_power4,
-// the same blend decisions), adding the pass's contribution to each entry into its own copy of
-// the (splat, tile) partial, v_isect[slot * 4 + lane], once per pass (which it zeroed first).
+// Invocation `lane` owns the tile's 4-pixel column block `lane`, all 16 rows at once: it holds the
+// 16 row segments' state (vec4 lanes = 4 pixels) and walks the list once, front to back exactly as
+// the forward did (common/blend.wgsl splat_power4, the same blend decisions), summing each
+// entry's contributions over its rows (top to bottom) into its own copy of the (splat, tile)
+// partial, v_isect[slot * 4 + lane], written once per entry (zero where it blended nothing).
 // Every copy has one writer, its contributions come in a fixed order, and
 // project_backward_reduce.wgsl adds the copies in lane order: bit-identical from run to run.
+// One pass over the list, not one per group of rows: the list's records are read once per
+// invocation and no partial is read back to be added to (0.72x the time of 4 passes of 4 rows
+// on SwiftShader, bench/README.md).
 //
 // Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i and
 // alpha = min(0.99, o exp(power)):
@@ -33,9 +36,8 @@
 
 const LANES = vec4<f32>(0.0, 1.0, 2.0, 3.0);
 const ISECT_COPIES: u32 = 4u;
-const ROWS: u32 = 4u;
 
-// One 4-pixel row segment in a pass.
+// One 4-pixel row segment.
 struct Seg {
   t: vec4<f32>,        // transmittance in front of the next entry
   d: vec4<f32>,        // D of the header, for the next entry
@@ -63,10 +65,10 @@ fn load_seg(px0: u32, py: u32) -> Seg {
   return s;
 }
 
-// One entry over one segment: adds its contribution to `acc`; false when no pixel blended it.
-fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, dx: vec4<f32>, entry: u32) -> bool {
+// One entry over one segment: adds its contribution (if any pixel blended it) to `acc`.
+fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, dx: vec4<f32>, entry: u32) {
   let dy = rec.xy_ab.y - (*s).cy;
-  if (abs(dy) > rec.b_slot.w) { return false; }
+  if (abs(dy) > rec.b_slot.w) { return; }
   let conic = vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x);
   let power = splat_power4(dx, dy, conic);
   let g_power = exp(power);
@@ -74,7 +76,7 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: Tile
   let alpha = min(vec4<f32>(ALPHA_MAX), raw_alpha);
   // The forward blended exactly these: within the pixel's consumed entries, not skipped.
   let hit = (vec4<u32>(entry) <= (*s).last) & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
-  if (!any(hit)) { return false; }
+  if (!any(hit)) { return; }
   let t = (*s).t;
   let weight = select(vec4<f32>(0.0), alpha * t, hit);
   let g_c = (*s).g_r * rec.c_o_rg.z + (*s).g_g * rec.c_o_rg.w + (*s).g_b * rec.b_slot.x;
@@ -89,7 +91,6 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: Tile
   (*acc).b.x += dot(weight, (*s).g_b);
   (*s).d -= weight * g_c;
   (*s).t = select(t, t * (1.0 - alpha), hit);
-  return true;
 }
 
 @compute @workgroup_size(ISECT_COPIES)
@@ -100,44 +101,48 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (tile >= tiles_x * cam.image.w) { return; }
   let range = ranges[tile];
   let zero = ProjectedGrad(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
-  for (var j = range.x; j < range.y; j++) {
-    v_isect[bitcast<u32>(records[j].b_slot.y) * ISECT_COPIES + lane] = zero;
-  }
   let px0 = (tile % tiles_x) * TILE_SIZE + lane * 4u;
   let ty0 = (tile / tiles_x) * TILE_SIZE;
-  if (px0 >= cam.image.x) { return; }
-  let dx = vec4<f32>(0.0) - (f32(px0) + 0.5 + LANES);  // + mean x per entry
-  for (var pass_ = 0u; pass_ < TILE_SIZE / ROWS; pass_++) {
-    let py = ty0 + pass_ * ROWS;
-    if (py >= cam.image.y) { break; }
-    var s0 = load_seg(px0, py);
-    var s1 = load_seg(px0, py + 1u);
-    var s2 = load_seg(px0, py + 2u);
-    var s3 = load_seg(px0, py + 3u);
-    let lasts = max(max(s0.last, s1.last), max(s2.last, s3.last));
-    let end = range.x + max(max(lasts.x, lasts.y), max(lasts.z, lasts.w));
-    // The pass's rows span pixel centres [y_lo, y_hi].
-    let y_lo = f32(py) + 0.5;
-    let y_hi = y_lo + f32(ROWS - 1u);
-    for (var j = range.x; j < end; j++) {
-      let rec = records[j];
-      let dxj = dx + rec.xy_ab.x;
-      let ext = rec.b_slot.zw;
-      // Outside the splat's alpha box the forward blended no pixel (common/tile_record.wgsl).
-      if (dxj.w > ext.x || dxj.x < -ext.x || rec.xy_ab.y + ext.y < y_lo || rec.xy_ab.y - ext.y > y_hi) { continue; }
-      let entry = j - range.x + 1u;
-      var acc = zero;
-      var hit = seg_entry(&s0, &acc, rec, dxj, entry);
-      hit = seg_entry(&s1, &acc, rec, dxj, entry) || hit;
-      hit = seg_entry(&s2, &acc, rec, dxj, entry) || hit;
-      hit = seg_entry(&s3, &acc, rec, dxj, entry) || hit;
-      if (!hit) { continue; }
-      let e = bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane;
-      var pg = v_isect[e];
-      pg.xy_ab += acc.xy_ab;
-      pg.c_o_rg += acc.c_o_rg;
-      pg.b += acc.b;
-      v_isect[e] = pg;
+  // Rows past the image bottom (or a block past its right edge) consumed no entries.
+  var segs: array<Seg, TILE_SIZE>;
+  var end = range.x;
+  if (px0 < cam.image.x) {
+    for (var r = 0u; r < TILE_SIZE; r++) {
+      segs[r] = load_seg(px0, ty0 + r);
+      let l = segs[r].last;
+      end = max(end, range.x + max(max(l.x, l.y), max(l.z, l.w)));
     }
+  }
+  let dx = vec4<f32>(0.0) - (f32(px0) + 0.5 + LANES);  // + mean x per entry
+  // The tile's rows span pixel centres [y_lo, y_hi].
+  let y_lo = f32(ty0) + 0.5;
+  let y_hi = y_lo + f32(TILE_SIZE - 1u);
+  for (var j = range.x; j < range.y; j++) {
+    let rec = records[j];
+    var acc = zero;
+    let dxj = dx + rec.xy_ab.x;
+    let ext = rec.b_slot.zw;
+    // Past every pixel's last blended entry, or outside the splat's alpha box
+    // (common/tile_record.wgsl), the forward blended no pixel of this block.
+    if (j < end && !(dxj.w > ext.x || dxj.x < -ext.x || rec.xy_ab.y + ext.y < y_lo || rec.xy_ab.y - ext.y > y_hi)) {
+      let entry = j - range.x + 1u;
+      seg_entry(&segs[0], &acc, rec, dxj, entry);
+      seg_entry(&segs[1], &acc, rec, dxj, entry);
+      seg_entry(&segs[2], &acc, rec, dxj, entry);
+      seg_entry(&segs[3], &acc, rec, dxj, entry);
+      seg_entry(&segs[4], &acc, rec, dxj, entry);
+      seg_entry(&segs[5], &acc, rec, dxj, entry);
+      seg_entry(&segs[6], &acc, rec, dxj, entry);
+      seg_entry(&segs[7], &acc, rec, dxj, entry);
+      seg_entry(&segs[8], &acc, rec, dxj, entry);
+      seg_entry(&segs[9], &acc, rec, dxj, entry);
+      seg_entry(&segs[10], &acc, rec, dxj, entry);
+      seg_entry(&segs[11], &acc, rec, dxj, entry);
+      seg_entry(&segs[12], &acc, rec, dxj, entry);
+      seg_entry(&segs[13], &acc, rec, dxj, entry);
+      seg_entry(&segs[14], &acc, rec, dxj, entry);
+      seg_entry(&segs[15], &acc, rec, dxj, entry);
+    }
+    v_isect[bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane] = acc;
   }
 }
