@@ -91,7 +91,8 @@ export async function benchRender(device: GPUDevice, name: string, scene: SplatS
   memory('projection', passes['Forward.project'], n * projectionBytes(gaussians.shCoeffs));
   // A sort pass reads and writes every key and value (16 B a pair); count, scan and scatter.
   for (const [sort, keys] of [['Forward.depthSort', n], ['Forward.tileSort', isects]] as const) {
-    const p = counts[`${sort}.count`] ?? 0;
+    // Passes: count dispatches, or one-workgroup passes (small sorts on CPU adapters).
+    const p = (counts[`${sort}.count`] ?? 0) + (counts[`${sort}.single`] ?? 0);
     if (p > 0) memory(`${sort.slice(8)} pass (${p} passes)`, sum(passes, `${sort}.`) / p, keys * 16);
   }
   const rasterMs = passes['Forward.rasterize'];

@@ -2,7 +2,8 @@
  * The radix sort alone against the copy limit, at sizes larger than a frame's (a frame sorts
  * 10k-840k keys; the viewer 16-bit keys, the tile sort 16-bit tile ids, the depth sort 32 bits):
  * random keys, every pass timed with timestamp queries, median over runs. A pass's bytes are its
- * keys and values read and written once (16 B a pair), as in bench/render-bench.ts.
+ * keys and values read and written once (16 B a pair), as in bench/render-bench.ts. Sorts up to
+ * KernelShapes.sortSingleMaxKeys run one-workgroup passes on CPU adapters (`*.single`).
  */
 import { createBufferWithData } from '../src/gpu/buffers';
 import { RadixSort } from '../src/kernels/radix-sort';
@@ -22,6 +23,7 @@ export interface SortStage {
 }
 
 export const SORT_CASES: readonly [number, number][] = [
+  [10_000, 32],
   [31_000, 16],
   [317_000, 16],
   [1_000_000, 32],
@@ -48,7 +50,7 @@ export async function benchSortStages(device: GPUDevice, limits: Limits, runs: n
       const times = await prof.collect();
       if (r === 0) continue; // warm-up
       totals.push(times.reduce((s, t) => s + t.ms, 0));
-      passes = times.find((t) => t.label === 'bench.sort.count')?.passes ?? 0;
+      passes = times.filter((t) => t.label === 'bench.sort.count' || t.label === 'bench.sort.single').reduce((s, t) => s + t.passes, 0);
     }
     const msPerPass = median(totals) / passes;
     const gbs = (count * 16) / msPerPass / 1e6;

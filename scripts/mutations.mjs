@@ -306,6 +306,27 @@ export const MUTATIONS = [
 
   // Sort and scan.
   {
+    name: 'sort: one-workgroup pass scans inclusively (every key one slot late)',
+    file: 'shaders/radix_sort_single.wgsl',
+    find: 'hist[seg + k] = run;\n    run += v;',
+    replace: 'run += v;\n    hist[seg + k] = run;',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
+    name: 'sort: one-workgroup pass counts its own segment into its base',
+    file: 'shaders/radix_sort_single.wgsl',
+    find: 'for (var l = 0u; l < c; l++) {',
+    replace: 'for (var l = 0u; l <= c; l++) {',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
+    name: 'sort: one-workgroup chunks not aligned to the vec4 reads',
+    file: 'shaders/radix_sort_single.wgsl',
+    find: 'let chunk = ((count + SINGLE_LANES - 1u) / SINGLE_LANES + 3u) & ~3u;',
+    replace: 'let chunk = (count + SINGLE_LANES - 1u) / SINGLE_LANES;',
+    tests: ['test/kernels/radix-sort.test.ts'],
+  },
+  {
     name: 'sort: digit taken one bit off',
     file: 'shaders/common/sort.wgsl',
     find: 'return (key >> p.shift) & p.mask;',
@@ -328,14 +349,14 @@ export const MUTATIONS = [
   },
   {
     name: 'sort (CPU kernels): count skips the last key of a ragged chunk',
-    file: 'shaders/radix_sort_count_private.wgsl',
+    file: 'shaders/common/sort_count_chunk.wgsl',
     find: 'for (; i < end; i++) {',
     replace: 'for (; i + 1u < end; i++) {',
     tests: ['test/kernels/radix-sort.test.ts'],
   },
   {
     name: 'sort (CPU kernels): scatter gives the fourth key the third key\'s slot',
-    file: 'shaders/radix_sort_scatter_private.wgsl',
+    file: 'shaders/common/sort_scatter_chunk.wgsl',
     find: 'place(d.w, k.w, v.w);',
     replace: 'place(d.z, k.w, v.w);',
     tests: ['test/kernels/radix-sort.test.ts'],

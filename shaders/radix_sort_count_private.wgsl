@@ -5,12 +5,16 @@
 // array is stack memory without the checks. GPUs keep radix_sort_count.wgsl: a 256-entry private
 // array per invocation would spill out of registers there.
 #include "common/sort.wgsl"
+#include "common/sort_count_chunk.wgsl"
 
 @group(0) @binding(0) var<uniform> pass_consts: SortPass;
 @group(0) @binding(1) var<storage, read> info: array<u32>;            // [SORT_INFO_WORDS] u32
-@group(0) @binding(2) var<storage, read> keys: array<u32>;            // [count] u32
+@group(0) @binding(2) var<storage, read> keys_in: array<u32>;         // [count] u32
 @group(0) @binding(3) var<storage, read_write> hist: array<u32>;      // [bins, chunks] u32
-@group(0) @binding(4) var<storage, read> keys4: array<vec4<u32>>;     // keys again, 4 per element
+@group(0) @binding(4) var<storage, read> keys4_in: array<vec4<u32>>;  // keys again, 4 per element
+
+// [bins] this chunk's digit counts.
+var<private> digit_slots: array<u32, SORT_MAX_BINS>;
 
 @compute @workgroup_size(SORT_WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -19,27 +23,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let c = sort_chunk_id(wg, nwg, li);
   if (c >= chunks) { return; }
   let p = pass_consts;
-  var counts: array<u32, SORT_MAX_BINS>;
   for (var d = 0u; d < p.bins; d++) {
-    counts[d] = 0u;
+    digit_slots[d] = 0u;
   }
-  // Chunks start at multiples of 4 keys (radix_sort_setup.wgsl), so keys4 covers [first, end4).
+  // Chunks start at multiples of 4 keys (radix_sort_setup.wgsl), so keys4_in covers [first, end4).
   let first = c * info[SORT_INFO_CHUNK_KEYS];
   let end = min(first + info[SORT_INFO_CHUNK_KEYS], info[SORT_INFO_COUNT]);
-  let end4 = min(end, arrayLength(&keys4) * 4u) & ~3u;
-  var i = first;
-  for (; i + 4u <= end4; i += 4u) {
-    let d = radix_digit4(keys4[i / 4u], p);
-    counts[d.x] += 1u;
-    counts[d.y] += 1u;
-    counts[d.z] += 1u;
-    counts[d.w] += 1u;
-  }
-  for (; i < end; i++) {
-    let d = radix_digit(keys[i], p);
-    counts[d] += 1u;
-  }
+  count_chunk(first, end, min(end, arrayLength(&keys4_in) * 4u) & ~3u, p);
   for (var d = 0u; d < p.bins; d++) {
-    hist[d * chunks + c] = counts[d];
+    hist[d * chunks + c] = digit_slots[d];
   }
 }

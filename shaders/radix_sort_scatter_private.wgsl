@@ -3,6 +3,7 @@
 // the keys and values read four at a time (see radix_sort_count_private.wgsl for why). Keys are
 // still written in chunk order, one after another, so the pass stays stable.
 #include "common/sort.wgsl"
+#include "common/sort_scatter_chunk.wgsl"
 
 @group(0) @binding(0) var<uniform> pass_consts: SortPass;
 @group(0) @binding(1) var<storage, read> info: array<u32>;              // [SORT_INFO_WORDS] u32
@@ -15,14 +16,7 @@
 @group(0) @binding(8) var<storage, read> values4_in: array<vec4<u32>>;  // values_in, 4 per element
 
 // [bins] u32 this chunk's next output slot per digit.
-var<private> next: array<u32, SORT_MAX_BINS>;
-
-fn place(d: u32, key: u32, value: u32) {
-  let s = next[d];
-  next[d] = s + 1u;
-  keys_out[s] = key;
-  values_out[s] = value;
-}
+var<private> digit_slots: array<u32, SORT_MAX_BINS>;
 
 @compute @workgroup_size(SORT_WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -32,23 +26,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (c >= chunks) { return; }
   let p = pass_consts;
   for (var d = 0u; d < p.bins; d++) {
-    next[d] = offsets[d * chunks + c];
+    digit_slots[d] = offsets[d * chunks + c];
   }
   let first = c * info[SORT_INFO_CHUNK_KEYS];
   let end = min(first + info[SORT_INFO_CHUNK_KEYS], info[SORT_INFO_COUNT]);
-  let end4 = min(end, min(arrayLength(&keys4_in), arrayLength(&values4_in)) * 4u) & ~3u;
-  var i = first;
-  for (; i + 4u <= end4; i += 4u) {
-    let k = keys4_in[i / 4u];
-    let v = values4_in[i / 4u];
-    let d = radix_digit4(k, p);
-    place(d.x, k.x, v.x);
-    place(d.y, k.y, v.y);
-    place(d.z, k.z, v.z);
-    place(d.w, k.w, v.w);
-  }
-  for (; i < end; i++) {
-    let key = keys_in[i];
-    place(radix_digit(key, p), key, values_in[i]);
-  }
+  scatter_chunk(first, end, min(end, min(arrayLength(&keys4_in), arrayLength(&values4_in)) * 4u) & ~3u, p);
 }

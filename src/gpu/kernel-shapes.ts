@@ -9,7 +9,8 @@
  *   thread with 4-wide SIMD, barriers switch between coroutines, browsers zero workgroup memory
  *   with slow generated code, and every storage access of a lane is its own bounds-checked load
  *   or store. So: long serial chunks per invocation, few workgroups, no workgroup memory, 8-bit
- *   digits counted in private arrays (histograms stay smaller than the keys).
+ *   digits counted in private arrays (histograms stay smaller than the keys), and small sorts
+ *   in one workgroup per pass (every dispatch costs a wake-up of the adapter's threads).
  * - GPUs: short serial chunks (many invocations hide memory latency), 4-bit digits.
  */
 export interface KernelShapes {
@@ -35,6 +36,12 @@ export interface KernelShapes {
    * storage access; a GPU would spill a 256-entry private array out of registers.
    */
   readonly sortPrivateDigits: boolean;
+  /**
+   * Sort: up to this many keys, each pass is one dispatch of one workgroup
+   * (radix_sort_single.wgsl) instead of six (count, a 4-dispatch scan, scatter). A software
+   * adapter pays for every dispatch; a GPU would idle all but one of its cores. 0: never.
+   */
+  readonly sortSingleMaxKeys: number;
   /** Scan: elements one invocation sums and rescans serially. */
   readonly scanChunk: number;
   /**
@@ -63,6 +70,7 @@ export const CPU_SHAPES: KernelShapes = {
   sortPassOverheadWords: 131072,
   sortDigitBits: 8,
   sortPrivateDigits: true,
+  sortSingleMaxKeys: 65536,
   scanChunk: 256,
   splatVertices: 3,
   lossStrips: true,
@@ -77,6 +85,7 @@ export const GPU_SHAPES: KernelShapes = {
   sortPassOverheadWords: 16384,
   sortDigitBits: 4,
   sortPrivateDigits: false,
+  sortSingleMaxKeys: 0,
   scanChunk: 32,
   splatVertices: 6,
   lossStrips: false,

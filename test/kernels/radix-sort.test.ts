@@ -42,8 +42,15 @@ function expectSame(what: string, got: Uint32Array, want: Uint32Array): void {
 const TINY: KernelShapes = { ...GPU_SHAPES, sortMinChunk: 2, sortTargetChunks: 37, sortDigitBits: 3, chunkWorkgroup: 4, sortWorkgroup: 4, scanChunk: 3 };
 /** The same with the CPU kernels (private digit counters, vec4 reads, chunks of 4 keys). */
 const TINY_CPU: KernelShapes = { ...TINY, kind: 'cpu', sortPrivateDigits: true, sortWorkgroup: 3 };
+/** One-workgroup passes (radix_sort_single.wgsl) at every size tested, with 3-bit digits. */
+const SINGLE_TINY: KernelShapes = { ...TINY_CPU, sortSingleMaxKeys: 1 << 20 };
+/** The CPU shapes without one-workgroup passes: the multi-dispatch CPU kernels at small sizes too. */
+const CPU_MULTI: KernelShapes = { ...CPU_SHAPES, sortSingleMaxKeys: 0 };
 
-for (const shapes of [CPU_SHAPES, GPU_SHAPES, TINY, TINY_CPU]) describe(`RadixSort (${shapes.kind} shapes, chunks of >= ${shapes.sortMinChunk}, ${shapes.sortDigitBits}-bit digits${shapes.sortPrivateDigits ? ', private digits' : ''})`, () => {
+const describeShapes = (s: KernelShapes): string =>
+  `${s.kind} shapes, chunks of >= ${s.sortMinChunk}, ${s.sortDigitBits}-bit digits${s.sortPrivateDigits ? ', private digits' : ''}${s.sortSingleMaxKeys > 0 ? `, one workgroup up to ${s.sortSingleMaxKeys} keys` : ''}`;
+
+for (const shapes of [CPU_SHAPES, CPU_MULTI, GPU_SHAPES, TINY, TINY_CPU, SINGLE_TINY]) describe(`RadixSort (${describeShapes(shapes)})`, () => {
   let device: GPUDevice;
   let sorter: RadixSort;
   // Chunk boundaries: the smallest chunk, and the count where chunks start to grow past it.
