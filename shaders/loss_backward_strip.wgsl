@@ -4,6 +4,7 @@
 // reaches (common/ssim_strip.wgsl). v_image as loss_backward.wgsl.
 #include "common/ssim.wgsl"
 #include "common/ssim_strip.wgsl"
+#include "common/ssim_strip_grads.wgsl"
 
 @group(0) @binding(0) var<uniform> params: LossParams;
 @group(0) @binding(1) var<storage, read> v_ssim_h: array<vec4<f32>>;      // [3, H * W] rgb_, ssim_backward_h*.wgsl
@@ -11,28 +12,11 @@
 @group(0) @binding(3) var<storage, read> target_image: array<vec4<f32>>;  // [H, W] RGBA
 @group(0) @binding(4) var<storage, read_write> v_image: array<vec4<f32>>; // [H, W] dLoss/dimage, alpha 0
 
-struct StripBase {
-  x: u32,
-  y0: i32,
-  w: u32,
-  h: i32,
-}
-
-alias Tap = GradPlanes;
-alias Sum = GradPlanes;
+alias StripBase = ColumnStrip;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
-  let n = b.w * u32(b.h);
   let t = column_tap(b.x, b.y0 + d, b.w, b.h);
-  return Tap(t.k * v_ssim_h[t.q], t.k * v_ssim_h[n + t.q], t.k * v_ssim_h[2u * n + t.q]);
-}
-
-fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
-  return grads_add(s, t, g);
-}
-
-fn strip_zero() -> Sum {
-  return grads_zero();
+  return Tap(t.k * v_ssim_h[t.q], t.k * v_ssim_h[b.n + t.q], t.k * v_ssim_h[2u * b.n + t.q]);
 }
 
 @compute @workgroup_size(LOSS_WG, LOSS_WG)
@@ -41,7 +25,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let h = params.height;
   let y0 = gid.y * LOSS_STRIP;
   if (gid.x >= w || y0 >= h) { return; }
-  let sums = strip_filter(StripBase(gid.x, i32(y0), w, i32(h)));
+  let sums = strip_filter(StripBase(gid.x, i32(y0), w, i32(h), w * h));
   for (var j = 0u; j < LOSS_STRIP; j++) {
     if (y0 + j >= h) { break; }
     let p = (y0 + j) * w + gid.x;

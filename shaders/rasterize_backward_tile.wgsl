@@ -11,8 +11,9 @@
 // Every copy has one writer, its contributions come in a fixed order, and
 // project_backward_reduce.wgsl adds the copies in lane order: bit-identical from run to run.
 // One pass over the list, not one per group of rows: the list's records are read once per
-// invocation and no partial is read back to be added to (0.72x the time of 4 passes of 4 rows
-// on SwiftShader, bench/README.md).
+// invocation and no partial is read back to be added to. Against 4 passes of 4 rows on
+// SwiftShader: 0.62x the time on buddha13, but 1.32x on a frame of large splats covering whole
+// tiles (bench/README.md, "Training kernels on CPU adapters").
 //
 // Per (splat i, pixel) with g = dL/dpixel colour, T_i the transmittance in front of i and
 // alpha = min(0.99, o exp(power)):

@@ -3,32 +3,17 @@
 // each tap of the 3 planes is loaded once for every output it reaches (common/ssim_strip.wgsl).
 #include "common/ssim.wgsl"
 #include "common/ssim_strip.wgsl"
+#include "common/ssim_strip_grads.wgsl"
 
 @group(0) @binding(0) var<uniform> params: LossParams;
 @group(0) @binding(1) var<storage, read> v_ssim: array<vec4<f32>>;          // [3, H * W] rgb_, ssim_map*.wgsl
 @group(0) @binding(2) var<storage, read_write> v_ssim_h: array<vec4<f32>>;  // [3, H * W] rgb_
 
-struct StripBase {
-  row: u32,  // y * W
-  x0: i32,
-  w: i32,
-  n: u32,    // W * H, the plane stride
-}
-
-alias Tap = GradPlanes;
-alias Sum = GradPlanes;
+alias StripBase = RowStrip;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = row_tap(b.row, b.x0 + d, b.w);
   return Tap(t.k * v_ssim[t.q], t.k * v_ssim[b.n + t.q], t.k * v_ssim[2u * b.n + t.q]);
-}
-
-fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
-  return grads_add(s, t, g);
-}
-
-fn strip_zero() -> Sum {
-  return grads_zero();
 }
 
 @compute @workgroup_size(LOSS_WG, LOSS_WG)

@@ -9,11 +9,7 @@
 @group(0) @binding(2) var<storage, read> target_image: array<vec4<f32>>;  // [H, W] RGBA, alpha unused
 @group(0) @binding(3) var<storage, read_write> moments_h: array<vec4<f32>>; // [5, H * W] rgb_
 
-struct StripBase {
-  row: u32,  // y * W
-  x0: i32,
-  w: i32,
-}
+alias StripBase = RowStrip;
 
 // Image x and target y at one pixel, alpha dropped.
 struct Tap {
@@ -46,7 +42,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (x0 >= w || gid.y >= params.height) { return; }
   let row = gid.y * w;
   let n = w * params.height;
-  let sums = strip_filter(StripBase(row, i32(x0), i32(w)));
+  let sums = strip_filter(StripBase(row, i32(x0), i32(w), n));
   for (var j = 0u; j < LOSS_STRIP; j++) {
     if (x0 + j >= w) { break; }
     let p = row + x0 + j;

@@ -13,19 +13,14 @@
 @group(0) @binding(4) var<storage, read_write> v_ssim: array<vec4<f32>>;  // [3, H * W] rgb_: v_mu1, v_sigma1sq, v_sigma12
 @group(0) @binding(5) var<storage, read_write> pixel_sums: array<vec4<f32>>; // [H * W] sum |x-y|, sum SSIM, sum (x-y)^2, 0
 
-struct StripBase {
-  x: u32,
-  y0: i32,
-  w: u32,
-  h: i32,
-}
+alias StripBase = ColumnStrip;
 
 alias Tap = Moments;
 alias Sum = Moments;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
-  let n = b.w * u32(b.h);
   let t = column_tap(b.x, b.y0 + d, b.w, b.h);
+  let n = b.n;
   return Tap(t.k * moments_h[t.q], t.k * moments_h[n + t.q], t.k * moments_h[2u * n + t.q], t.k * moments_h[3u * n + t.q], t.k * moments_h[4u * n + t.q]);
 }
 
@@ -44,7 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let y0 = gid.y * LOSS_STRIP;
   if (gid.x >= w || y0 >= h) { return; }
   let n = w * h;
-  let sums = strip_filter(StripBase(gid.x, i32(y0), w, i32(h)));
+  let sums = strip_filter(StripBase(gid.x, i32(y0), w, i32(h), n));
   for (var j = 0u; j < LOSS_STRIP; j++) {
     if (y0 + j >= h) { break; }
     let p = (y0 + j) * w + gid.x;

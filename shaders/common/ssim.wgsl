@@ -74,6 +74,23 @@ fn grads_add(s: GradPlanes, t: GradPlanes, g: f32) -> GradPlanes {
   return GradPlanes(s.mu1 + g * t.mu1, s.s11 + g * t.s11, s.s12 + g * t.s12);
 }
 
+// Where a strip of the *_strip.wgsl kernels starts (their StripBase): along row `row` (= y * W)
+// from x0, or down column x from y0; W, H the image size, n = W * H the plane stride.
+struct RowStrip {
+  row: u32,
+  x0: i32,
+  w: i32,
+  n: u32,
+}
+
+struct ColumnStrip {
+  x: u32,
+  y0: i32,
+  w: u32,
+  h: i32,
+  n: u32,
+}
+
 // A tap of a zero-padded filter: the pixel index, clamped into the image, and 1 inside the image
 // or 0 outside, to multiply what is loaded there by (no divergent branch per lane).
 struct TapIndex {

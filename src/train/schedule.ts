@@ -97,7 +97,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
     if (!(out[k] >= 0 && out[k] <= 1)) bad(k, 'a fraction in [0, 1]');
   }
   if (!(Number.isInteger(out.longRunFrom) && out.longRunFrom >= 0)) bad('longRunFrom', 'a non-negative integer');
-  if (out.longRunFrom > 0 && !(out.longResetAt < out.longDensifyUntil && 2 * out.longResetAt >= out.longDensifyUntil)) {
+  if (out.longRunFrom > 0 && !(out.longResetAt < out.longDensifyUntil && 2 * out.longResetAt > out.longDensifyUntil)) {
     bad('longResetAt', `inside the long run's densification window and its only reset there (longDensifyUntil ${out.longDensifyUntil})`);
   }
   if (!(Number.isInteger(out.minDensifyEvery) && out.minDensifyEvery >= 1)) bad('minDensifyEvery', 'a positive integer');
