@@ -3,6 +3,7 @@ import { writeFormatFor, writeScene } from '../io/load';
 import { UsageError, positionals } from './args';
 import { checkWritable, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
+import { splatDropsSh } from '../io/formats/splat';
 import type { Command } from './command';
 
 export const convertCommand: Command = {
@@ -18,9 +19,14 @@ export const convertCommand: Command = {
     await checkWritable(output);
     const loaded = await readSceneFile(input);
     for (const w of loaded.warnings) console.error(`${input}: ${w}`);
+    // .splat holds the DC colour only: say so when that loses view-dependent colour.
+    const written = format === 'splat' ? 0 : loaded.scene.shDegree;
+    if (format === 'splat' && splatDropsSh(loaded.scene)) {
+      console.error(`${output}: warning: .splat keeps only the base colour; SH degree ${loaded.scene.shDegree} view-dependent colour is dropped (use .ply, .spz or .sog to keep it)`);
+    }
     const bytes = await writeScene(loaded.scene, format);
     await writeOutput(output, bytes);
-    console.error(`${output}: ${format}, ${loaded.scene.count} splats, SH degree ${loaded.scene.shDegree}, ${bytes.byteLength} bytes (from ${loaded.format})`);
+    console.error(`${output}: ${format}, ${loaded.scene.count} splats, SH degree ${written}, ${bytes.byteLength} bytes (from ${loaded.format})`);
     return 0;
   },
 };

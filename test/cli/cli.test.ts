@@ -53,6 +53,13 @@ describe('splat CLI', () => {
     const info = JSON.parse((await splat(['info', spz])).stdout);
     expect(info.format).toBe('spz');
     expect(info.splats).toBe(1873);
+    // .splat keeps the base colour only: the summary gives the degree written and a warning.
+    const dotSplat = join(tmp, 'p.splat');
+    const s = await splat(['convert', join(DATA, 'ply/playbot-1873.ply'), dotSplat]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/warning: \.splat keeps only the base colour; SH degree 3 view-dependent colour is dropped/);
+    expect(s.stderr).toMatch(/p\.splat: splat, 1873 splats, SH degree 0,/);
+    expect(JSON.parse((await splat(['info', dotSplat])).stdout).shDegree).toBe(0);
   });
 
   it('train and eval run on the embedded sample and print JSON summaries', async () => {
