@@ -4,6 +4,7 @@
  * its own beyond the bindings.
  */
 import { Pane, type BladeApi, type FolderApi } from 'tweakpane';
+import { colourHex, hexColour } from './colour-hex';
 
 export interface ViewerSettings {
   /** Active SH degree, 0..scene maximum. */
@@ -75,7 +76,12 @@ export class ViewerPanel {
     const view = this.pane.addFolder({ title: 'View' });
     const changed = (key: keyof ViewerSettings) => () => callbacks.onSettingsChange(key);
     view.addBinding(settings, 'splatScale', { min: 0.05, max: 2, step: 0.01, label: 'splat scale' }).on('change', changed('splatScale'));
-    view.addBinding(settings, 'background', { color: { type: 'float' }, label: 'background' }).on('change', changed('background'));
+    // Shown and edited as #rrggbb (tweakpane writes a float colour object out as "{r: 0.00, ...}").
+    const bg = { hex: colourHex(settings.background) };
+    view.addBinding(bg, 'hex', { label: 'background' }).on('change', (ev) => {
+      settings.background = hexColour(ev.value);
+      changed('background')();
+    });
     view
       .addBinding(settings, 'resolutionScale', { min: 0.25, max: 2, step: 0.05, label: 'resolution' })
       .on('change', changed('resolutionScale'));
@@ -125,3 +131,4 @@ export class ViewerPanel {
     this.pane.dispose();
   }
 }
+
