@@ -34,6 +34,7 @@ function targets(runs: QualityRun[]): string[] {
     const new_ = find(n, 'scaled');
     if (ref && new_) out.push(`- ${n.toLocaleString('en-US')} steps: scaled ${fmt(new_.psnr - ref.psnr, 2)} dB held out against reference (target ${n === 1000 ? '>= +2' : '>= 0'}), ${fmt(new_.seconds / ref.seconds, 2)}x its time.`);
   }
+  out.push(...mcmcTargets(runs));
   const ref5 = find(5000, 'reference');
   const new5 = find(5000, 'scaled');
   if (ref5 && new5) {
@@ -45,6 +46,28 @@ function targets(runs: QualityRun[]): string[] {
         ? `- Time to the reference's 5,000-step PSNR (${fmt(ref5.psnr, 2)} dB): not reached by the scaled 5,000-step run (target: half the time).`
         : `- Time to the reference's 5,000-step PSNR (${fmt(ref5.psnr, 2)} dB): ${fmt(reach, 0)} s against ${fmt(ref5.seconds, 0)} s, ${fmt(reach / ref5.seconds, 2)}x${cpuText} (target <= 0.5x).`,
     );
+  }
+  return out;
+}
+
+/**
+ * MCMC against ADC's scaled run of the same length: the plain MCMC runs (the scaled schedule,
+ * only the budget set) at ADC's final count (within 2%: target >= +0.3 dB) and at a third of it
+ * (within 2%: target no worse).
+ */
+function mcmcTargets(runs: QualityRun[]): string[] {
+  const out: string[] = [];
+  for (const adc of runs.filter((r) => r.label === 'scaled')) {
+    const plain = runs.filter((r) => {
+      const m = r.config.mcmc;
+      return r.iterations === adc.iterations && r.config.strategy === 'mcmc' && r.config.schedule === 'scaled' && m !== undefined && Object.keys(m).join() === 'splats' && Object.keys(r.config).every((k) => ['seed', 'schedule', 'strategy', 'mcmc', 'iterations'].includes(k));
+    });
+    for (const [fraction, what, target] of [[1, "ADC's count", '>= +0.3'], [1 / 3, "a third of ADC's count", '>= 0']] as const) {
+      const want = adc.splats * fraction;
+      const m = plain.find((r) => Math.abs(r.splats - want) <= 0.02 * want);
+      if (!m) continue;
+      out.push(`- ${adc.iterations.toLocaleString('en-US')} steps, MCMC at ${what} (${m.label}, ${m.splats.toLocaleString('en-US')} splats): ${fmt(m.psnr - adc.psnr, 2)} dB held out against ADC's scaled run (target ${target}), ${fmt(m.seconds / adc.seconds, 2)}x its time.`);
+    }
   }
   return out;
 }
