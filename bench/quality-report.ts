@@ -13,10 +13,11 @@ const fmt = (v: number, d: number) => v.toFixed(d);
 
 function sceneTable(runs: QualityRun[]): string[] {
   const rows = [...runs].sort((a, b) => a.iterations - b.iterations || order(a.label) - order(b.label) || a.label.localeCompare(b.label));
-  const lines = ['| steps | schedule | held-out PSNR | SSIM | splats | seconds | CPU seconds |', '|---:|---|---:|---:|---:|---:|---:|'];
+  // The date matters: runs of one config on different days differ by the code between them.
+  const lines = ['| steps | schedule | held-out PSNR | SSIM | splats | seconds | CPU seconds | run on |', '|---:|---|---:|---:|---:|---:|---:|---|'];
   for (const r of rows) {
     const cpu = r.cpuSeconds === undefined ? '' : fmt(r.cpuSeconds, 0);
-    lines.push(`| ${r.iterations.toLocaleString('en-US')} | ${r.label} | ${fmt(r.psnr, 2)} | ${fmt(r.ssim, 3)} | ${r.splats.toLocaleString('en-US')} | ${fmt(r.seconds, 0)} | ${cpu} |`);
+    lines.push(`| ${r.iterations.toLocaleString('en-US')} | ${r.label} | ${fmt(r.psnr, 2)} | ${fmt(r.ssim, 3)} | ${r.splats.toLocaleString('en-US')} | ${fmt(r.seconds, 0)} | ${cpu} | ${r.date} |`);
   }
   return lines;
 }
@@ -85,7 +86,7 @@ export function qualitySection(all: QualityRun[]): string {
   for (const s of scenes) {
     const runs = all.filter((r) => r.scene === s);
     const r0 = runs[0];
-    lines.push('', `### ${s}, ${r0.width}x${r0.height} (${r0.date})`, '', ...sceneTable(runs));
+    lines.push('', `### ${s}, ${r0.width}x${r0.height}`, '', ...sceneTable(runs));
     const variants = [...new Map(runs.filter((r) => order(r.label) === 2).map((r) => [r.label, r])).values()];
     if (variants.length > 0) lines.push('', 'Other labels are TrainConfig overrides (`--variant`):', '', ...variants.map((r) => `- ${r.label}: \`${JSON.stringify(r.config)}\``));
     const t = targets(runs);
