@@ -38,14 +38,21 @@ export interface ScaledSchedule {
    * opacities once, at `longResetAt`, as the reference does at step 3,000: a long run fits the
    * training views ever closer after densification ends, and the reset clears the splats only
    * they support. Shorter runs have too few steps left to recover from a reset. Default 5,000
-   * (bench/README.md, buddha13 at 5,000 steps: 20.01 dB held out against 19.48 without the
-   * reset; the reference 20.65).
+   * (bench/README.md, buddha13 at 5,000 steps: 20.97 dB held out with the long-run settings,
+   * 20.01 densifying only to 70% without the world-size prune, 19.48 without the reset; the
+   * reference 20.65).
    */
   longRunFrom: number;
-  /** Densification window end of a long run. Default 0.7. */
+  /** Densification window end of a long run. Default 0.9 (the reference densifies to the end of a 5,000-step run). */
   longDensifyUntil: number;
   /** The one opacity reset of a long run, inside its densification window. Default 0.6. */
   longResetAt: number;
+  /**
+   * A long run also prunes splats larger than 0.1 E after this fraction (1: never), as the
+   * reference does after its first reset: in a long run they are floaters fitted to the
+   * training views, not the background a short run still needs. Default 0.6.
+   */
+  longWorldScalePruneAfter: number;
   /**
    * Densification also prunes splats larger than 0.1 E after this fraction of the run (the
    * reference: after its first reset, 3,000 of 30,000); 1: never. Default 1: in a short run the
@@ -74,8 +81,9 @@ export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
   minDensifyEvery: 50,
   opacityResetEvery: 0,
   longRunFrom: 5000,
-  longDensifyUntil: 0.7,
+  longDensifyUntil: 0.9,
   longResetAt: 0.6,
+  longWorldScalePruneAfter: 0.6,
   worldScalePruneAfter: 1,
   shFullAt: 0.9,
   startDivisor: 4,
@@ -93,7 +101,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
   const bad = (k: keyof ScaledSchedule, need: string): never => {
     throw new RangeError(`scaled schedule: ${k} must be ${need}, got ${String(out[k])}`);
   };
-  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'longDensifyUntil', 'longResetAt', 'worldScalePruneAfter', 'shFullAt', 'fullResolutionAt'] as const) {
+  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'longDensifyUntil', 'longResetAt', 'longWorldScalePruneAfter', 'worldScalePruneAfter', 'shFullAt', 'fullResolutionAt'] as const) {
     if (!(out[k] >= 0 && out[k] <= 1)) bad(k, 'a fraction in [0, 1]');
   }
   if (!(Number.isInteger(out.longRunFrom) && out.longRunFrom >= 0)) bad('longRunFrom', 'a non-negative integer');
@@ -148,12 +156,13 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
   const densifyUntil = at(long ? s.longDensifyUntil : s.densifyUntil);
   // Periodic resets when asked for; else a long run's one reset (every longResetAt of the run
   // while densifying, which is once: checked in resolveScaledSchedule).
+  const pruneAfter = long ? s.longWorldScalePruneAfter : s.worldScalePruneAfter;
   const resetEvery = s.opacityResetEvery > 0 ? Math.max(densifyEvery, at(s.opacityResetEvery)) : long ? at(s.longResetAt) : 0;
   const density: Partial<DensityConfig> = {
     densifyFrom: at(s.densifyFrom),
     densifyUntil,
     densifyEvery,
-    worldScalePruneAfter: s.worldScalePruneAfter >= 1 ? n : at(s.worldScalePruneAfter),
+    worldScalePruneAfter: pruneAfter >= 1 ? n : at(pruneAfter),
     opacityResetEvery: resetEvery,
     ...c.density,
   };

@@ -32,21 +32,21 @@ describe('schedule plans', () => {
 
   it('scaled: every event at its fraction of the run; density overrides win', () => {
     // DEFAULT_SCALED_SCHEDULE written out: densify (10%, 50%) every 2% (at least 50 steps), no
-    // reset, except runs of 5,000 steps or more: densify until 70% with one reset at 60%; no
-    // world-size prune, SH degree 3 at 90%, images from 1/4 size to full size at 50%, shorter
+    // reset, except runs of 5,000 steps or more: densify until 90% with one reset at 60% and the
+    // world-size prune from 60% (short runs: none), SH degree 3 at 90%, images from 1/4 size to full size at 50%, shorter
     // side >= 64.
     expect(DEFAULT_SCALED_SCHEDULE).toEqual({
       densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0,
-      longRunFrom: 5000, longDensifyUntil: 0.7, longResetAt: 0.6,
+      longRunFrom: 5000, longDensifyUntil: 0.9, longResetAt: 0.6, longWorldScalePruneAfter: 0.6,
       worldScalePruneAfter: 1, shFullAt: 0.9, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64,
     });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
-    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 3500, densifyEvery: 100, worldScalePruneAfter: 5000, opacityResetEvery: 3000 });
+    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 4500, densifyEvery: 100, worldScalePruneAfter: 3000, opacityResetEvery: 3000 });
     // One reset: at 3,000, not again before densification ends.
     const resets = Array.from({ length: 5000 }, (_, i) => i + 1).filter((it) => densitySchedule(it, resolveDensityConfig(p.density)).reset);
     expect(resets).toEqual([3000]);
     // Just short of a long run: the short shape, no reset.
-    expect(schedulePlan(resolveTrainConfig({ iterations: 4999, schedule: 'scaled' })).density).toMatchObject({ densifyUntil: 2500, opacityResetEvery: 0 });
+    expect(schedulePlan(resolveTrainConfig({ iterations: 4999, schedule: 'scaled' })).density).toMatchObject({ densifyUntil: 2500, opacityResetEvery: 0, worldScalePruneAfter: 4999 });
     expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', scaledSchedule: { longRunFrom: 0 } })).density).toMatchObject({ densifyUntil: 2500, opacityResetEvery: 0 });
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { longResetAt: 0.3 } })).toThrow(/longResetAt must be inside the long run's densification window/);
     // MCMC refines in the same window (its own settings win).
