@@ -131,4 +131,3 @@ export class ViewerPanel {
     this.pane.dispose();
   }
 }
-

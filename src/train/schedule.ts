@@ -56,7 +56,8 @@ export interface ScaledSchedule {
   /**
    * Densification also prunes splats larger than 0.1 E after this fraction of the run (the
    * reference: after its first reset, 3,000 of 30,000); 1: never. Default 1: in a short run the
-   * large splats are the background, and pruning them early opens holes.
+   * large splats are the background, and pruning them early opens holes. Long runs
+   * (`longRunFrom`) use `longWorldScalePruneAfter` instead.
    */
   worldScalePruneAfter: number;
   /**
@@ -154,9 +155,9 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
   const densifyEvery = Math.max(s.minDensifyEvery, at(s.densifyEvery));
   const long = s.longRunFrom > 0 && n >= s.longRunFrom;
   const densifyUntil = at(long ? s.longDensifyUntil : s.densifyUntil);
+  const pruneAfter = long ? s.longWorldScalePruneAfter : s.worldScalePruneAfter;
   // Periodic resets when asked for; else a long run's one reset (every longResetAt of the run
   // while densifying, which is once: checked in resolveScaledSchedule).
-  const pruneAfter = long ? s.longWorldScalePruneAfter : s.worldScalePruneAfter;
   const resetEvery = s.opacityResetEvery > 0 ? Math.max(densifyEvery, at(s.opacityResetEvery)) : long ? at(s.longResetAt) : 0;
   const density: Partial<DensityConfig> = {
     densifyFrom: at(s.densifyFrom),

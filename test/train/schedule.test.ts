@@ -33,8 +33,8 @@ describe('schedule plans', () => {
   it('scaled: every event at its fraction of the run; density overrides win', () => {
     // DEFAULT_SCALED_SCHEDULE written out: densify (10%, 50%) every 2% (at least 50 steps), no
     // reset, except runs of 5,000 steps or more: densify until 90% with one reset at 60% and the
-    // world-size prune from 60% (short runs: none), SH degree 3 at 90%, images from 1/4 size to full size at 50%, shorter
-    // side >= 64.
+    // world-size prune from 60% (short runs: none), SH degree 3 at 90%, images from 1/4 size to
+    // full size at 50%, shorter side >= 64.
     expect(DEFAULT_SCALED_SCHEDULE).toEqual({
       densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0,
       longRunFrom: 5000, longDensifyUntil: 0.9, longResetAt: 0.6, longWorldScalePruneAfter: 0.6,
@@ -48,6 +48,9 @@ describe('schedule plans', () => {
     // Just short of a long run: the short shape, no reset.
     expect(schedulePlan(resolveTrainConfig({ iterations: 4999, schedule: 'scaled' })).density).toMatchObject({ densifyUntil: 2500, opacityResetEvery: 0, worldScalePruneAfter: 4999 });
     expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', scaledSchedule: { longRunFrom: 0 } })).density).toMatchObject({ densifyUntil: 2500, opacityResetEvery: 0 });
+    // The long run's prune has its own setting (1: never); the short-run one does not reach it.
+    expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', scaledSchedule: { longWorldScalePruneAfter: 1, worldScalePruneAfter: 0.2 } })).density).toMatchObject({ worldScalePruneAfter: 5000 });
+    expect(schedulePlan(resolveTrainConfig({ iterations: 4000, schedule: 'scaled', scaledSchedule: { worldScalePruneAfter: 0.2 } })).density).toMatchObject({ worldScalePruneAfter: 800 });
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { longResetAt: 0.3 } })).toThrow(/longResetAt must be inside the long run's densification window/);
     // MCMC refines in the same window (its own settings win).
     expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100 });
