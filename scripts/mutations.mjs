@@ -620,6 +620,20 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    name: 'viewer: the fragment falloff is the 4th power of the fit, not the 8th (exp(-m/4))',
+    file: 'shaders/splat_quads.wgsl',
+    find: '  p = p * p;\n  return p * p;',
+    replace: '  return p * p;',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the fragment drops the conic cross term factor 2',
+    file: 'shaders/splat_quads.wgsl',
+    find: 'vec2<f32>(GAUSS_SCALE, 2.0 * GAUSS_SCALE)',
+    replace: 'vec2<f32>(GAUSS_SCALE, GAUSS_SCALE)',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
     name: 'antialias: the trainer skips the 3D filter chain rule',
     file: 'src/train/trainer.ts',
     find: 'this.filter3d?.encodeBackward(pass, st, grads);',

@@ -70,7 +70,6 @@ export const SPLAT_QUAD = structLayout('common/quad.wgsl', 'SplatQuad', 'storage
   axis2_conic_a: f32(4, 4),
   conic_c_rgb: f32(8, 4),
   opacity: f32(12),
-  extent: f32(13),
 });
 
 export const ADAM_PARAMS = structLayout('adam.wgsl', 'AdamParams', 'uniform', 64, {
