@@ -9,7 +9,7 @@ import type { SplatScene } from '../src/io/scene';
 import { SplatRenderer, type RenderOptions } from '../src/render/splat-renderer';
 import { PassProfiler } from './pass-profiler';
 import { median, round } from './timing';
-import { harnessCamera } from './viewer-paths';
+import { harnessCamera } from './harness-camera';
 
 export interface ViewerBench {
   name: string;
