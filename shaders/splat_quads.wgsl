@@ -1,11 +1,12 @@
 // Sorted-quad rasterization for viewing: one primitive per visible splat, drawn back to front
 // with hardware "over" blending (premultiplied colour; src 1, dst 1 - src alpha). GPUs draw a
 // quad (two triangles) with corners at +-k along the 2D covariance's scaled eigenvectors;
-// software rasterizers, which pay more per triangle than per fragment, draw one triangle
-// circumscribing the same k-ellipse (SPLAT_VERTICES 3; kernel-shapes.ts). The fragment evaluates
-// the tile rasterizer's alpha (skip below 1/255, cap at 0.99) from its pixel centre, the splat's
-// 2D mean and conic, all flat per primitive: nothing is interpolated (on SwiftShader in Chromium
-// an interpolated offset, whose dot product gave the same value, cost 14% of the draw).
+// software rasterizers draw one triangle circumscribing the same k-ellipse (SPLAT_VERTICES 3;
+// kernel-shapes.ts): on SwiftShader the edges of a quad's two triangles cost more than its 23%
+// fewer pixels save. The fragment evaluates the tile rasterizer's alpha (skip below 1/255, cap
+// at 0.99) from its pixel centre and the splat's 2D mean and conic, all flat per primitive:
+// nothing is interpolated. With the falloff below this drew in 0.84x the time of an
+// interpolated whitened offset and exp2 (Chromium, SwiftShader; bench/README.md).
 // The two paths agree up to blending precision and the tile path's early stop at T < 1e-4.
 // Quads come from project_view.wgsl by splat index; `order` is the depth sort's output.
 #include "common/constants.wgsl"
