@@ -6,9 +6,9 @@ export function colourHex(c: { r: number; g: number; b: number }): string {
   return `#${byte(c.r)}${byte(c.g)}${byte(c.b)}`;
 }
 
-/** The float channels of #rrggbb (tweakpane's colour text); black for anything else. */
-export function hexColour(hex: string): { r: number; g: number; b: number } {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(hex);
-  if (!m) return { r: 0, g: 0, b: 0 };
+/** The float channels of #rrggbb (the # optional, spaces around ignored); null for anything else. */
+export function hexColour(hex: string): { r: number; g: number; b: number } | null {
+  const m = /^\s*#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\s*$/i.exec(hex);
+  if (!m) return null;
   return { r: parseInt(m[1], 16) / 255, g: parseInt(m[2], 16) / 255, b: parseInt(m[3], 16) / 255 };
 }

@@ -77,9 +77,12 @@ export class ViewerPanel {
     const changed = (key: keyof ViewerSettings) => () => callbacks.onSettingsChange(key);
     view.addBinding(settings, 'splatScale', { min: 0.05, max: 2, step: 0.01, label: 'splat scale' }).on('change', changed('splatScale'));
     // Shown and edited as #rrggbb (tweakpane writes a float colour object out as "{r: 0.00, ...}").
+    // tweakpane reads "#rrggbb" as a colour with a picker and reverts text that is no colour.
     const bg = { hex: colourHex(settings.background) };
     view.addBinding(bg, 'hex', { label: 'background' }).on('change', (ev) => {
-      settings.background = hexColour(ev.value);
+      const colour = hexColour(ev.value);
+      if (!colour) return;
+      settings.background = colour;
       changed('background')();
     });
     view
