@@ -4,7 +4,11 @@
  * limits, the radix sort alone at larger sizes (bench/sort-stages.ts), the viewer's frame (bench/viewer-bench.ts), and training speed on buddha13. Writes
  * bench/results/<adapter>.json and bench/README.md's generated block.
  * Options: --quick (fewer runs, skips 10^6), --runs N, --train-iters N, --max-splats N (skip the
- * synthetic sizes above N: on SwiftShader 10^6 splats at 1280x720 take minutes per run).
+ * synthetic sizes above N: on SwiftShader 10^6 splats at 1280x720 take minutes per run),
+ * --peer-scene FILE (the peers harness's smaller scene, default ../shared/data/ply/playbot-8406.ply;
+ * the GPU machine has no ../shared), --from-json FILE (no measuring: put a results file measured
+ * elsewhere, such as the GPU machine's, into bench/results/ and its section into bench/README.md),
+ * --out FILE (write the results there only: bench/results/ and bench/README.md stay as they are).
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,7 +22,7 @@ import { benchSortStages } from './sort-stages';
 import { benchViewer, type ViewerBench } from './viewer-bench';
 import { syntheticScene } from './synthetic';
 import { benchTraining, type TrainBench } from './train';
-import { writeReport } from './report';
+import { type Report, writeReport } from './report';
 
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -30,6 +34,8 @@ async function readScene(path: string) {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const fromJson = arg(argv, '--from-json');
+  if (fromJson) return importReport(fromJson);
   const quick = argv.includes('--quick');
   const runs = Number(arg(argv, '--runs') ?? (quick ? 2 : 5));
   const maxSplats = Number(arg(argv, '--max-splats') ?? Infinity);
@@ -63,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   const sort = await benchSortStages(device, limits, runs);
 
   const viewer: ViewerBench[] = [];
-  for (const file of ['../shared/data/ply/playbot-8406.ply', 'scenes/playbot-31000.ply']) {
+  for (const file of [arg(argv, '--peer-scene') ?? '../shared/data/ply/playbot-8406.ply', 'scenes/playbot-31000.ply']) {
     console.error(`viewer: ${file} ...`);
     viewer.push(await benchViewer(device, file.split('/').pop()!, await readScene(file), quick ? 3 : 8));
   }
@@ -74,12 +80,27 @@ export async function main(argv: string[]): Promise<number> {
     train = await benchTraining(device, iters);
   }
   const report = { adapter: ctx.adapterName, date: new Date().toISOString(), runs, limits, render, sort, viewer, train, skipped };
+  const out = arg(argv, '--out');
+  if (out) writeFileSync(resolve(out), `${JSON.stringify(report, null, 2)}\n`);
+  else saveReport(report);
+  device.destroy();
+  return 0;
+}
+
+function saveReport(report: Report): void {
   mkdirSync(resolve('bench/results'), { recursive: true });
-  const slug = ctx.adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'adapter';
+  const slug = report.adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'adapter';
   const file = resolve('bench/results', `${slug}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   writeReport(resolve('bench/README.md'), report);
   console.error(`wrote ${file} and bench/README.md`);
-  device.destroy();
+}
+
+function importReport(path: string): number {
+  const report = JSON.parse(readFileSync(resolve(path), 'utf8')) as Report;
+  for (const key of ['adapter', 'date', 'limits', 'render', 'viewer'] as const) {
+    if (!(key in report)) throw new Error(`${path}: not a bench results file (no "${key}")`);
+  }
+  saveReport(report);
   return 0;
 }
