@@ -46,6 +46,11 @@ export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
 
+/** The GPU ran out of memory or rejected a command during a step (Trainer.step). */
+export class TrainingGpuError extends TrainingDivergedError {
+  override name = 'TrainingGpuError';
+}
+
 /** Gradient buffers keyed like the parameter groups. */
 const GRAD_OF: Record<ParamGroup, 'vMeans' | 'vLogScales' | 'vQuats' | 'vOpacityLogits' | 'vSh'> = {
   means: 'vMeans',
@@ -136,10 +141,41 @@ export class Trainer {
     return this.iteration >= this.config.iterations || this.diverged !== undefined;
   }
 
-  /** Runs one iteration. Throws TrainingDivergedError (and keeps the last good state) on NaN. */
+  /**
+   * Runs one iteration. Throws TrainingDivergedError (and keeps the last good state) on NaN, and
+   * TrainingGpuError when the GPU ran out of memory or rejected a command during the step: such
+   * a step did not run (its commands are dropped, the device carries on), so without this check
+   * training would go on doing nothing while it reported progress.
+   */
   async step(): Promise<StepInfo> {
     if (this.diverged) throw new TrainingDivergedError(this.diverged);
     const it = this.iteration + 1;
+    // Errors arise where the commands are made, so the scopes cover the step's calls; popping
+    // them waits for validation only, not for the GPU's work.
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let info: StepInfo | undefined;
+    let failure: unknown;
+    try {
+      info = await this.runStep(it);
+    } catch (e) {
+      failure = e;
+    }
+    const [validation, memory] = await Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
+    const gpuError = memory ?? validation;
+    if (gpuError && !this.diverged) {
+      await this.snapshot.settled();
+      const what = memory ? 'ran out of memory' : 'rejected a command';
+      const view = this.dataset.train[0].camera;
+      this.diverged = `the GPU ${what} at iteration ${it} (${this.state.count.toLocaleString('en-US')} splats, ${view.width}x${view.height} images): ${gpuError.message.trim()}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
+      throw new TrainingGpuError(this.diverged);
+    }
+    if (failure !== undefined) throw failure;
+    if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
+    return info as StepInfo;
+  }
+
+  private async runStep(it: number): Promise<StepInfo> {
     const viewIndex = this.sampler.next();
     const view = this.dataset.train[viewIndex];
     let cam = view.camera;
@@ -172,7 +208,6 @@ export class Trainer {
     if (d.densified) info.densified = { cloned: d.cloned, split: d.split, pruned: d.pruned, ...(d.relocated === undefined ? {} : { relocated: d.relocated, added: d.added }) };
     if (d.reset) info.opacityReset = true;
     info.splats = this.state.count;
-    if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
     return info;
   }
 

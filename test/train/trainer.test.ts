@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { loadColmapDataset, type ColmapDataset } from '../../src/io/colmap/dataset';
 import { nodeDirectorySource } from '../../src/io/colmap/node-source';
 import { initFromPoints } from '../../src/train/init';
-import { Trainer, TrainingDivergedError } from '../../src/train/trainer';
+import { Trainer, TrainingDivergedError, TrainingGpuError } from '../../src/train/trainer';
 import { activeShDegree, meansLearningRate, DEFAULT_LR, resolveTrainConfig } from '../../src/train/config';
 import { ViewSampler } from '../../src/train/random';
 import { getTestDevice } from '../helpers/gpu';
@@ -80,6 +80,26 @@ describe('Trainer on buddha13', () => {
     await expect(trainer.step()).rejects.toThrow(TrainingDivergedError);
     const exported = await trainer.exportScene();
     expect(exported.sh).toEqual(good.sh);
+    expect(exported.means).toEqual(good.means);
+    trainer.destroy();
+  });
+  it('stops when the GPU rejects a step, names it, and keeps the last good state for export', async () => {
+    // A step whose commands the GPU drops (out of memory at a buffer's growth, or invalid) did
+    // nothing; before, training went on "stepping" and reported the stale loss.
+    const device = await getTestDevice();
+    const ds = await buddha();
+    const trainer = new Trainer(device, ds, initFromPoints(ds.points), { iterations: 10, seed: 2 });
+    await trainer.step();
+    const good = await trainer.state.toScene();
+    trainer.state.params.opacityLogits.buffer.destroy();
+    const error = await trainer.step().catch((e) => e);
+    expect(error).toBeInstanceOf(TrainingGpuError);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect(trainer.diverged).toMatch(/^the GPU rejected a command at iteration 2 \(\d[\d,]* splats, 86x48 images\): .*destroyed.*; training stopped, the last good state \(iteration 1\) is kept for export$/s);
+    expect(trainer.done).toBe(true);
+    await expect(trainer.step()).rejects.toThrow(TrainingDivergedError);
+    const exported = await trainer.exportScene();
+    expect(exported.opacityLogits).toEqual(good.opacityLogits);
     expect(exported.means).toEqual(good.means);
     trainer.destroy();
   });
