@@ -51,7 +51,37 @@ export interface GpuTargets {
     pipelinedMs: number;
     pipelinedFps: number;
   };
-  training: { splats: number; width: number; height: number; views: number; steps: number; seconds: number; iterationsPerSecond: number; medianStepMs: number };
+  training: TrainingResult;
+}
+
+type TrainingResult =
+  | { splats: number; width: number; height: number; views: number; steps: number; seconds: number; iterationsPerSecond: number; medianStepMs: number }
+  /** Training failed (e.g. out of GPU memory): the viewer's numbers are kept. */
+  | { splats: number; width: number; height: number; views: number; error: string };
+
+async function measureTraining(device: GPUDevice, splats: number, width: number, height: number, views: number, warmup: number, steps: number): Promise<TrainingResult> {
+  const dataset = await syntheticDataset(device, splats, width, height, views, 7);
+  const initial = syntheticScene(splats, width, height, 3, 8).scene;
+  const trainer = new Trainer(device, dataset, initial, { iterations: warmup + steps, seed: 0, schedule: 'reference', shIncreaseEvery: 1 });
+  try {
+    for (let i = 0; i < warmup; i++) await trainer.step(); // pipelines, buffer sizes; SH degree 3 from step 3
+    const stepMs: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) {
+      const s0 = performance.now();
+      await trainer.step();
+      stepMs.push(performance.now() - s0);
+    }
+    await device.queue.onSubmittedWorkDone();
+    const seconds = (performance.now() - t0) / 1000;
+    const base = { splats: trainer.state.count, width, height, views, steps, seconds: round(seconds, 3) };
+    return { ...base, iterationsPerSecond: round(steps / seconds, 2), medianStepMs: round(median(stepMs), 3) };
+  } catch (e) {
+    console.error(`training failed: ${(e as Error).message}`);
+    return { splats, width, height, views, error: (e as Error).message };
+  } finally {
+    trainer.destroy();
+  }
 }
 
 function arg(argv: string[], name: string, fallback: string): string {
@@ -146,28 +176,14 @@ export async function main(argv: string[]): Promise<number> {
   console.error(`viewer: still ${still.wallMs} ms, orbiting ${orbiting.wallMs} ms, pipelined ${round(pipelinedMs, 3)} ms (${drawn.toLocaleString('en-US')} splats drawn)`);
 
   console.error(`training: ${trainSplats.toLocaleString('en-US')} splats at ${tw}x${th}, ${views} rendered views ...`);
-  const dataset = await syntheticDataset(device, trainSplats, tw, th, views, 7);
-  const initial = syntheticScene(trainSplats, tw, th, 3, 8).scene;
-  const trainer = new Trainer(device, dataset, initial, { iterations: warmup + steps, seed: 0, schedule: 'reference', shIncreaseEvery: 1 });
-  for (let i = 0; i < warmup; i++) await trainer.step(); // pipelines, buffer sizes; SH degree 3 from step 3
-  const stepMs: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) {
-    const s0 = performance.now();
-    await trainer.step();
-    stepMs.push(performance.now() - s0);
-  }
-  await device.queue.onSubmittedWorkDone();
-  const seconds = (performance.now() - t0) / 1000;
-  const count = trainer.state.count;
-  trainer.destroy();
+  const training = await measureTraining(device, trainSplats, tw, th, views, warmup, steps);
 
   const result: GpuTargets = {
     adapter: ctx.adapterName,
     shapes,
     date: new Date().toISOString(),
     viewer: { splats, drawn, width, height, still, orbiting, pipelinedMs: round(pipelinedMs, 3), pipelinedFps: round(1000 / pipelinedMs, 1) },
-    training: { splats: count, width: tw, height: th, views, steps, seconds: round(seconds, 3), iterationsPerSecond: round(steps / seconds, 2), medianStepMs: round(median(stepMs), 3) },
+    training,
   };
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (out) writeFileSync(out, json);
@@ -175,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(summary(result));
   prof?.destroy();
   device.destroy();
-  return 0;
+  return 'error' in training ? 1 : 0;
 }
 
 /** The two targets in one markdown table (bench/README.md quotes it). */
@@ -190,6 +206,6 @@ export function summary(r: GpuTargets): string {
     `| viewer, ${v.splats.toLocaleString('en-US')} SH-3 splats, ${v.width}x${v.height}, orbiting, 2 frames in flight | ${v.pipelinedFps} fps (${v.pipelinedMs} ms) | >= 120 fps |`,
     `| viewer, orbiting, one frame at a time: wall / GPU ms | ${v.orbiting.wallMs} / ${v.orbiting.gpuMs ?? '-'} | |`,
     `| viewer, still, one frame at a time: wall / GPU ms | ${v.still.wallMs} / ${v.still.gpuMs ?? '-'} | |`,
-    `| training, ${t.splats.toLocaleString('en-US')} splats, ${t.width}x${t.height} | ${t.iterationsPerSecond} it/s (median step ${t.medianStepMs} ms) | >= 50 it/s |`,
+    `| training, ${t.splats.toLocaleString('en-US')} splats, ${t.width}x${t.height} | ${'error' in t ? `failed: ${t.error}` : `${t.iterationsPerSecond} it/s (median step ${t.medianStepMs} ms)`} | >= 50 it/s |`,
   ].join('\n');
 }

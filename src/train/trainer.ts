@@ -167,7 +167,9 @@ export class Trainer {
       await this.snapshot.settled();
       const what = memory ? 'ran out of memory' : 'rejected a command';
       const view = this.dataset.train[0].camera;
-      this.diverged = `the GPU ${what} at iteration ${it} (${this.state.count.toLocaleString('en-US')} splats, ${view.width}x${view.height} images): ${gpuError.message.trim()}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
+      // Dawn appends its own source locations ("    at Check...(VulkanError.cpp:119)"): not the user's concern.
+      const detail = gpuError.message.split('\n').filter((l) => !/^\s+at /.test(l)).map((l) => l.trim()).filter((l) => l.length > 0).join(' ');
+      this.diverged = `the GPU ${what} at iteration ${it} (${this.state.count.toLocaleString('en-US')} splats, ${view.width}x${view.height} images): ${detail}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
       throw new TrainingGpuError(this.diverged);
     }
     if (failure !== undefined) throw failure;
