@@ -95,10 +95,11 @@ export class Trainer {
     this.config = resolveTrainConfig(config);
     this.plan = schedulePlan(this.config);
     if (dataset.train.length === 0) throw new Error('the dataset has no training views');
-    // A fresh MCMC run starts within its budget at the strategy's opacity and scale; a restored
+    // A fresh MCMC run starts within its budget at the strategy's opacity and scale (the
+    // schedule's: the scaled one starts larger, schedule.ts mcmcInitScale); a restored
     // one is no larger than the budget, and restoreState overwrites every parameter.
     const mcmc = this.config.strategy === 'mcmc';
-    this.state = SplatState.fromScene(device, mcmc ? mcmcInitialScene(initial, resolveMcmcConfig(this.config.mcmc), this.config.seed) : initial);
+    this.state = SplatState.fromScene(device, mcmc ? mcmcInitialScene(initial, resolveMcmcConfig(this.plan.mcmc), this.config.seed) : initial);
     this.diff = new DifferentiableRenderer(device, { ssimWeight: this.config.ssimWeight });
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
