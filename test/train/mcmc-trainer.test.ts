@@ -83,6 +83,27 @@ describe('Trainer with MCMC', () => {
     d.destroy();
   });
 
+  it("starts its splats at the schedule's scale: 0.1 of the init (reference), 0.3 (scaled), or the config's", async () => {
+    const device = await getTestDevice();
+    const ds = await smallBuddha();
+    const initial = initFromPoints(ds.points);
+    const start = async (config: Partial<TrainConfig>) => {
+      const t = new Trainer(device, ds, initial, { iterations: 100, seed: 0, strategy: 'mcmc', ...config, mcmc: { splats: initial.count, ...config.mcmc } });
+      const scene = await t.state.toScene();
+      t.destroy();
+      return scene.logScales;
+    };
+    const shifts = (ls: Float32Array) => Array.from(ls, (v, i) => v - initial.logScales[i]);
+    // f32 log-scales plus the f64 log of the factor, rounded to f32: measured at most 2.4e-7; 10x.
+    const expectShift = (ls: Float32Array, factor: number) => {
+      for (const d of shifts(ls)) expect(Math.abs(d - Math.log(factor))).toBeLessThan(2.4e-6);
+    };
+    expectShift(await start({ schedule: 'reference' }), 0.1);
+    expectShift(await start({ schedule: 'scaled' }), 0.3);
+    expectShift(await start({ schedule: 'scaled', mcmc: { initScale: 0.5 } }), 0.5);
+    expectShift(await start({ schedule: 'scaled', scaledSchedule: { mcmcInitScale: 0.2 } }), 0.2);
+  });
+
   it('starts a budget below the initial count from a subsample, and stays there', async () => {
     const device = await getTestDevice();
     const dataset = await smallBuddha();
