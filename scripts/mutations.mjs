@@ -505,6 +505,20 @@ export const MUTATIONS = [
     tests: DECISIONS,
   },
   {
+    name: 'trainer: a step whose commands the GPU dropped goes on as if it ran',
+    file: 'src/train/trainer.ts',
+    find: 'const gpuError = memory ?? validation;',
+    replace: 'const gpuError = undefined as GPUError | undefined;',
+    tests: ['test/train/trainer.test.ts'],
+  },
+  {
+    name: "trainer: MCMC's initial scale from the config, not the schedule's plan",
+    file: 'src/train/trainer.ts',
+    find: 'mcmcInitialScene(initial, resolveMcmcConfig(this.plan.mcmc), this.config.seed)',
+    replace: 'mcmcInitialScene(initial, resolveMcmcConfig(this.config.mcmc), this.config.seed)',
+    tests: ['test/train/mcmc-trainer.test.ts'],
+  },
+  {
     name: 'trainer: position learning rate decays from the final rate',
     file: 'src/train/config.ts',
     find: 'Math.exp((1 - tau) * Math.log(lr.meansInit * extent) + tau * Math.log(lr.meansFinal * extent))',
