@@ -25,6 +25,7 @@ import { PassProfiler } from './pass-profiler';
 import { syntheticScene } from './synthetic';
 import { syntheticDataset, turnedCamera } from './synthetic-views';
 import { median, round } from './timing';
+import { arg } from './args';
 
 interface FrameStats {
   /** Median submit-to-done wall ms per frame. */
@@ -84,11 +85,6 @@ async function measureTraining(device: GPUDevice, splats: number, width: number,
   }
 }
 
-function arg(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-}
-
 function size(text: string, flag: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(text);
   if (!m) throw new Error(`${flag} must be WIDTHxHEIGHT, got "${text}"`);
@@ -143,15 +139,15 @@ async function pipelined(device: GPUDevice, r: SplatRenderer, target: GPUTexture
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const splats = positive(arg(argv, '--splats', '1000000'), '--splats');
-  const [width, height] = size(arg(argv, '--size', '1920x1080'), '--size');
-  const trainSplats = positive(arg(argv, '--train-splats', String(splats)), '--train-splats');
-  const [tw, th] = size(arg(argv, '--train-size', '1280x800'), '--train-size');
-  const frames = positive(arg(argv, '--frames', '60'), '--frames');
-  const steps = positive(arg(argv, '--steps', '50'), '--steps');
-  const warmup = positive(arg(argv, '--warmup', '5'), '--warmup');
-  const views = positive(arg(argv, '--views', '8'), '--views');
-  const out = arg(argv, '--out', '');
+  const splats = positive(arg(argv, '--splats') ?? '1000000', '--splats');
+  const [width, height] = size(arg(argv, '--size') ?? '1920x1080', '--size');
+  const trainSplats = positive(arg(argv, '--train-splats') ?? String(splats), '--train-splats');
+  const [tw, th] = size(arg(argv, '--train-size') ?? '1280x800', '--train-size');
+  const frames = positive(arg(argv, '--frames') ?? '60', '--frames');
+  const steps = positive(arg(argv, '--steps') ?? '50', '--steps');
+  const warmup = positive(arg(argv, '--warmup') ?? '5', '--warmup');
+  const views = positive(arg(argv, '--views') ?? '8', '--views');
+  const out = arg(argv, '--out') ?? '';
 
   const ctx = await requestNodeDevice();
   const device = ctx.device;

@@ -21,6 +21,7 @@ import type { TrainConfig } from '../src/train/config';
 import { writeCapture, CAPTURE_DEFAULTS } from './capture';
 import { type QualityRun, qualityRun } from './quality-run';
 import { writeQualityReport } from './quality-report';
+import { arg } from './args';
 
 const CAPTURE_DIR = 'bench/.data/playbot-ring';
 
@@ -51,11 +52,6 @@ const SCENES: Record<string, SceneSpec> = {
     },
   },
 };
-
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 function list(argv: string[], name: string, dflt: string): string[] {
   return (arg(argv, name) ?? dflt).split(',').filter(Boolean);

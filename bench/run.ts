@@ -23,11 +23,7 @@ import { benchViewer, type ViewerBench } from './viewer-bench';
 import { syntheticScene } from './synthetic';
 import { benchTraining, type TrainBench } from './train';
 import { type Report, writeReport } from './report';
-
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+import { arg } from './args';
 
 async function readScene(path: string) {
   return (await readPly(new Uint8Array(readFileSync(resolve(path))), path)).scene;
@@ -97,7 +93,12 @@ function saveReport(report: Report): void {
 }
 
 function importReport(path: string): number {
-  const report = JSON.parse(readFileSync(resolve(path), 'utf8')) as Report;
+  let report: Report;
+  try {
+    report = JSON.parse(readFileSync(resolve(path), 'utf8')) as Report;
+  } catch (e) {
+    throw new Error(`${path}: not readable as JSON (${(e as Error).message})`);
+  }
   for (const key of ['adapter', 'date', 'limits', 'render', 'viewer'] as const) {
     if (!(key in report)) throw new Error(`${path}: not a bench results file (no "${key}")`);
   }

@@ -57,13 +57,26 @@ export async function requestDeviceFrom(gpu: GPU | undefined, whatToInstall: str
   if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: 'splat device' });
   const onError = options.onError ?? ((m: string) => console.error(`WebGPU error: ${m}`));
-  device.addEventListener('uncapturederror', (ev) => onError((ev as GPUUncapturedErrorEvent).error.message));
+  device.addEventListener('uncapturederror', (ev) => onError(gpuErrorText((ev as GPUUncapturedErrorEvent).error.message)));
   return {
     device,
     adapterName: describeAdapter(adapter),
     subgroups: false,
     timestampQuery: features.includes('timestamp-query'),
   };
+}
+
+/**
+ * A GPUError's message on one line, for people: Dawn appends its own source locations
+ * ("    at CheckVkOOMThenSuccessImpl (.../VulkanError.cpp:119)") and splits context over lines.
+ */
+export function gpuErrorText(message: string): string {
+  return message
+    .split('\n')
+    .filter((l) => !/^\s+at /.test(l))
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .join(' ');
 }
 
 /** Browser: navigator.gpu. */

@@ -7,6 +7,7 @@
 import type { ColmapDataset, View } from '../io/colmap/dataset';
 import type { SplatScene } from '../io/scene';
 import { STORAGE, readF32 } from '../gpu/buffers';
+import { gpuErrorText } from '../gpu/device';
 import { AdamKernel } from '../kernels/adam';
 import { FiniteCheckKernel } from '../kernels/finite-check';
 import { LOSS_STATS } from '../kernels/image-loss';
@@ -168,9 +169,7 @@ export class Trainer {
       await this.snapshot.settled();
       const what = memory ? 'ran out of memory' : 'rejected a command';
       const view = this.dataset.train[0].camera;
-      // Dawn appends its own source locations ("    at Check...(VulkanError.cpp:119)"): not the user's concern.
-      const detail = gpuError.message.split('\n').filter((l) => !/^\s+at /.test(l)).map((l) => l.trim()).filter((l) => l.length > 0).join(' ');
-      this.diverged = `the GPU ${what} at iteration ${it} (${this.state.count.toLocaleString('en-US')} splats, ${view.width}x${view.height} images): ${detail}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
+      this.diverged = `the GPU ${what} at iteration ${it} (${this.state.count.toLocaleString('en-US')} splats, ${view.width}x${view.height} images): ${gpuErrorText(gpuError.message)}; training stopped, the last good state (iteration ${this.snapshot.iteration}) is kept for export`;
       throw new TrainingGpuError(this.diverged);
     }
     if (failure !== undefined) throw failure;

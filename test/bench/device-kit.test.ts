@@ -64,5 +64,9 @@ describe('device kit: bench/gpu-targets.ts bundled', () => {
     const r = runBundle('bench.mjs', ['--from-json', bad]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`${bad}: not a bench results file (no "date")`);
+    writeFileSync(bad, 'not json');
+    const r2 = runBundle('bench.mjs', ['--from-json', bad]);
+    expect(r2.status).not.toBe(0);
+    expect(r2.stderr).toContain(`${bad}: not readable as JSON`);
   });
 });
