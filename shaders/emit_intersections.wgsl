@@ -44,9 +44,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (p.tiles == 0u) { return; }
   let rect = tile_rect(p.xy, p.radius, cam.image.zw);
   var slot = offsets[s];
+  // The splat's own slots only: were its rectangle ever to disagree with the tile count the
+  // scan used, it must not overwrite the next splat's records.
+  let end = min(offsets[s + 1u], capacity);
   for (var ty = rect.y; ty < rect.w; ty++) {
     for (var tx = rect.x; tx < rect.z; tx++) {
-      if (slot < capacity) {
+      if (slot < end) {
         isect_tiles[slot] = ty * cam.image.z + tx;
         isect_slots[slot] = slot;
         isect_splats[slot] = g;
