@@ -24,6 +24,13 @@ export const MUTATIONS = [
     tests: FORWARD,
   },
   {
+    name: 'tiles: emission bounded by the capacity only, not by the splat\'s own slots',
+    file: 'shaders/emit_intersections.wgsl',
+    find: 'let end = min(offsets[s + 1u], capacity);',
+    replace: 'let end = capacity;',
+    tests: ['test/kernels/emit-intersections.test.ts', ...FORWARD],
+  },
+  {
     name: 'tiles: range end one short',
     file: 'shaders/tile_ranges.wgsl',
     find: 'ranges[tile].y = j + 1u;',
