@@ -6,7 +6,7 @@
 // round in a fresh Chromium with the peers harness's flags, and prints a markdown table.
 import { dirname, resolve } from 'node:path';
 import { createServer } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './harness-chromium.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -26,13 +26,11 @@ const server = await createServer({
 });
 await server.listen();
 const { port } = server.httpServer.address();
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader',
-  '--disable-gpu-vsync', '--disable-frame-rate-limit', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const rows = [];
 try {
   for (let r = 0; r < rounds; r++) {
     for (const scene of scenes) {
-      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));

@@ -6,32 +6,28 @@
 // 90th-percentile rAF interval per mode and, for WebGPU, submit -> onSubmittedWorkDone.
 //   node bench/frame-floor.mjs [--seconds 3] [--rounds 2]
 import { createServer } from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { frameSyncScript, launchChromium, quantile as pct } from './harness-chromium.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const seconds = Number(opt('--seconds', '3'));
 const rounds = Number(opt('--rounds', '2'));
-const SYNC = resolve(opt('--sync', '../shared/tools/peers/frame-sync.js'));
-if (!existsSync(SYNC)) throw new Error(`${SYNC} not found: this bench uses the peers harness's frame sync`);
+const SYNC = frameSyncScript(opt('--sync', undefined));
 const MODES = ['dom', 'webgl2', 'webgpu-device', 'webgpu-texture', 'webgpu-canvas'];
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader',
-  '--disable-gpu-vsync', '--disable-frame-rate-limit', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const html = readFileSync(resolve('bench/frame-floor.html'));
 const server = createServer((req, res) => { res.setHeader('Content-Type', 'text/html'); res.end(html); });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
-const pct = (a, p) => a.slice().sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 const results = Object.fromEntries(MODES.map((m) => [m, { frame: [], p90: [], lat: [], latP90: [] }]));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   for (let r = 0; r < rounds; r++) {
     for (const mode of MODES) {
       const page = await browser.newPage({ viewport: { width: 640, height: 480 } });
-      await page.addInitScript({ content: readFileSync(SYNC, 'utf8') });
+      await page.addInitScript({ content: SYNC });
       await page.goto(`${url}?mode=${mode}`);
       await page.waitForFunction(() => window.__ready || window.__error, null, { timeout: 60_000 });
       const err = await page.evaluate(() => window.__error);

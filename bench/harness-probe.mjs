@@ -5,15 +5,12 @@
 //   node bench/harness-probe.mjs URL... [--seconds 5]
 // The URL carries the harness's camera contract, e.g. the viewer served by `vite preview` with
 // ?url=<scene>&eye=..&target=..&up=..&fov=..&near=..&far=..&w=640&h=480 (run.mjs prints it).
-import { readFileSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { frameSyncScript, launchChromium, quantile as pct } from './harness-chromium.mjs';
 
 const argv = process.argv.slice(2);
 const si = argv.indexOf('--seconds');
 const seconds = si >= 0 ? Number(argv.splice(si, 2)[1]) : 5;
-const SYNC = resolve('../shared/tools/peers/frame-sync.js');
-if (!existsSync(SYNC)) throw new Error(`${SYNC} not found: this probe uses the peers harness's frame sync`);
+const SYNC = frameSyncScript();
 const PROBE = `(() => {
   const lat = []; self.__probe = { lat, computePasses: 0 };
   if (!self.GPUQueue) return;
@@ -27,14 +24,11 @@ const PROBE = `(() => {
     return r;
   };
 })();`;
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader',
-  '--disable-gpu-vsync', '--disable-frame-rate-limit', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const pct = (a, p) => a.slice().sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   for (const url of argv) {
     const page = await browser.newPage({ viewport: { width: 640, height: 480 } });
-    await page.addInitScript({ content: readFileSync(SYNC, 'utf8') });
+    await page.addInitScript({ content: SYNC });
     await page.addInitScript({ content: PROBE });
     await page.goto(url);
     await page.waitForFunction(() => window.__ready || window.__error, null, { timeout: 120_000 });
