@@ -17,6 +17,17 @@ import type { Limits } from './calibrate';
 import { PassProfiler } from './pass-profiler';
 import { median, round } from './timing';
 
+/** A case the adapter cannot hold (allocation failure or a buffer over its binding limit). */
+export class TooLargeForAdapter extends Error {
+  constructor(
+    name: string,
+    /** What failed: the allocation error or the limit that was exceeded. */
+    readonly detail: string,
+  ) {
+    super(`${name}: ${detail}`);
+  }
+}
+
 export interface StageVsLimit {
   stage: string;
   ms: number;
@@ -55,29 +66,67 @@ export async function benchRender(device: GPUDevice, name: string, scene: SplatS
   const bwd = new BackwardPass(device);
   const loss = new ImageLoss(device);
   const opts = { shDegree: scene.shDegree, splatScale: 1, background: [0, 0, 0] as [number, number, number] };
-  await fwd.renderExact(gaussians, cam, opts); // sizes every buffer
+  const release = (): void => {
+    for (const r of [gaussians, fwd, bwd, loss]) r.destroy();
+  };
+  // The warm-up sizes every buffer; a failed allocation there would make every timed frame an
+  // invalid command buffer, so it is caught here and the case reported as too large.
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let scopesOpen = true;
+  const closeScopes = async (): Promise<string | undefined> => {
+    if (!scopesOpen) return undefined;
+    scopesOpen = false;
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope(); // the cause of any validation error that follows it
+    return (oom ?? validation)?.message.split('\n')[0];
+  };
+  let failure: string | undefined;
+  try {
+    await fwd.renderExact(gaussians, cam, opts);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    failure = e.message;
+  }
   const target = device.createBuffer({ label: 'bench.target', size: cam.width * cam.height * 16, usage: STORAGE });
   const vImage = device.createBuffer({ label: 'bench.vImage', size: cam.width * cam.height * 16, usage: STORAGE });
   loss.setTarget(target, cam.width, cam.height);
   const prof = new PassProfiler(device);
   const perRun: Record<string, number[]> = {};
   const counts: Record<string, number> = {};
-  for (let r = 0; r <= runs; r++) {
+  for (let r = 0; r <= runs && failure === undefined; r++) {
     prof.install();
     const enc = device.createCommandEncoder({ label: 'bench.frame' });
-    fwd.encode(enc, gaussians, cam, opts);
-    loss.encode(enc, fwd.image.buffer, vImage);
-    bwd.encode(enc, fwd, gaussians, vImage);
+    try {
+      fwd.encode(enc, gaussians, cam, opts);
+      loss.encode(enc, fwd.image.buffer, vImage);
+      bwd.encode(enc, fwd, gaussians, vImage);
+    } catch (e) {
+      prof.uninstall();
+      if (!(e instanceof RangeError)) throw e;
+      failure = e.message;
+      break;
+    }
     prof.uninstall();
     device.queue.submit([enc.finish()]);
     const times = await prof.collect();
-    if (r === 0) continue; // warm-up: pipeline compilation, first-touch allocations
+    if (r === 0) {
+      // warm-up: pipeline compilation, first-touch allocations
+      failure = await closeScopes();
+      continue;
+    }
     for (const t of times) {
       (perRun[t.label] ??= []).push(t.ms);
       counts[t.label] = t.passes;
     }
   }
   prof.destroy();
+  await closeScopes();
+  if (failure !== undefined) {
+    for (const b of [target, vImage]) b.destroy();
+    release();
+    throw new TooLargeForAdapter(name, failure);
+  }
   await fwd.checkCapacity();
   const passes: Record<string, number> = {};
   for (const [k, v] of Object.entries(perRun)) passes[k] = round(median(v), 3);
@@ -119,9 +168,6 @@ export async function benchRender(device: GPUDevice, name: string, scene: SplatS
     },
   };
   for (const b of [target, vImage]) b.destroy();
-  gaussians.destroy();
-  fwd.destroy();
-  bwd.destroy();
-  loss.destroy();
+  release();
   return result;
 }

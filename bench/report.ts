@@ -16,8 +16,13 @@ export interface Report {
   sort?: SortStage[];
   viewer: ViewerBench[];
   train?: TrainBench;
-  /** Synthetic sizes not measured in this run (--max-splats). */
-  skipped?: number[];
+  /** Synthetic sizes not measured in this run, and why (plain numbers: --max-splats, older reports). */
+  skipped?: (number | SkippedCase)[];
+}
+
+export interface SkippedCase {
+  splats: number;
+  reason: string;
 }
 
 const START = '<!-- results:start -->';
@@ -78,7 +83,8 @@ function section(r: Report): string {
     );
   }
   if (r.skipped && r.skipped.length > 0) {
-    lines.push('', `Not measured in this run: ${r.skipped.map((n) => n.toExponential(0)).join(', ')} synthetic splats (skipped with --max-splats).`);
+    const cases = r.skipped.map((c) => (typeof c === 'number' ? { splats: c, reason: 'skipped with --max-splats' } : c));
+    lines.push('', 'Not measured in this run:', '', ...cases.map((c) => `- ${c.splats.toExponential(0)} synthetic splats: ${c.reason.replace(/\.$/, '')}.`));
   }
   if (r.train) {
     const t = r.train;

@@ -4,7 +4,8 @@
  * limits, the radix sort alone at larger sizes (bench/sort-stages.ts), the viewer's frame (bench/viewer-bench.ts), and training speed on buddha13. Writes
  * bench/results/<adapter>.json and bench/README.md's generated block.
  * Options: --quick (fewer runs, skips 10^6), --runs N, --train-iters N, --max-splats N (skip the
- * synthetic sizes above N: on SwiftShader 10^6 splats at 1280x720 take minutes per run),
+ * synthetic sizes above N: on SwiftShader 10^6 splats at 1280x720 take minutes per run; a size
+ * the adapter cannot hold is reported as not measured, with the failed allocation or limit),
  * --peer-scene FILE (the peers harness's smaller scene, default ../shared/data/ply/playbot-8406.ply;
  * the GPU machine has no ../shared), --from-json FILE (no measuring: put a results file measured
  * elsewhere, such as the GPU machine's, into bench/results/ and its section into bench/README.md),
@@ -17,12 +18,12 @@ import { lookAtCamera } from '../src/io/camera';
 import { readPly } from '../src/io/ply';
 import { sceneBounds } from '../src/io/scene';
 import { measureLimits } from './calibrate';
-import { benchRender, type RenderBench } from './render-bench';
+import { benchRender, type RenderBench, TooLargeForAdapter } from './render-bench';
 import { benchSortStages } from './sort-stages';
 import { benchViewer, type ViewerBench } from './viewer-bench';
 import { syntheticScene } from './synthetic';
 import { benchTraining, type TrainBench } from './train';
-import { type Report, writeReport } from './report';
+import { type Report, type SkippedCase, writeReport } from './report';
 import { arg } from './args';
 
 async function readScene(path: string) {
@@ -45,15 +46,21 @@ export async function main(argv: string[]): Promise<number> {
   const render: RenderBench[] = [];
   const W = 1280;
   const H = 720;
-  const skipped: number[] = [];
+  const skipped: SkippedCase[] = [];
   for (const n of quick ? [1e4, 1e5] : [1e4, 1e5, 1e6]) {
     if (n > maxSplats) {
-      skipped.push(n);
+      skipped.push({ splats: n, reason: 'skipped with --max-splats' });
       continue;
     }
     const { scene, camera } = syntheticScene(n, W, H, 3, 42);
     console.error(`frame: ${n} synthetic SH-3 splats at ${W}x${H} ...`);
-    render.push(await benchRender(device, `synthetic ${n.toExponential(0)}`, scene, camera, runs, limits));
+    try {
+      render.push(await benchRender(device, `synthetic ${n.toExponential(0)}`, scene, camera, runs, limits));
+    } catch (e) {
+      if (!(e instanceof TooLargeForAdapter)) throw e;
+      console.error(`  not measured, too large for this adapter: ${e.message}`);
+      skipped.push({ splats: n, reason: `too large for this adapter: ${e.detail}` });
+    }
   }
   const playbot = await readScene('scenes/playbot-31000.ply');
   const b = sceneBounds(playbot);
