@@ -18,8 +18,8 @@
  * Small sorts on CPU adapters (maxCount <= shapes.sortSingleMaxKeys) run each pass as one
  * dispatch of one workgroup (shaders/radix_sort_single.wgsl: the same count, scan and scatter
  * with the histogram in workgroup memory) with the widest digits: a software adapter pays for
- * every dispatch, and at 10k-30k keys the six of a pass cost more than the work (0.40-0.44x the
- * time of the multi-dispatch passes on SwiftShader, 2 cores; 1.08x at 260k keys).
+ * every dispatch, and at 10k-30k keys the six of a pass cost more than the work (0.26-0.31x the
+ * time of the multi-dispatch passes at 20k keys on SwiftShader, 2 cores; 0.8x at 200k keys).
  *
  * A buffer replaced by growth is destroyed at the first encode into a later encoder,
  * since commands already recorded may still use it; submit encoders in the order they were
