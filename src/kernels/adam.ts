@@ -35,18 +35,30 @@ export interface AdamStep {
   visibility?: { projected: GPUBuffer; rowWidth: number };
 }
 
+/** Elements per 256-byte block: the vec4 kernel takes whole blocks, so the scalar tail's binding offset is aligned. */
+const BLOCK = 64;
+
+interface AdamPipelines {
+  vec4: GPUComputePipeline;
+  scalar: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  /** Bound in place of the projection when every row is updated (never read). */
+  unbound: GPUBuffer;
+}
+
 /**
- * One instance per parameter group: each owns its uniform, so the groups' steps can be
- * recorded into one encoder and submitted together.
+ * One instance per parameter group: each owns its uniforms, so the groups' steps can be
+ * recorded into one encoder and submitted together. A step is two dispatches: adam4.wgsl over
+ * the buffers' whole 256-byte blocks, four elements an invocation, and adam.wgsl over the rest
+ * (at most 63 elements, bound from the block boundary: WebGPU allows no two writable views of
+ * one range). Both compute each element with the same f32 operations.
  */
 export class AdamKernel {
-  private static pipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; unbound: GPUBuffer }>();
-  private readonly params: UniformStruct<FieldsOf<typeof ADAM_PARAMS>>;
+  private static pipelines = new WeakMap<GPUDevice, AdamPipelines>();
+  /** [0]: the vec4 dispatch's constants, [1]: the scalar tail's. */
+  private readonly params: [UniformStruct<FieldsOf<typeof ADAM_PARAMS>>, UniformStruct<FieldsOf<typeof ADAM_PARAMS>>];
   private readonly cache = new BindGroupCache();
-  private readonly pipeline: GPUComputePipeline;
-  private readonly layout: GPUBindGroupLayout;
-  /** Bound in place of the projection when every row is updated (never read). */
-  private readonly unbound: GPUBuffer;
+  private readonly p: AdamPipelines;
 
   constructor(
     private readonly device: GPUDevice,
@@ -57,19 +69,23 @@ export class AdamKernel {
     if (!p) {
       const layout = bindGroupLayout(device, 'Adam.layout', ['uniform', 'rw', 'read', 'rw', 'rw', 'read']);
       const unbound = device.createBuffer({ label: 'Adam.noProjection', size: PROJECTED_SPLAT.bytes, usage: 0x80 }); // STORAGE
-      p = { layout, pipeline: computePipeline(device, 'Adam', 'adam.wgsl', [layout]), unbound };
+      p = {
+        layout,
+        vec4: computePipeline(device, 'Adam.vec4', 'adam4.wgsl', [layout]),
+        scalar: computePipeline(device, 'Adam', 'adam.wgsl', [layout]),
+        unbound,
+      };
       AdamKernel.pipelines.set(device, p);
     }
-    this.pipeline = p.pipeline;
-    this.layout = p.layout;
-    this.unbound = p.unbound;
-    this.params = new UniformStruct(device, `${label}.params`, ADAM_PARAMS);
+    this.p = p;
+    this.params = [new UniformStruct(device, `${label}.params.vec4`, ADAM_PARAMS), new UniformStruct(device, `${label}.params.tail`, ADAM_PARAMS)];
   }
 
   encode(pass: GPUComputePassEncoder, s: AdamStep): void {
     if (s.count <= 0) return;
     const h = this.hyper;
-    this.params.write({
+    const blocks = Math.floor(s.count / BLOCK) * BLOCK;
+    const fields = {
       lr_a: s.lr,
       lr_b: s.lrRest ?? s.lr,
       beta1: h.beta1,
@@ -77,27 +93,38 @@ export class AdamKernel {
       eps: h.eps,
       bias1: 1 - Math.pow(h.beta1, s.step),
       bias2: 1 - Math.pow(h.beta2, s.step),
-      count: s.count,
       period: s.period ?? 1,
       first: s.first ?? 1,
       one_minus_beta1: 1 - h.beta1,
       one_minus_beta2: 1 - h.beta2,
       row_width: s.visibility?.rowWidth ?? 0,
-    });
-    const projected = s.visibility?.projected ?? this.unbound;
-    const group = this.cache.get([s.param, s.grad, s.m, s.v, projected], () =>
-      this.device.createBindGroup({
-        label: `${this.label}.bindings`,
-        layout: this.layout,
-        entries: [this.params.buffer, s.param, s.grad, s.m, s.v, projected].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      }),
-    );
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, group);
-    dispatch1d(pass, s.count, 256);
+    };
+    const projected = s.visibility?.projected ?? this.p.unbound;
+    const buffers = [s.param, s.grad, s.m, s.v];
+    // [first, first + count) elements of every buffer, one dispatch.
+    const run = (which: 0 | 1, first: number, count: number, perInvocation: number): void => {
+      const uniform = this.params[which];
+      uniform.write({ ...fields, count, base: first });
+      const group = this.cache.get([...buffers, projected, `${which}:${first}:${count}`], () =>
+        this.device.createBindGroup({
+          label: `${this.label}.bindings.${which === 0 ? 'vec4' : 'tail'}`,
+          layout: this.p.layout,
+          entries: [
+            { binding: 0, resource: { buffer: uniform.buffer } },
+            ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer, offset: first * 4, size: count * 4 } })),
+            { binding: 5, resource: { buffer: projected } },
+          ],
+        }),
+      );
+      pass.setPipeline(which === 0 ? this.p.vec4 : this.p.scalar);
+      pass.setBindGroup(0, group);
+      dispatch1d(pass, Math.ceil(count / perInvocation), 256);
+    };
+    if (blocks > 0) run(0, 0, blocks, 4);
+    if (s.count > blocks) run(1, blocks, s.count - blocks, 1);
   }
 
   destroy(): void {
-    this.params.destroy();
+    for (const u of this.params) u.destroy();
   }
 }

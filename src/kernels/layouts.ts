@@ -72,7 +72,7 @@ export const SPLAT_QUAD = structLayout('common/quad.wgsl', 'SplatQuad', 'storage
   opacity: f32(12),
 });
 
-export const ADAM_PARAMS = structLayout('adam.wgsl', 'AdamParams', 'uniform', 64, {
+export const ADAM_PARAMS = structLayout('common/adam.wgsl', 'AdamParams', 'uniform', 64, {
   lr_a: f32(0),
   lr_b: f32(1),
   beta1: f32(2),
@@ -86,6 +86,7 @@ export const ADAM_PARAMS = structLayout('adam.wgsl', 'AdamParams', 'uniform', 64
   one_minus_beta1: f32(10),
   one_minus_beta2: f32(11),
   row_width: u32(12),
+  base: u32(13),
 });
 
 export const DENSIFY_CLASSIFY_PARAMS = structLayout('densify_classify.wgsl', 'ClassifyParams', 'uniform', 48, {

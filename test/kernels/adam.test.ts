@@ -51,4 +51,39 @@ describe('Adam kernel vs float64 reference', () => {
       adam.destroy();
     });
   }
+
+  it('gives the same bits in the vec4 blocks as in the scalar tail, and leaves elements past the count alone', async () => {
+    // 130 elements: two whole 64-element blocks (adam4.wgsl) and a 2-element tail (adam.wgsl).
+    // The same data updated as 127 elements puts elements 64..126 in the tail instead: every
+    // element's bits must not depend on which kernel ran it. The buffers hold 160 elements.
+    const device = await getTestDevice();
+    const r = rng(7);
+    const n = 160;
+    const p0 = Float32Array.from({ length: n }, () => r() * 2 - 1);
+    const m0 = Float32Array.from({ length: n }, () => (r() - 0.5) * 1e-2);
+    const v0 = Float32Array.from({ length: n }, () => r() * 1e-4);
+    const g = Float32Array.from({ length: n }, () => (r() - 0.5) * 1e-3);
+    const run = async (count: number) => {
+      const [param, m, v, grad] = [p0, m0, v0, g].map((d, i) => createBufferWithData(device, `split${i}`, d));
+      const adam = new AdamKernel(device, 'split');
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      adam.encode(pass, { param, grad, m, v, count, lr: 0.01, lrRest: 0.0005, period: 48, first: 3, step: 4 });
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const out = [await readF32(device, param, n), await readF32(device, m, n), await readF32(device, v, n)];
+      for (const b of [param, m, v, grad]) b.destroy();
+      adam.destroy();
+      return out;
+    };
+    const blocks = await run(130);
+    const tail = await run(127);
+    for (let k = 0; k < 3; k++) {
+      expect(Array.from(tail[k].subarray(0, 127)), `array ${k}, elements 0..126`).toEqual(Array.from(blocks[k].subarray(0, 127)));
+      const before = [p0, m0, v0][k];
+      expect(Array.from(blocks[k].subarray(130)), `array ${k} past 130`).toEqual(Array.from(before.subarray(130)));
+      expect(Array.from(tail[k].subarray(127)), `array ${k} past 127`).toEqual(Array.from(before.subarray(127)));
+      for (let i = 0; i < 130; i++) expect(blocks[k][i], `array ${k} element ${i} moved`).not.toBe(before[i]);
+    }
+  });
 });

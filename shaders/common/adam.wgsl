@@ -1,0 +1,46 @@
+// Adam update (PyTorch's formulation, as the reference trains with), shared by the vec4 kernel
+// (adam4.wgsl, the buffer's whole 256-byte blocks) and the scalar one (adam.wgsl, the rest):
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+// Two learning rates per buffer: element e uses lr_a when (e % period) < first, else lr_b, so the
+// SH buffer [N, K, 3] gives its DC coefficients (first 3 of every K * 3) their own rate.
+// Selective Adam (row_width > 0): element e belongs to splat e / row_width, and a splat the step's
+// projection gave no tiles keeps its parameters and both moments untouched (INRIA's sparse Adam).
+// Both kernels compute every element with the same f32 operations, so where the split falls
+// never changes a bit.
+#include "common/projected.wgsl"
+
+struct AdamParams {
+  lr_a: f32,
+  lr_b: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  bias1: f32,   // 1 - beta1^t
+  bias2: f32,   // 1 - beta2^t
+  count: u32,   // elements this dispatch's views hold
+  period: u32,
+  first: u32,
+  one_minus_beta1: f32, // from float64 on the host: 1 - 0.999 in f32 is off by 1.3e-5
+  one_minus_beta2: f32,
+  row_width: u32, // selective Adam: f32 per splat row; 0 updates every element
+  base: u32,      // the buffer index of this dispatch's element 0
+}
+
+struct AdamState {
+  param: vec4<f32>,
+  m: vec4<f32>,
+  v: vec4<f32>,
+}
+
+// Updates four elements whose buffer indices are e; `keep` marks those left as they are.
+fn adam_update(a: AdamParams, e: vec4<u32>, keep: vec4<bool>, s: AdamState, g: vec4<f32>) -> AdamState {
+  var out: AdamState;
+  out.m = a.beta1 * s.m + a.one_minus_beta1 * g;
+  out.v = a.beta2 * s.v + a.one_minus_beta2 * g * g;
+  let lr = select(vec4<f32>(a.lr_b), vec4<f32>(a.lr_a), (e % vec4<u32>(a.period)) < vec4<u32>(a.first));
+  out.param = s.param - lr * (out.m / a.bias1) / (sqrt(out.v / a.bias2) + a.eps);
+  out.param = select(out.param, s.param, keep);
+  out.m = select(out.m, s.m, keep);
+  out.v = select(out.v, s.v, keep);
+  return out;
+}
