@@ -11,8 +11,6 @@
 @group(0) @binding(4) var<storage, read_write> m2: array<f32>;     // [count] second moment, from base
 @group(0) @binding(5) var<storage, read> projected: array<ProjectedSplat>; // [N] this step's projection (unread when row_width = 0)
 
-const ADAM_WG: u32 = 256u;
-
 @compute @workgroup_size(ADAM_WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {

@@ -9,6 +9,9 @@
 // never changes a bit.
 #include "common/projected.wgsl"
 
+// Invocations per workgroup of both kernels (src/kernels/adam.ts reads it).
+const ADAM_WG: u32 = 256u;
+
 struct AdamParams {
   lr_a: f32,
   lr_b: f32,

@@ -1,6 +1,7 @@
 /** Adam optimizer step for one parameter buffer (shaders/adam.wgsl). */
 import { bindGroupLayout, computePipeline } from '../gpu/pipeline';
 import { dispatch1d } from '../gpu/dispatch';
+import { SHADER_SOURCES, parseWgslConstants } from '../gpu/wgsl';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { type FieldsOf, UniformStruct } from '../gpu/struct-layout';
 import { ADAM_PARAMS, PROJECTED_SPLAT } from './layouts';
@@ -35,8 +36,14 @@ export interface AdamStep {
   visibility?: { projected: GPUBuffer; rowWidth: number };
 }
 
-/** Elements per 256-byte block: the vec4 kernel takes whole blocks, so the scalar tail's binding offset is aligned. */
-const BLOCK = 64;
+/**
+ * f32 elements per 256-byte block (WebGPU's largest minStorageBufferOffsetAlignment): the vec4
+ * kernel takes whole blocks, so the scalar tail's binding offset is aligned on every adapter.
+ */
+const BLOCK = 256 / 4;
+/** Invocations per workgroup of adam.wgsl and adam4.wgsl. */
+const ADAM_WG = parseWgslConstants(SHADER_SOURCES.get('common/adam.wgsl') ?? '').ADAM_WG;
+if (!(ADAM_WG > 0)) throw new Error('shaders/common/adam.wgsl lacks const ADAM_WG');
 
 interface AdamPipelines {
   vec4: GPUComputePipeline;
@@ -118,7 +125,7 @@ export class AdamKernel {
       );
       pass.setPipeline(which === 0 ? this.p.vec4 : this.p.scalar);
       pass.setBindGroup(0, group);
-      dispatch1d(pass, Math.ceil(count / perInvocation), 256);
+      dispatch1d(pass, Math.ceil(count / perInvocation), ADAM_WG);
     };
     if (blocks > 0) run(0, 0, blocks, 4);
     if (s.count > blocks) run(1, blocks, s.count - blocks, 1);
