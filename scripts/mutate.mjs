@@ -111,13 +111,13 @@ function makeCopy(dir, head) {
 }
 
 /** Runs vitest on `tests` in `cwd`; resolves to { code, seconds, output, timedOut }. */
-function runTests(cwd, tests, timeoutS) {
+function runTests(cwd, tests, timeoutS, testName) {
   const env = { ...process.env };
   if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && existsSync(ICD)) env.VK_ICD_FILENAMES = ICD;
   if (!env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = '/tmp';
   const start = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], { cwd, env, detached: true });
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests, ...(testName ? ['-t', testName] : [])], { cwd, env, detached: true });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -172,14 +172,17 @@ async function main() {
     const copies = Array.from({ length: Math.min(o.jobs, entries.length) }, (_, j) => makeCopy(join(base, `w${j}`), o.head));
 
     // Baseline: the unmutated tests must pass, or every mutation would look caught.
-    const allTests = [...new Set(entries.flatMap((m) => m.tests))];
-    const baseline = await runTests(copies[0], allTests, o.timeout * 2);
-    if (baseline.code !== 0) {
-      console.error(`mutate: the unmutated tests fail (${baseline.timedOut ? 'timed out' : `exit ${baseline.code}`}); fix them first:\n${o.verbose ? baseline.output : failureSummary(baseline.output)}`);
-      process.exitCode = 1;
-      return;
+    // Entries with a `testName` run only the tests whose names contain it: one baseline each.
+    for (const testName of new Set(entries.map((m) => m.testName))) {
+      const allTests = [...new Set(entries.filter((m) => m.testName === testName).flatMap((m) => m.tests))];
+      const baseline = await runTests(copies[0], allTests, o.timeout * 2, testName);
+      if (baseline.code !== 0) {
+        console.error(`mutate: the unmutated tests fail (${baseline.timedOut ? 'timed out' : `exit ${baseline.code}`}); fix them first:\n${o.verbose ? baseline.output : failureSummary(baseline.output)}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`baseline: ${allTests.length} test file(s)${testName ? ` (tests named "${testName}")` : ''} pass unmutated (${baseline.seconds.toFixed(0)} s)`);
     }
-    console.log(`baseline: ${allTests.length} test file(s) pass unmutated (${baseline.seconds.toFixed(0)} s)`);
 
     const results = [];
     let next = 0;
@@ -190,7 +193,7 @@ async function main() {
         const path = join(main, m.file);
         const original = readFileSync(path, 'utf8');
         writeFileSync(path, original.replace(m.find, () => m.replace));
-        const r = await runTests(main, m.tests, o.timeout);
+        const r = await runTests(main, m.tests, o.timeout, m.testName);
         writeFileSync(path, original);
         const caught = r.code !== 0;
         results[k] = { m, caught, r };

@@ -1,5 +1,6 @@
 // The mutations `npm run mutate` (scripts/mutate.mjs) applies one at a time: `find` must occur
-// exactly once in `file`; it is replaced by `replace` and `tests` run. Each is a small, realistic
+// exactly once in `file`; it is replaced by `replace` and `tests` run (only the tests whose names
+// contain `testName`, when given). Each is a small, realistic
 // bug the tests must catch. When code is rewritten and a `find` goes stale the run fails naming
 // the entry: re-aim it at the new code (same bug, new text) rather than deleting it.
 // The backward rasterizer has a GPU shape and a CPU shape (SwiftShader runs the CPU one end to end;
@@ -13,6 +14,10 @@ const PROJECT_BWD = ['test/kernels/project-backward.test.ts'];
 const RASTER_BWD = ['test/kernels/rasterize-backward.test.ts'];
 const LOSS = ['test/kernels/loss-kernels.test.ts'];
 const DECISIONS = ['test/train/decisions.test.ts'];
+// The page test that compares the two ways of presenting, alone (`testName`): in the copy the
+// SOG page tests cannot load ../shared (a symlink there) through the dev server.
+const PRESENT = ['test/e2e/viewer.test.ts'];
+const PRESENT_TEST = 'same pixels through the WebGPU canvas';
 
 export const MUTATIONS = [
   // Forward: projection, tiles, compositing.
@@ -653,6 +658,22 @@ export const MUTATIONS = [
     find: 'if (unchanged && same && this.lastOrder) {',
     replace: 'if (unchanged && this.lastOrder) {',
     tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the readback presents the image upside down',
+    file: 'src/app/present.ts',
+    find: 'gl.blitFramebuffer(0, 0, width, height, 0, height, width, 0,',
+    replace: 'gl.blitFramebuffer(0, 0, width, height, 0, 0, width, height,',
+    tests: PRESENT,
+    testName: PRESENT_TEST,
+  },
+  {
+    name: 'viewer: the readback reads the copy\'s padded rows as if packed',
+    file: 'src/app/present.ts',
+    find: 'gl.pixelStorei(gl.UNPACK_ROW_LENGTH, rowBytes / 4);',
+    replace: 'gl.pixelStorei(gl.UNPACK_ROW_LENGTH, width);',
+    tests: PRESENT,
+    testName: PRESENT_TEST,
   },
   {
     name: 'viewer: the triangle is too small for the ellipse (circumradius 1.5)',

@@ -2,12 +2,13 @@
  * The viewer: one scene at a time on a canvas, drawn every animation frame by the GPU renderer
  * from the damped orbit camera. Loading replaces the scene only on success; failures show on
  * the page and the previous scene stays. Automation hooks: `window.__ready` (first frame of
- * the loaded scene done on the GPU), `window.__error`, `window.__frames`, `window.__renders`,
- * `window.__api` ('webgpu').
+ * the loaded scene on the page), `window.__error`, `window.__frames`, `window.__renders`,
+ * `window.__api` ('webgpu'), `window.__present` (present.ts).
  */
 import type { GpuContext } from '../gpu/device';
 import type { SplatScene } from '../io/scene';
 import { SplatRenderer, type RenderOptions } from '../render/splat-renderer';
+import { choosePresentMode, createPresenter, type Presenter } from './present';
 import { CameraInput } from './input';
 import { OrbitController } from './orbit-controller';
 import type { Overlay } from './overlay';
@@ -26,7 +27,7 @@ declare global {
   interface Window {
     __ready?: boolean;
     __error?: string;
-    /** Frames the GPU has finished since the page opened. */
+    /** Frames on the page (drawn and shown) since the page opened. */
     __frames?: number;
     /** The camera the view is going to (where the address bar would say, also without a link). */
     __cameraPose?: () => ViewPose;
@@ -34,6 +35,8 @@ declare global {
     __renders?: number;
     /** The graphics API the page draws with (the peers harness reports it). */
     __api?: 'webgpu' | 'webgl2';
+    /** How frames reach the page (present.ts): 'canvas (webgpu)', 'readback (webgl2)', 'readback (2d)'. */
+    __present?: string;
   }
 }
 
@@ -67,7 +70,7 @@ export class Viewer {
   readonly stats: ViewerStats = { fps: 0, frameMs: 0, splats: 0, intersections: 0 };
   // Replaced after a device loss (recreate).
   private device: GPUDevice;
-  private readonly context: GPUCanvasContext;
+  private readonly presenter: Presenter;
   private renderer: SplatRenderer;
   /** The orbit camera (the training page reads it for the nearest photo and snaps it to cameras). */
   readonly controller = new OrbitController();
@@ -98,13 +101,11 @@ export class Viewer {
     private readonly overlay: Overlay,
   ) {
     this.device = gpu.device;
-    const context = canvas.getContext('webgpu');
-    if (!context) throw new Error('This browser has WebGPU but cannot draw it to a canvas');
-    this.context = context;
+    const adapterInfo = (this.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    this.presenter = createPresenter(canvas, this.device, choosePresentMode(adapterInfo, new URLSearchParams(location.search).get('present')));
     window.__api = 'webgpu';
-    const format = navigator.gpu.getPreferredCanvasFormat();
-    this.context.configure({ device: this.device, format, alphaMode: 'opaque' });
-    this.renderer = new SplatRenderer(this.device, { canvasFormat: format });
+    window.__present = `${this.presenter.mode} (${this.presenter.sink})`;
+    this.renderer = new SplatRenderer(this.device, { canvasFormat: this.presenter.format });
     this.panel = new ViewerPanel(undefined, this.settings, this.stats, {
       onSettingsChange: (key) => {
         if (key === 'yUp' && this.controller.up[1] > 0 !== this.settings.yUp) this.controller.flipUp();
@@ -194,9 +195,8 @@ export class Viewer {
   recreate(gpu: GpuContext): void {
     this.renderer.destroy();
     this.device = gpu.device;
-    const format = navigator.gpu.getPreferredCanvasFormat();
-    this.context.configure({ device: this.device, format, alphaMode: 'opaque' });
-    this.renderer = new SplatRenderer(this.device, { canvasFormat: format });
+    this.presenter.setDevice(this.device);
+    this.renderer = new SplatRenderer(this.device, { canvasFormat: this.presenter.format });
     if (this.current?.scene) this.renderer.setScene(this.current.scene);
     // Frames queued on the lost device may never report back.
     this.inFlight = 0;
@@ -208,8 +208,7 @@ export class Viewer {
 
   /** Saves what the canvas shows (without the page's overlays) as `<scene>-view.png`. */
   async saveScreenshot(): Promise<void> {
-    // Chromium keeps the last presented frame as the canvas image; no extra render is needed.
-    const blob = await new Promise<Blob | null>((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+    const blob = await this.presenter.snapshot();
     if (!blob) {
       this.fail('Screenshot failed: the canvas gave no image');
       return;
@@ -338,7 +337,8 @@ export class Viewer {
     o.exact = s.exact;
     o.antialias = this.current?.antialiased === true;
     this.device.pushErrorScope('validation');
-    this.renderer.drawToTexture(this.camera, o, this.context.getCurrentTexture());
+    this.renderer.drawToTexture(this.camera, o, this.presenter.target(this.canvas.width, this.canvas.height));
+    const shown = this.presenter.present();
     window.__renders = (window.__renders ?? 0) + 1;
     this.device.popErrorScope().then((err) => {
       if (err && !this.stopped) {
@@ -349,7 +349,7 @@ export class Viewer {
     this.inFlight++;
     const submitted = performance.now();
     const generation = this.generation;
-    this.device.queue.onSubmittedWorkDone().then(() => this.frameDone(submitted, generation));
+    void shown.then(() => this.frameDone(submitted, generation));
   };
 
   private frameDone(submitted: number, generation: number): void {
