@@ -662,8 +662,8 @@ export const MUTATIONS = [
   {
     name: 'viewer: the readback presents the image upside down',
     file: 'src/app/present.ts',
-    find: 'gl.blitFramebuffer(0, 0, width, height, 0, height, width, 0,',
-    replace: 'gl.blitFramebuffer(0, 0, width, height, 0, 0, width, height,',
+    find: 'gl.blitFramebuffer(0, 0, width, height, 0, h, w, 0,',
+    replace: 'gl.blitFramebuffer(0, 0, width, height, 0, 0, w, h,',
     tests: PRESENT,
     testName: PRESENT_TEST,
   },
@@ -674,6 +674,14 @@ export const MUTATIONS = [
     replace: 'gl.pixelStorei(gl.UNPACK_ROW_LENGTH, width);',
     tests: PRESENT,
     testName: PRESENT_TEST,
+  },
+  {
+    name: 'viewer: the readback screenshot keeps the frame\'s alpha (a transparent background)',
+    file: 'src/app/present.ts',
+    find: '  for (let i = 3; i < data.length; i += 4) data[i] = 255;',
+    replace: '',
+    tests: PRESENT,
+    testName: 'renders the default scene|greets a first-time user',
   },
   {
     name: 'viewer: the triangle is too small for the ellipse (circumradius 1.5)',

@@ -89,14 +89,12 @@ class ReadbackPresenter implements Presenter {
   readonly sink: 'webgl2' | '2d';
   private readonly pixels: PixelSink;
   private texture: GPUTexture | undefined;
-  /** Staging buffers not mapped now; a frame takes one and gives it back once shown. */
+  /** Staging buffers of the current size not mapped now; a frame takes one, gives it back once shown. */
   private free: GPUBuffer[] = [];
-  private all = new Set<GPUBuffer>();
-  private pending: GPUBuffer | undefined;
+  /** Staging buffers of the current size and device; others are destroyed once their mapping ends. */
+  private current = new Set<GPUBuffer>();
   private submitted = 0;
   private shown = 0;
-  private last: { data: Uint8Array; width: number; height: number } | undefined;
-  private wantLast: Array<() => void> = [];
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -115,7 +113,10 @@ class ReadbackPresenter implements Presenter {
         format: this.format,
         usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING,
       });
-      this.dropBuffers(); // sized for the old canvas
+      // Sized for the old canvas: free ones go now, mapped or in-flight ones once shown.
+      for (const b of this.free) b.destroy();
+      this.free = [];
+      this.current.clear();
     }
     return this.texture;
   }
@@ -124,30 +125,32 @@ class ReadbackPresenter implements Presenter {
     const texture = this.texture;
     if (!texture) return Promise.resolve();
     const { width, height } = texture;
-    const rowBytes = Math.ceil((width * 4) / 256) * 256; // copyTextureToBuffer's row alignment
-    const buffer =
-      this.free.pop() ??
-      this.device.createBuffer({ label: 'ReadbackPresenter.staging', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    this.all.add(buffer);
+    const rowBytes = paddedRowBytes(width);
+    const buffer = this.free.pop() ?? this.device.createBuffer({ label: 'ReadbackPresenter.staging', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    this.current.add(buffer);
     const enc = this.device.createCommandEncoder({ label: 'ReadbackPresenter.copy' });
     enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: rowBytes }, [width, height]);
     this.device.queue.submit([enc.finish()]);
     const frame = ++this.submitted;
     return buffer.mapAsync(GPUMapMode.READ).then(
       () => {
-        // Mappings resolve in submission order; a frame older than the one shown is dropped.
-        if (frame > this.shown && this.all.has(buffer)) {
-          this.shown = frame;
-          const data = new Uint8Array(buffer.getMappedRange());
-          this.pixels.show(data, width, height, rowBytes);
-          if (this.wantLast.length > 0) this.keepLast(data, width, height, rowBytes);
+        try {
+          // Mappings resolve in submission order; a frame older than the one shown is dropped.
+          // A frame of the old size still shows while the canvas is being resized.
+          if (frame > this.shown) {
+            this.shown = frame;
+            this.pixels.show(new Uint8Array(buffer.getMappedRange()), width, height, rowBytes);
+          }
+        } catch (e) {
+          console.error('Presenting a frame failed:', e);
+        } finally {
+          buffer.unmap();
+          if (this.current.has(buffer)) this.free.push(buffer);
+          else buffer.destroy();
         }
-        buffer.unmap();
-        if (this.all.has(buffer)) this.free.push(buffer);
-        else buffer.destroy();
       },
       () => {
-        this.all.delete(buffer); // the device was lost: nothing to show
+        this.current.delete(buffer); // the device was lost: nothing to show
       },
     );
   }
@@ -156,67 +159,104 @@ class ReadbackPresenter implements Presenter {
     this.device = device;
     this.texture = undefined; // it belonged to the lost device
     this.free = [];
-    this.all.clear();
+    this.current.clear();
   }
 
-  snapshot(): Promise<Blob | null> {
-    // The next frame shown is kept (the viewer draws every animation frame).
-    return new Promise<void>((resolve) => this.wantLast.push(resolve)).then(() => {
-      const { data, width, height } = this.last!;
-      const c = new OffscreenCanvas(width, height);
-      c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer, 0, width * height * 4), width, height), 0, 0);
-      return c.convertToBlob({ type: 'image/png' });
-    });
+  /** Its own copy of the frame drawn last (not waiting for the next one: none may come). */
+  async snapshot(): Promise<Blob | null> {
+    const texture = this.texture;
+    if (!texture) return null;
+    const { width, height } = texture;
+    const rowBytes = paddedRowBytes(width);
+    const buffer = this.device.createBuffer({ label: 'ReadbackPresenter.snapshot', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const enc = this.device.createCommandEncoder({ label: 'ReadbackPresenter.snapshot' });
+    enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: rowBytes }, [width, height]);
+    this.device.queue.submit([enc.finish()]);
+    try {
+      await buffer.mapAsync(GPUMapMode.READ);
+    } catch {
+      buffer.destroy();
+      return null; // the device was lost
+    }
+    const image = new ImageData(width, height);
+    packOpaqueRows(new Uint8Array(buffer.getMappedRange()), rowBytes, image);
+    buffer.destroy();
+    const c = new OffscreenCanvas(width, height);
+    c.getContext('2d')!.putImageData(image, 0, 0);
+    return c.convertToBlob({ type: 'image/png' });
   }
+}
 
-  private keepLast(data: Uint8Array, width: number, height: number, rowBytes: number): void {
-    const out = new Uint8Array(width * height * 4);
-    for (let y = 0; y < height; y++) out.set(data.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
-    this.last = { data: out, width, height };
-    for (const resolve of this.wantLast.splice(0)) resolve();
-  }
+/** copyTextureToBuffer's row pitch for RGBA8 rows of `width` pixels (a multiple of 256 bytes). */
+function paddedRowBytes(width: number): number {
+  return Math.ceil((width * 4) / 256) * 256;
+}
 
-  private dropBuffers(): void {
-    // Mapped or in flight ones are destroyed when their mapping resolves.
-    for (const b of this.free) b.destroy();
-    this.free = [];
-    this.all.clear();
-  }
+/**
+ * Copies padded RGBA8 rows into `image`, alpha set to 1. The frame's colour is already composited
+ * over the background; its alpha (0 where only the background shows) is not the canvas's to show.
+ */
+function packOpaqueRows(pixels: Uint8Array, rowBytes: number, image: ImageData): void {
+  const { width, height, data } = image;
+  for (let y = 0; y < height; y++) data.set(pixels.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
 }
 
 /**
  * Uploads the rows into a texture and blits it onto the WebGL2 canvas, rows reversed (GL's
  * window rows count from the bottom). No shader: a blit of equal size copies texel for texel.
+ * The context is opaque (`alpha: false`), so the frame's alpha is never shown.
  */
 class GlSink implements PixelSink {
   readonly kind = 'webgl2';
+  private texture: WebGLTexture | null = null;
+  private framebuffer: WebGLFramebuffer | null = null;
   private width = 0;
   private height = 0;
 
-  private constructor(private readonly gl: WebGL2RenderingContext) {}
+  private constructor(
+    canvas: HTMLCanvasElement,
+    private readonly gl: WebGL2RenderingContext,
+  ) {
+    // A lost context (a GPU process restart) is only restored when the page asks for it.
+    canvas.addEventListener('webglcontextlost', (e) => e.preventDefault());
+    canvas.addEventListener('webglcontextrestored', () => this.init());
+    this.init();
+  }
 
   static create(canvas: HTMLCanvasElement): GlSink | undefined {
     const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false });
-    if (!gl) return undefined;
-    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, gl.createFramebuffer());
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-    return new GlSink(gl);
+    return gl ? new GlSink(canvas, gl) : undefined;
+  }
+
+  private init(): void {
+    this.texture = this.gl.createTexture();
+    this.framebuffer = this.gl.createFramebuffer();
+    this.width = this.height = 0;
   }
 
   show(pixels: Uint8Array, width: number, height: number, rowBytes: number): void {
     const gl = this.gl;
     if (gl.isContextLost()) return;
+    // Bound every time: nothing else may have left the state as this left it.
+    gl.bindTexture(gl.TEXTURE_2D, this.texture);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.framebuffer);
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null);
+    gl.disable(gl.SCISSOR_TEST);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, rowBytes / 4);
     if (width !== this.width || height !== this.height) {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, gl.getParameter(gl.TEXTURE_BINDING_2D), 0);
+      gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.texture, 0);
       this.width = width;
       this.height = height;
     } else {
       gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
     }
-    gl.blitFramebuffer(0, 0, width, height, 0, height, width, 0, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+    // Onto the whole drawing buffer: the same size but for a frame drawn before a resize.
+    const w = gl.drawingBufferWidth;
+    const h = gl.drawingBufferHeight;
+    gl.blitFramebuffer(0, 0, width, height, 0, h, w, 0, gl.COLOR_BUFFER_BIT, gl.NEAREST);
   }
 }
 
@@ -226,7 +266,7 @@ class Canvas2dSink implements PixelSink {
   private image: ImageData | undefined;
   private readonly ctx: CanvasRenderingContext2D;
 
-  constructor(canvas: HTMLCanvasElement) {
+  constructor(private readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('This browser can draw neither WebGL2 nor 2D on a canvas');
     this.ctx = ctx;
@@ -234,8 +274,8 @@ class Canvas2dSink implements PixelSink {
 
   show(pixels: Uint8Array, width: number, height: number, rowBytes: number): void {
     if (this.image?.width !== width || this.image.height !== height) this.image = new ImageData(width, height);
-    const out = this.image.data;
-    for (let y = 0; y < height; y++) out.set(pixels.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
-    this.ctx.putImageData(this.image, 0, 0);
+    packOpaqueRows(pixels, rowBytes, this.image);
+    if (width === this.canvas.width && height === this.canvas.height) this.ctx.putImageData(this.image, 0, 0);
+    else createImageBitmap(this.image).then((bitmap) => this.ctx.drawImage(bitmap, 0, 0, this.canvas.width, this.canvas.height));
   }
 }

@@ -349,7 +349,7 @@ export class Viewer {
     this.inFlight++;
     const submitted = performance.now();
     const generation = this.generation;
-    void shown.then(() => this.frameDone(submitted, generation));
+    void shown.catch(() => {}).then(() => this.frameDone(submitted, generation));
   };
 
   private frameDone(submitted: number, generation: number): void {

@@ -168,6 +168,8 @@ describe('viewer in headless Chromium', () => {
     let lit = 0;
     for (let p = 0; p < shot.width * shot.height; p++) if (shot.data[p * shot.channels] + shot.data[p * shot.channels + 1] > 60) lit++;
     expect(lit / (shot.width * shot.height)).toBeGreaterThan(0.1);
+    // Opaque like the canvas: the frame's alpha (0 where only the background shows) is not saved.
+    if (shot.channels === 4) expect(shot.data.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
     // Using the page counts as having seen the hints.
     expect(await page.locator('#hints').isVisible()).toBe(false);
   });
