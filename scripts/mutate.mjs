@@ -172,7 +172,7 @@ async function main() {
     const copies = Array.from({ length: Math.min(o.jobs, entries.length) }, (_, j) => makeCopy(join(base, `w${j}`), o.head));
 
     // Baseline: the unmutated tests must pass, or every mutation would look caught.
-    // Entries with a `testName` run only the tests whose names contain it: one baseline each.
+    // Entries with a `testName` run only the tests whose names match it (vitest -t, a regular expression): one baseline each.
     for (const testName of new Set(entries.map((m) => m.testName))) {
       const allTests = [...new Set(entries.filter((m) => m.testName === testName).flatMap((m) => m.tests))];
       const baseline = await runTests(copies[0], allTests, o.timeout * 2, testName);

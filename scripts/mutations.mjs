@@ -1,6 +1,6 @@
 // The mutations `npm run mutate` (scripts/mutate.mjs) applies one at a time: `find` must occur
 // exactly once in `file`; it is replaced by `replace` and `tests` run (only the tests whose names
-// contain `testName`, when given). Each is a small, realistic
+// match `testName`, a vitest -t regular expression, when given). Each is a small, realistic
 // bug the tests must catch. When code is rewritten and a `find` goes stale the run fails naming
 // the entry: re-aim it at the new code (same bug, new text) rather than deleting it.
 // The backward rasterizer has a GPU shape and a CPU shape (SwiftShader runs the CPU one end to end;

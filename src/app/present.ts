@@ -86,7 +86,6 @@ interface PixelSink {
 class ReadbackPresenter implements Presenter {
   readonly mode = 'readback';
   readonly format = 'rgba8unorm';
-  readonly sink: 'webgl2' | '2d';
   private readonly pixels: PixelSink;
   private texture: GPUTexture | undefined;
   /** Staging buffers of the current size not mapped now; a frame takes one, gives it back once shown. */
@@ -101,7 +100,10 @@ class ReadbackPresenter implements Presenter {
     private device: GPUDevice,
   ) {
     this.pixels = GlSink.create(canvas) ?? new Canvas2dSink(canvas);
-    this.sink = this.pixels.kind;
+  }
+
+  get sink(): 'webgl2' | '2d' {
+    return this.pixels.kind;
   }
 
   target(width: number, height: number): GPUTexture {
@@ -126,11 +128,8 @@ class ReadbackPresenter implements Presenter {
     if (!texture) return Promise.resolve();
     const { width, height } = texture;
     const rowBytes = paddedRowBytes(width);
-    const buffer = this.free.pop() ?? this.device.createBuffer({ label: 'ReadbackPresenter.staging', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const buffer = this.copyOut(texture, this.free.pop());
     this.current.add(buffer);
-    const enc = this.device.createCommandEncoder({ label: 'ReadbackPresenter.copy' });
-    enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: rowBytes }, [width, height]);
-    this.device.queue.submit([enc.finish()]);
     const frame = ++this.submitted;
     return buffer.mapAsync(GPUMapMode.READ).then(
       () => {
@@ -168,10 +167,7 @@ class ReadbackPresenter implements Presenter {
     if (!texture) return null;
     const { width, height } = texture;
     const rowBytes = paddedRowBytes(width);
-    const buffer = this.device.createBuffer({ label: 'ReadbackPresenter.snapshot', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    const enc = this.device.createCommandEncoder({ label: 'ReadbackPresenter.snapshot' });
-    enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: rowBytes }, [width, height]);
-    this.device.queue.submit([enc.finish()]);
+    const buffer = this.copyOut(texture);
     try {
       await buffer.mapAsync(GPUMapMode.READ);
     } catch {
@@ -184,6 +180,16 @@ class ReadbackPresenter implements Presenter {
     const c = new OffscreenCanvas(width, height);
     c.getContext('2d')!.putImageData(image, 0, 0);
     return c.convertToBlob({ type: 'image/png' });
+  }
+
+  /** Submits a copy of `texture` into `into` (a staging buffer of its size) or a new one. */
+  private copyOut(texture: GPUTexture, into?: GPUBuffer): GPUBuffer {
+    const rowBytes = paddedRowBytes(texture.width);
+    const buffer = into ?? this.device.createBuffer({ label: 'ReadbackPresenter.staging', size: rowBytes * texture.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const enc = this.device.createCommandEncoder({ label: 'ReadbackPresenter.copy' });
+    enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow: rowBytes }, [texture.width, texture.height]);
+    this.device.queue.submit([enc.finish()]);
+    return buffer;
   }
 }
 
