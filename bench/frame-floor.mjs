@@ -2,9 +2,11 @@
 // What a page pays per frame in headless Chromium before it draws anything, under the peers
 // harness's frame sync (../shared/tools/peers/frame-sync.js: the next frame waits for this
 // frame's GPU work) and its flags. bench/frame-floor.html clears a WebGL2 canvas, a WebGPU
-// canvas or a GPUTexture, or only changes a text, once per frame; this prints the median and
-// 90th-percentile rAF interval per mode and, for WebGPU, submit -> onSubmittedWorkDone.
-//   node bench/frame-floor.mjs [--seconds 3] [--rounds 2]
+// canvas or a GPUTexture, or only changes a text, or shows a cleared texture through the
+// viewer's readback (the webgpu-readback* modes, as src/app/present.ts), once per frame; this
+// prints the median and 90th-percentile rAF interval per mode and, for WebGPU, submit ->
+// onSubmittedWorkDone.
+//   node bench/frame-floor.mjs [--seconds 3] [--rounds 2] [--modes webgl2,webgpu-readback]
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,7 +17,8 @@ const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] 
 const seconds = Number(opt('--seconds', '3'));
 const rounds = Number(opt('--rounds', '2'));
 const SYNC = frameSyncScript(opt('--sync', undefined));
-const MODES = ['dom', 'webgl2', 'webgpu-device', 'webgpu-texture', 'webgpu-canvas'];
+const ALL_MODES = ['dom', 'webgl2', 'webgpu-device', 'webgpu-texture', 'webgpu-canvas', 'webgpu-texture-gl', 'webgpu-readback-nomap', 'webgpu-readback', 'webgpu-readback-2d', 'webgpu-readback-bitmap'];
+const MODES = opt('--modes', '') ? opt('--modes', '').split(',') : ALL_MODES;
 
 const html = readFileSync(resolve('bench/frame-floor.html'));
 const server = createServer((req, res) => { res.setHeader('Content-Type', 'text/html'); res.end(html); });
