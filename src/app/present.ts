@@ -231,7 +231,10 @@ class GlSink implements PixelSink {
   }
 
   static create(canvas: HTMLCanvasElement): GlSink | undefined {
-    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false });
+    // preserveDrawingBuffer: without it a frame loop that reads the drawing buffer between
+    // frames (the peers harness's readPixels after every frame's callbacks) left the canvas
+    // black in Chromium 150; with it the frame floor is the same (bench/README.md).
+    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
     return gl ? new GlSink(canvas, gl) : undefined;
   }
 
