@@ -661,9 +661,9 @@ export const MUTATIONS = [
   },
   {
     name: 'viewer: the readback presents the image upside down',
-    file: 'src/app/present.ts',
-    find: 'gl.blitFramebuffer(0, 0, width, height, 0, h, w, 0,',
-    replace: 'gl.blitFramebuffer(0, 0, width, height, 0, 0, w, h,',
+    file: 'shaders/gl/present.frag.glsl',
+    find: 'ivec2(t.x, size.y - 1 - t.y)',
+    replace: 'ivec2(t.x, t.y)',
     tests: PRESENT,
     testName: PRESENT_TEST,
   },

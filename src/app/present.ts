@@ -9,6 +9,8 @@
  *    The image shows one frame late, and no frame ever waits for a readback.
  * Default: readback on CPU adapters, canvas on GPUs; `?present=canvas|readback` picks one.
  */
+import PRESENT_FRAG from '../../shaders/gl/present.frag.glsl?raw';
+import PRESENT_VERT from '../../shaders/gl/present.vert.glsl?raw';
 import { isCpuAdapter } from '../gpu/kernel-shapes';
 
 export type PresentMode = 'canvas' | 'readback';
@@ -209,14 +211,19 @@ function packOpaqueRows(pixels: Uint8Array, rowBytes: number, image: ImageData):
 }
 
 /**
- * Uploads the rows into a texture and blits it onto the WebGL2 canvas, rows reversed (GL's
- * window rows count from the bottom). No shader: a blit of equal size copies texel for texel.
- * The context is opaque (`alpha: false`), so the frame's alpha is never shown.
+ * Uploads the rows into a texture and draws it onto the WebGL2 canvas with one triangle
+ * (shaders/gl/present.*.glsl: rows reversed, texel for texel at equal size). Not
+ * `blitFramebuffer`: on Chromium 150 a blit onto the drawing buffer showed only in some
+ * configurations (black without preserveDrawingBuffer under a frame loop that reads the drawing
+ * buffer after every frame, as the peers harness does; black with it in a plain page), while the
+ * draw shows in every one (`bench/frame-floor.html`, bench/README.md) at the same cost.
+ * The context is opaque (`alpha: false`) and the shader writes alpha 1: the frame's alpha is never shown.
  */
 class GlSink implements PixelSink {
   readonly kind = 'webgl2';
   private texture: WebGLTexture | null = null;
-  private framebuffer: WebGLFramebuffer | null = null;
+  private program: WebGLProgram | null = null;
+  private outSize: WebGLUniformLocation | null = null;
   private width = 0;
   private height = 0;
 
@@ -231,32 +238,42 @@ class GlSink implements PixelSink {
   }
 
   static create(canvas: HTMLCanvasElement): GlSink | undefined {
-    // preserveDrawingBuffer: without it a frame loop that reads the drawing buffer between
-    // frames (the peers harness's readPixels after every frame's callbacks) left the canvas
-    // black in Chromium 150; with it the frame floor is the same (bench/README.md).
-    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
+    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false });
     return gl ? new GlSink(canvas, gl) : undefined;
   }
 
   private init(): void {
-    this.texture = this.gl.createTexture();
-    this.framebuffer = this.gl.createFramebuffer();
+    const gl = this.gl;
+    this.texture = gl.createTexture();
     this.width = this.height = 0;
+    const program = gl.createProgram();
+    for (const [type, source] of [[gl.VERTEX_SHADER, PRESENT_VERT], [gl.FRAGMENT_SHADER, PRESENT_FRAG]] as const) {
+      const shader = gl.createShader(type);
+      if (!shader) return; // the context is lost: restored later
+      gl.shaderSource(shader, source);
+      gl.compileShader(shader);
+      gl.attachShader(program, shader);
+    }
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
+      throw new Error(`Presenting through WebGL2: the shader did not link: ${gl.getProgramInfoLog(program)}`);
+    }
+    this.program = program;
+    this.outSize = gl.getUniformLocation(program, 'out_size');
   }
 
   show(pixels: Uint8Array, width: number, height: number, rowBytes: number): void {
     const gl = this.gl;
-    if (gl.isContextLost()) return;
+    if (gl.isContextLost() || !this.program) return;
     // Bound every time: nothing else may have left the state as this left it.
+    gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.framebuffer);
-    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null);
-    gl.disable(gl.SCISSOR_TEST);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, rowBytes / 4);
     if (width !== this.width || height !== this.height) {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.texture, 0);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       this.width = width;
       this.height = height;
     } else {
@@ -265,7 +282,13 @@ class GlSink implements PixelSink {
     // Onto the whole drawing buffer: the same size but for a frame drawn before a resize.
     const w = gl.drawingBufferWidth;
     const h = gl.drawingBufferHeight;
-    gl.blitFramebuffer(0, 0, width, height, 0, h, w, 0, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.disable(gl.SCISSOR_TEST);
+    gl.disable(gl.BLEND);
+    gl.viewport(0, 0, w, h);
+    gl.useProgram(this.program);
+    gl.uniform2f(this.outSize, w, h);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
   }
 }
 

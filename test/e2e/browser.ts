@@ -37,7 +37,7 @@ export interface ViewerPage {
 export interface ViewerSession extends ViewerPage {
   baseUrl: string;
   /** Another tab (fresh page state) with its own error log. */
-  openPage(init?: () => void): Promise<ViewerPage>;
+  openPage(init?: (() => void) | { content: string }): Promise<ViewerPage>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export async function startViewer(viewport: { width: number; height: number }): 
     const baseUrl = `http://127.0.0.1:${address.port}`;
     const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     browser = b;
-    const openPage = async (init?: () => void): Promise<ViewerPage> => {
+    const openPage = async (init?: (() => void) | { content: string }): Promise<ViewerPage> => {
       const page = await b.newPage({ viewport, deviceScaleFactor: 1 });
       if (init) await page.addInitScript(init);
       const errors: string[] = [];

@@ -140,6 +140,40 @@ describe('viewer in headless Chromium', () => {
     await waitReady(page);
   });
 
+  it('keeps the readback on screen under the peers harness frame loop, which reads the WebGL2 drawing buffer after every frame', async () => {
+    // ../shared/tools/peers/frame-sync.js: each frame waits for the last one's WebGPU work and
+    // ends with a 1-pixel readPixels of every WebGL canvas. Without preserveDrawingBuffer the
+    // readback's canvas stayed black under it (Chromium 150) while frames were drawn and counted.
+    const sync = readFileSync(resolve(REPO_ROOT, '../shared/tools/peers/frame-sync.js'), 'utf8');
+    const { page, errors } = await session.openPage({ content: sync });
+    try {
+      await page.setViewportSize({ width: 640, height: 480 });
+      await page.goto(`${session.baseUrl}/?eye=${vec(POSE.eye)}&target=${vec(POSE.target)}&up=${vec(POSE.up)}&fov=${POSE.fovY}`);
+      await waitReady(page);
+      expect(await page.evaluate(() => window.__present)).toBe('readback (webgl2)');
+      // The page as it is, overlays and all (hiding them makes Chromium composite the canvas
+      // again, which showed it), twice some frames apart (the black came and went with timing):
+      // the left part of the view, clear of the panel.
+      const clip = { x: 16, y: 64, width: 320, height: 320 };
+      for (const shot of [1, 2]) {
+        await waitFrames(page, 10);
+        const png = decode(await page.screenshot({ clip }));
+        writeFileSync(resolve(OUT, `viewer-present-harness-sync-${shot}.png`), encode({ width: png.width, height: png.height, data: png.data, channels: png.channels, depth: 8 }));
+        let lit = 0;
+        for (let p = 0; p < clip.width * clip.height; p++) {
+          const o = p * png.channels;
+          if (png.data[o] + png.data[o + 1] + png.data[o + 2] > 30) lit++;
+        }
+        console.log(`readback under the harness frame sync, shot ${shot}: lit pixels ${lit} of ${clip.width * clip.height}`);
+        // The robot fills 38% of this region (measured); a black canvas leaves none of it lit.
+        expect(lit / (clip.width * clip.height)).toBeGreaterThan(0.1);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('greets a first-time user: control hints, a ? help listing every control, Open, Train, Screenshot and Fullscreen at the top', async () => {
     const { page } = session;
     expect(await page.locator('#hints').isVisible()).toBe(true);
