@@ -216,7 +216,7 @@ function packOpaqueRows(pixels: Uint8Array, rowBytes: number, image: ImageData):
  * `blitFramebuffer`: on Chromium 150 a blit onto the drawing buffer showed only in some
  * configurations (black without preserveDrawingBuffer under a frame loop that reads the drawing
  * buffer after every frame, as the peers harness does; black with it in a plain page), while the
- * draw shows in every one (`bench/frame-floor.html`, bench/README.md) at the same cost.
+ * draw shows in every one, and costs less (`bench/frame-floor.html`, bench/README.md).
  * The context is opaque (`alpha: false`) and the shader writes alpha 1: the frame's alpha is never shown.
  */
 class GlSink implements PixelSink {
@@ -272,6 +272,8 @@ class GlSink implements PixelSink {
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, rowBytes / 4);
     if (width !== this.width || height !== this.height) {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+      // Without mipmaps the texture is complete only with a non-mipmap filter; an incomplete
+      // one reads as black, texelFetch included.
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       this.width = width;
