@@ -668,6 +668,14 @@ export const MUTATIONS = [
     testName: PRESENT_TEST,
   },
   {
+    name: 'viewer: the readback texture keeps its mipmap filter (incomplete without mipmaps: black)',
+    file: 'src/app/present.ts',
+    find: '      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);',
+    replace: '',
+    tests: PRESENT,
+    testName: PRESENT_TEST,
+  },
+  {
     name: 'viewer: the readback reads the copy\'s padded rows as if packed',
     file: 'src/app/present.ts',
     find: 'gl.pixelStorei(gl.UNPACK_ROW_LENGTH, rowBytes / 4);',
