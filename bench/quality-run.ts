@@ -68,9 +68,18 @@ export async function qualityRun(
       seconds += (performance.now() - t0) / 1000;
       cpu += (c.user + c.system) / 1e6;
       if (info.iteration % evalEvery === 0 || trainer.done) {
-        const e = await trainer.evaluate();
+        // One render per held-out view; the means are Trainer.evaluate's (per-view PSNR and SSIM averaged).
+        const held = dataset.test.length > 0 ? dataset.test : dataset.train;
         const views: Record<string, number> = {};
-        for (const v of dataset.test) views[v.name] = round((await trainer.evaluate([v])).psnr, 3);
+        const e = { psnr: 0, ssim: 0 };
+        for (const v of held) {
+          const one = await trainer.evaluate([v]);
+          views[v.name] = round(one.psnr, 3);
+          e.psnr += one.psnr;
+          e.ssim += one.ssim;
+        }
+        e.psnr /= held.length;
+        e.ssim /= held.length;
         curve.push({ iteration: info.iteration, seconds: round(seconds, 2), cpuSeconds: round(cpu, 2), psnr: round(e.psnr, 3), ssim: round(e.ssim, 4), splats: info.splats, views });
         const each = Object.entries(views).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ');
         log(`${scene} ${label} it ${info.iteration}/${trainer.config.iterations} ${seconds.toFixed(0)}s held-out ${e.psnr.toFixed(2)} dB SSIM ${e.ssim.toFixed(3)} splats ${info.splats} (${each})`);
