@@ -50,7 +50,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let fy = cam.intrinsics.y;
   let j = projection_jacobian(t, fx, fy, cam.clip);
   let tm = j * w; // T = J W, 2x3
-  let cv = cov2d(tm, cov3);
+  let cv = cov2d(tm, cov3, cam.filter2d.x);
   let det = cv.x * cv.z - cv.y * cv.y;
   let conic = mat2x2<f32>(vec2<f32>(cv.z, -cv.y), vec2<f32>(-cv.y, cv.x)) * (1.0 / det);
 
@@ -61,8 +61,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // det1 = det with it), so dL/dopacity reaches Sigma2D through c too.
   if (cam.flags.x != 0u) {
     let pr = projected[i];
-    let a0 = cv.x - COV2D_DILATION;
-    let c0 = cv.z - COV2D_DILATION;
+    let a0 = cv.x - cam.filter2d.x;
+    let c0 = cv.z - cam.filter2d.x;
     let det0 = a0 * c0 - cv.y * cv.y;
     let k = vp.c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);
     let off = k * cv.y * (det0 - det);

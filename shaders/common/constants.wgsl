@@ -6,7 +6,8 @@ const TILE_SIZE: u32 = 16u;
 const TILE_PIXELS: u32 = 256u;
 // Workgroup size of the one-thread-per-item kernels (projection, emission, reductions).
 const WG_SIZE: u32 = 256u;
-// Low-pass dilation added to the diagonal of the 2D covariance, in px^2.
+// Low-pass dilation added to the diagonal of the 2D covariance, in px^2: the host's default for
+// CameraUniform.filter2d (an antialiased scene may carry its own size).
 const COV2D_DILATION: f32 = 0.3;
 // Alpha is capped here; gradients of the geometry/opacity vanish where the cap was hit.
 const ALPHA_MAX: f32 = 0.99;

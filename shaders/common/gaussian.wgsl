@@ -31,8 +31,8 @@ fn projection_jacobian(t: vec3<f32>, fx: f32, fy: f32, clip: vec4<f32>) -> mat3x
   );
 }
 
-// Symmetric 2x2 as (a, b, c) = [[a, b], [b, c]].
-fn cov2d(jw: mat3x2<f32>, cov3: mat3x3<f32>) -> vec3<f32> {
+// Symmetric 2x2 as (a, b, c) = [[a, b], [b, c]], with the 2D filter's variance (px^2) on the diagonal.
+fn cov2d(jw: mat3x2<f32>, cov3: mat3x3<f32>, filter2d: f32) -> vec3<f32> {
   let m = jw * cov3 * transpose(jw);
-  return vec3<f32>(m[0][0] + COV2D_DILATION, m[0][1], m[1][1] + COV2D_DILATION);
+  return vec3<f32>(m[0][0] + filter2d, m[0][1], m[1][1] + filter2d);
 }

@@ -76,15 +76,16 @@ fn project_splat(i: u32) -> Projection {
   let fx = cam.intrinsics.x;
   let fy = cam.intrinsics.y;
   let jw = projection_jacobian(t, fx, fy, cam.clip) * rot;
-  let cv = cov2d(jw, cov3);
+  let f2 = cam.filter2d.x;
+  let cv = cov2d(jw, cov3, f2);
   let det = cv.x * cv.z - cv.y * cv.y;
   if (!(det > 0.0) || !is_finite3(cv)) { return culled; }
   let conic = vec3<f32>(cv.z, -cv.y, cv.x) / det;
   // Anti-aliasing (Mip-Splatting's 2D filter): the dilation keeps the splat's energy, so the
-  // opacity shrinks by sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)).
+  // opacity shrinks by sqrt(det(Sigma2D) / det(Sigma2D + s I)), s = the filter's variance.
   var comp = 1.0;
   if (cam.flags.x != 0u) {
-    let det0 = (cv.x - COV2D_DILATION) * (cv.z - COV2D_DILATION) - cv.y * cv.y;
+    let det0 = (cv.x - f2) * (cv.z - f2) - cv.y * cv.y;
     comp = sqrt(max(det0 / det, 0.0));
   }
   let blended = opacity * comp;

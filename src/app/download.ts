@@ -1,5 +1,5 @@
 /** "Download as": serialises the open scene (or any blob) and hands the bytes to the browser as a file. */
-import { writeScene, type WriteFormat } from '../io/load';
+import { writeLosses, writeScene, type WriteFormat } from '../io/load';
 import type { SplatScene } from '../io/scene';
 import { downloadName } from './file-names';
 
@@ -8,11 +8,13 @@ const EXTENSIONS: Record<WriteFormat, string> = { ply: '.ply', splat: '.splat', 
 /** Formats offered in the panel; INRIA .ply (lossless) first. */
 export const DOWNLOAD_FORMATS = Object.keys(EXTENSIONS) as WriteFormat[];
 
-export async function downloadScene(scene: SplatScene, format: string, sourceName: string): Promise<void> {
+/** Saves `scene` as `format`; returns what that format could not hold (writeLosses), for a notice. */
+export async function downloadScene(scene: SplatScene, format: string, sourceName: string): Promise<string[]> {
   if (!(format in EXTENSIONS)) throw new Error(`unknown format "${format}" (available: ${DOWNLOAD_FORMATS.join(', ')})`);
   const f = format as WriteFormat;
   const bytes = await writeScene(scene, f);
   saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), downloadName(sourceName, EXTENSIONS[f]));
+  return writeLosses(scene, f);
 }
 
 /** Hands `blob` to the browser's download manager as `fileName`. */

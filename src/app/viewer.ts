@@ -6,7 +6,7 @@
  * `window.__api` ('webgpu'), `window.__present` (present.ts).
  */
 import type { GpuContext } from '../gpu/device';
-import type { SplatScene } from '../io/scene';
+import { DEFAULT_FILTER2D, type SplatScene } from '../io/scene';
 import { SplatRenderer, type RenderOptions } from '../render/splat-renderer';
 import { choosePresentMode, createPresenter, type Presenter } from './present';
 import { CameraInput } from './input';
@@ -52,6 +52,8 @@ interface CurrentScene {
   home: ViewPose;
   /** Trained with anti-aliasing: drawn with the 2D filter's opacity compensation. */
   antialiased: boolean;
+  /** That filter's variance, px^2 (SplatScene.filter2d); absent: 0.3. */
+  filter2d?: number;
 }
 
 /** At most this many frames queued on the GPU: rAF can outrun a slow GPU (SwiftShader). */
@@ -161,17 +163,18 @@ export class Viewer {
     const bounds = robustBounds(scene);
     const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
     const home = opts.home ?? this.framedPose(bounds, up);
-    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home, antialiased: scene.antialiased === true }, scene.shDegree, opts.pose ?? home);
-    this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}`);
+    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home, antialiased: scene.antialiased === true, filter2d: scene.filter2d }, scene.shDegree, opts.pose ?? home);
+    const aa = scene.antialiased ? ` · antialiased, ${scene.filter2d ?? DEFAULT_FILTER2D} px² filter` : '';
+    this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}${aa}`);
   }
 
   /**
    * Shows Gaussians that live on the GPU and change every frame (a training run's state),
    * framed by `bounds` and starting from `home`. `exportScene` serves "Download as".
    */
-  showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene>; antialiased?: boolean }): void {
+  showLive(set: GaussianSet, name: string, opts: { bounds: RobustBounds | null; home: ViewPose; exportScene: () => Promise<SplatScene>; antialiased?: boolean; filter2d?: number }): void {
     this.renderer.setGaussians(set);
-    this.present({ scene: null, exportScene: opts.exportScene, name, link: { kind: 'none' }, bounds: opts.bounds, home: opts.home, antialiased: opts.antialiased === true }, set.shDegree, opts.home);
+    this.present({ scene: null, exportScene: opts.exportScene, name, link: { kind: 'none' }, bounds: opts.bounds, home: opts.home, antialiased: opts.antialiased === true, filter2d: opts.filter2d }, set.shDegree, opts.home);
     this.overlay.setSceneInfo(`${name} · training`);
   }
 
@@ -302,7 +305,8 @@ export class Viewer {
     if (!this.current) return;
     try {
       const scene = this.current.scene ?? (await this.current.exportScene!());
-      await downloadScene(scene, format, this.current.name);
+      const losses = await downloadScene(scene, format, this.current.name);
+      if (losses.length > 0) this.overlay.notice(losses.join('\n'));
     } catch (e) {
       this.fail(`Download as ${format} failed: ${(e as Error).message}`);
     }
@@ -336,6 +340,8 @@ export class Viewer {
     o.background[2] = s.background.b;
     o.exact = s.exact;
     o.antialias = this.current?.antialiased === true;
+    // The reference's dilation unless an antialiased scene names its own filter.
+    o.filter2d = o.antialias ? this.current?.filter2d : undefined;
     this.device.pushErrorScope('validation');
     this.renderer.drawToTexture(this.camera, o, this.presenter.target(this.canvas.width, this.canvas.height));
     const shown = this.presenter.present();

@@ -1,9 +1,8 @@
 /** `splat convert <in> <out>`: any readable format to ply / splat / spz / sog, by extension. */
-import { writeFormatFor, writeScene } from '../io/load';
+import { writeFormatFor, writeLosses, writeScene } from '../io/load';
 import { UsageError, positionals } from './args';
 import { checkWritable, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
-import { splatDropsSh } from '../io/formats/splat';
 import type { Command } from './command';
 
 export const convertCommand: Command = {
@@ -19,11 +18,9 @@ export const convertCommand: Command = {
     await checkWritable(output);
     const loaded = await readSceneFile(input);
     for (const w of loaded.warnings) console.error(`${input}: ${w}`);
-    // .splat holds the DC colour only: say so when that loses view-dependent colour.
+    // Say what the output format cannot hold (SH bands in .splat, the 2D filter's size in SPZ).
     const written = format === 'splat' ? 0 : loaded.scene.shDegree;
-    if (format === 'splat' && splatDropsSh(loaded.scene)) {
-      console.error(`${output}: warning: .splat keeps only the base colour; SH degree ${loaded.scene.shDegree} view-dependent colour is dropped (use .ply, .spz or .sog to keep it)`);
-    }
+    for (const w of writeLosses(loaded.scene, format)) console.error(`${output}: warning: ${w}`);
     const bytes = await writeScene(loaded.scene, format);
     await writeOutput(output, bytes);
     console.error(`${output}: ${format}, ${loaded.scene.count} splats, SH degree ${written}, ${bytes.byteLength} bytes (from ${loaded.format})`);

@@ -2,7 +2,7 @@
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { parseCameraJson } from '../io/camera';
-import { sceneBounds } from '../io/scene';
+import { DEFAULT_FILTER2D, sceneBounds } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
@@ -20,7 +20,7 @@ export const infoCommand: Command = {
     const [file] = positionals(p, ['<scene>']);
     const loaded = await readSceneFile(file);
     const b = sceneBounds(loaded.scene);
-    const out = { file, format: loaded.format, splats: loaded.scene.count, shDegree: loaded.scene.shDegree, antialiased: loaded.scene.antialiased === true, bounds: { min: b.min, max: b.max }, warnings: loaded.warnings };
+    const out = { file, format: loaded.format, splats: loaded.scene.count, shDegree: loaded.scene.shDegree, antialiased: loaded.scene.antialiased === true, ...(loaded.scene.antialiased ? { filter2d: loaded.scene.filter2d ?? DEFAULT_FILTER2D } : {}), bounds: { min: b.min, max: b.max }, warnings: loaded.warnings };
     console.log(JSON.stringify(out, null, 2));
     return 0;
   },
@@ -100,7 +100,7 @@ export const renderCommand: Command = {
     const renderer = new SplatRenderer(gpu.device);
     try {
       renderer.setScene(loaded.scene);
-      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, antialias: loaded.scene.antialiased === true });
+      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, antialias: loaded.scene.antialiased === true, filter2d: loaded.scene.antialiased ? loaded.scene.filter2d : undefined });
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);
       console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);

@@ -13,7 +13,8 @@ import type { BackgroundMode, TrainConfig } from '../train/config';
 import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
-import { resolveTrainConfig } from '../train/config';
+import { DEFAULT_TRAIN, resolveTrainConfig } from '../train/config';
+import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
@@ -67,6 +68,9 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   const mcmc = p.flags.has('splats') ? { splats: flagInt(p, 'splats', 1) } : {};
   const schedule = (flagString(p, 'schedule') ?? CLI_SCHEDULE) as ScheduleName;
   if (!SCHEDULE_NAMES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULE_NAMES.join(' or ')}, got "${schedule}"`);
+  if (p.flags.has('filter2d') && !p.flags.has('antialias')) throw new UsageError('--filter2d sizes the anti-aliasing filter: add --antialias');
+  const filter2d = flagNumber(p, 'filter2d', DEFAULT_TRAIN.filter2d);
+  if (!isFilter2d(filter2d)) throw new UsageError(`--filter2d must be a variance in [0, ${MAX_FILTER2D}] px^2, got ${flagString(p, 'filter2d')}`);
   const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
   if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
   return {
@@ -82,6 +86,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
       mcmc,
       selectiveAdam: p.flags.has('selective-adam'),
       antialias: p.flags.has('antialias'),
+      ...(p.flags.has('filter2d') ? { filter2d } : {}),
       schedule,
     },
     resolution: flagString(p, 'resolution') === undefined ? undefined : flagInt(p, 'resolution', 1),
@@ -122,6 +127,7 @@ export const trainCommand: Command = {
     { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with (default 1000000)' },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
+    { name: 'filter2d', value: 'S', help: "with --antialias: the 2D filter's variance in px^2, stored in the .ply (default 0.1, Mip-Splatting's; 0.3 is what viewers assume for files that name none)" },
     { name: 'export-every', value: 'N', help: 'rewrite --out with the scene so far every N iterations (default: only at the end)' },
     { name: 'checkpoint-every', value: 'N', help: 'save the training state every N iterations (default: never)' },
     { name: 'checkpoint-dir', value: 'DIR', help: 'folder of the checkpoints, <out name>.step-NNNNNN.ckpt (default: beside --out)' },

@@ -4,12 +4,12 @@
  * formats we can export. Every failure is a SceneFormatError naming the file, the format found
  * and the problem.
  */
-import { type LoadedScene, SceneFormatError, type SplatScene } from './scene';
+import { DEFAULT_FILTER2D as COV2D_DEFAULT, type LoadedScene, SceneFormatError, type SplatScene } from './scene';
 import { readPly } from './ply';
 import { writePly } from './ply-writer';
 import { readCompressedPly } from './formats/compressed-ply';
 import { readKsplat, looksLikeKsplat } from './formats/ksplat';
-import { SPLAT_BYTES_PER_SPLAT, looksLikeSplat, readSplat, splatPlausibility, writeSplat } from './formats/splat';
+import { SPLAT_BYTES_PER_SPLAT, looksLikeSplat, readSplat, splatDropsSh, splatPlausibility, writeSplat } from './formats/splat';
 import { readSpz, writeSpz } from './formats/spz';
 import { isSogMeta, readSog, readSogBundle, writeSog } from './formats/sog';
 
@@ -194,6 +194,22 @@ export function writeFormatFor(fileName: string): WriteFormat | undefined {
   if (f === 'ply' || f === 'splat' || f === 'spz') return f;
   if (f === 'sog-bundle') return 'sog';
   return undefined;
+}
+
+/**
+ * What writing `scene` as `format` loses that changes how it renders, as warnings for the user:
+ * `.splat` keeps no SH bands and no anti-aliasing mark, SPZ no 2D filter size (readers then
+ * assume 0.3 px^2).
+ */
+export function writeLosses(scene: SplatScene, format: WriteFormat): string[] {
+  const out: string[] = [];
+  if (format === 'splat') {
+    if (splatDropsSh(scene)) out.push(`.splat keeps only the base colour; SH degree ${scene.shDegree} view-dependent colour is dropped (use .ply, .spz or .sog to keep it)`);
+    if (scene.antialiased) out.push('.splat has no anti-aliasing mark; viewers will draw this antialiased scene without its 2D filter (use .ply, .spz or .sog)');
+  } else if (format === 'spz' && scene.antialiased && scene.filter2d !== undefined && scene.filter2d !== COV2D_DEFAULT) {
+    out.push(`.spz cannot store the 2D filter size ${scene.filter2d} px^2 this scene was trained with; readers will assume ${COV2D_DEFAULT} (use .ply or .sog to keep it)`);
+  }
+  return out;
 }
 
 /**

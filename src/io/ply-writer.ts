@@ -32,6 +32,12 @@ function checkScene(scene: SplatScene): void {
   }
 }
 
+/** The header comments marking an antialiased scene and the size of its 2D filter (when not the default). */
+function antialiasComments(scene: SplatScene): string {
+  if (!scene.antialiased) return '';
+  return `comment antialiased 1\n${scene.filter2d === undefined ? '' : `comment filter2d ${scene.filter2d}\n`}`;
+}
+
 /** Serialises `scene` as an INRIA `.ply` (binary little endian, float32). */
 export function writePly(scene: SplatScene): Uint8Array {
   checkScene(scene);
@@ -39,7 +45,7 @@ export function writePly(scene: SplatScene): Uint8Array {
   const k = shCoeffCount(scene.shDegree);
   const names = inriaPlyPropertyNames(scene.shDegree);
   const header =
-    `ply\nformat binary_little_endian 1.0\n${scene.antialiased ? 'comment antialiased 1\n' : ''}element vertex ${n}\n` +
+    `ply\nformat binary_little_endian 1.0\n${antialiasComments(scene)}element vertex ${n}\n` +
     names.map((p) => `property float ${p}\n`).join('') +
     'end_header\n';
   const headerBytes = new TextEncoder().encode(header);

@@ -7,7 +7,7 @@
  * Truncated data is an error, not a partial load: a scene silently missing its tail looks
  * plausible and would hide a broken download or export.
  */
-import { type LoadedScene, SceneFormatError, type SplatScene, bakeFilter3d, shCoeffCount } from './scene';
+import { type LoadedScene, MAX_FILTER2D, MIP_SPLATTING_FILTER2D, SceneFormatError, type SplatScene, bakeFilter3d, isFilter2d, shCoeffCount } from './scene';
 import {
   PLY_TYPE_SIZE, type PlyElement, type PlyHeader, parsePlyHeader, plyMinRowSize, plyRowSize, readPlyScalar,
 } from './ply-header';
@@ -176,8 +176,17 @@ export async function readPly(bytes: Uint8Array, file: string, opts: ReadPlyOpti
   }
   progress(1);
   const scene = builder.finish(warnings, fail);
-  // Our own writer's mark, and Mip-Splatting's files (their 3D filter is baked above).
+  // Our own writer's mark, and Mip-Splatting's files (their 3D filter is baked above; they
+  // were trained with Mip-Splatting's 2D filter of 0.1 px^2 unless a comment says otherwise).
   if (header.comments.some((c) => /^antialiased( 1)?$/.test(c)) || layout.filter3d >= 0) scene.antialiased = true;
+  const sizes = header.comments.map((c) => /^filter2d\s+(\S+)$/.exec(c)).filter((m) => m !== null);
+  if (sizes.length > 0) {
+    const v = Number(sizes[0][1]);
+    if (!isFilter2d(v)) warnings.push(`header comment 'filter2d ${sizes[0][1]}' is not a 2D filter size in [0, ${MAX_FILTER2D}] px^2; drawn with the default 0.3`);
+    else if (scene.antialiased) scene.filter2d = v;
+  } else if (layout.filter3d >= 0) {
+    scene.filter2d = MIP_SPLATTING_FILTER2D;
+  }
   return { scene, format: 'ply', warnings };
 }
 

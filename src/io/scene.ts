@@ -24,6 +24,27 @@ export interface SplatScene {
    * `antialiased 1`, SPZ flag bit 1, SOG meta.json `antialiased`). Absent means false.
    */
   antialiased?: boolean;
+  /**
+   * The 2D filter's variance in px^2 that an antialiased scene was trained with (added to every
+   * projected covariance, with the opacity compensation). Absent: 0.3, the size gsplat and the
+   * web viewers use for antialiased files; Mip-Splatting trains with 0.1. Carried by the PLY
+   * header comment `filter2d <px^2>` and SOG meta.json `filter2d`; SPZ has no place for it.
+   */
+  filter2d?: number;
+}
+
+/** The 2D filter size readers assume for an antialiased file that names none (gsplat's, px^2). */
+export const DEFAULT_FILTER2D = 0.3;
+
+/** The 2D filter Mip-Splatting trains with (its `kernel_size`), px^2: its .ply files carry no size. */
+export const MIP_SPLATTING_FILTER2D = 0.1;
+
+/** The largest 2D filter variance accepted (px^2): a filter of 2 px standard deviation. */
+export const MAX_FILTER2D = 4;
+
+/** Whether `v` is a usable 2D filter variance: finite, in [0, MAX_FILTER2D] px^2. */
+export function isFilter2d(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= MAX_FILTER2D;
 }
 
 export const SH_C0 = 0.28209479177387814;

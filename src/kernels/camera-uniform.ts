@@ -1,7 +1,7 @@
 /** The per-frame camera uniform (bind group 0), shaders/common/camera.wgsl. */
 import type { Camera } from '../io/camera';
 import { DEFAULT_NEAR, cameraCentre } from '../io/camera';
-import { FRUSTUM_CLAMP, TILE_SIZE } from '../gpu/constants';
+import { COV2D_DILATION, FRUSTUM_CLAMP, TILE_SIZE } from '../gpu/constants';
 import { CAMERA_UNIFORM } from './layouts';
 import { packStruct } from '../gpu/struct-layout';
 
@@ -22,10 +22,12 @@ export interface FrameParams {
    */
   depthKey?: { offset: number; scale: number; max: number };
   /**
-   * Mip-Splatting's 2D filter: opacity times sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)), for
+   * Mip-Splatting's 2D filter: opacity times sqrt(det(Sigma2D) / det(Sigma2D + s I)), for
    * scenes trained with anti-aliasing. Default false.
    */
   antialias?: boolean;
+  /** s, the 2D filter's variance added to Sigma2D's diagonal (px^2). Default COV2D_DILATION (0.3). */
+  filter2d?: number;
 }
 
 export function tileGrid(width: number, height: number): [number, number] {
@@ -63,6 +65,7 @@ function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer): void 
       params: [cam.near ?? DEFAULT_NEAR, p.splatScale, p.depthKey?.offset ?? 0, p.depthKey?.scale ?? 0],
       counts: [p.count, p.shDegree, p.shCoeffs, p.depthKey?.max ?? 0],
       flags: [p.antialias ? 1 : 0],
+      filter2d: [p.filter2d ?? COV2D_DILATION],
     },
     out,
   );

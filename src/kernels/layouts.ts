@@ -49,7 +49,7 @@ export const ISECT_COUNT = structLayout('common/isect_count.wgsl', 'IsectCount',
 });
 
 /** The per-frame camera uniform, bind group 0 (src/kernels/camera-uniform.ts packs it). */
-export const CAMERA_UNIFORM = structLayout('common/camera.wgsl', 'CameraUniform', 'uniform', 192, {
+export const CAMERA_UNIFORM = structLayout('common/camera.wgsl', 'CameraUniform', 'uniform', 208, {
   rot0: f32(0, 4),
   rot1: f32(4, 4),
   rot2: f32(8, 4),
@@ -62,6 +62,7 @@ export const CAMERA_UNIFORM = structLayout('common/camera.wgsl', 'CameraUniform'
   params: f32(36, 4),
   counts: u32(40, 4),
   flags: u32(44, 4),
+  filter2d: f32(48, 4),
 });
 
 /** One viewer quad (shaders/common/quad.wgsl), written and read only on the GPU: the host sizes buffers by it. */

@@ -6,7 +6,6 @@
 import type { Camera } from '../io/camera';
 import type { Mat3, Vec3 } from './math';
 import type { ProjectedSplat } from './project';
-import { COV2D_DILATION } from './constants';
 
 export interface GeometryGradient {
   v_mean: Vec3;
@@ -38,8 +37,8 @@ export function projectBackward(p: ProjectedSplat, camera: Camera, vMean2d: Arra
   if (p.antialias) {
     // opacity = sigmoid * c, c = sqrt(det0 / det1), det0 = det(Sigma2D), det1 with the dilation.
     const [a1, b, c1] = p.cov2d;
-    const a0 = a1 - COV2D_DILATION;
-    const c0 = c1 - COV2D_DILATION;
+    const a0 = a1 - p.filter2d;
+    const c0 = c1 - p.filter2d;
     const det0 = a0 * c0 - b * b;
     const det1 = a1 * c1 - b * b;
     const k = (vOpacity * (p.opacity / p.compensation)) / (2 * p.compensation * det1 * det1);

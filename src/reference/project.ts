@@ -5,7 +5,7 @@
  */
 import { cameraCentre, DEFAULT_NEAR, type Camera } from '../io/camera';
 import { shCoeffCount } from '../io/scene';
-import { ALPHA_MIN, COV2D_DILATION, EIGEN_FLOOR, EXTENT_SIGMA, FRUSTUM_CLAMP, SH_OFFSET, TILE_SIZE } from './constants';
+import { ALPHA_MIN, EIGEN_FLOOR, EXTENT_SIGMA, FRUSTUM_CLAMP, SH_OFFSET, TILE_SIZE } from './constants';
 import { matMul3, matVec3, quatToRotation, sigmoid, transpose3, type Mat3, type Vec3 } from './math';
 import { shBasis } from './sh';
 import { resolveOptions, type ReferenceOptions, type ReferenceScene, type ResolvedOptions } from './types';
@@ -25,19 +25,21 @@ export interface ProjectedSplat {
   depth: number;
   /** 2D mean in pixels: (fx x/z + cx, fy y/z + cy). */
   mean2d: [number, number];
-  /** Dilated 2D covariance (a, b, c) of [[a, b], [b, c]], +0.3 px^2 on the diagonal. */
+  /** Dilated 2D covariance (a, b, c) of [[a, b], [b, c]], + filter2d (0.3 px^2 by default) on the diagonal. */
   cov2d: [number, number, number];
   /** Inverse of cov2d as (A, B, C) of [[A, B], [B, C]]. */
   conic: [number, number, number];
   /** sigmoid(logit), times `compensation` with anti-aliasing: what the rasterizer blends with. */
   opacity: number;
   /**
-   * sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)) with anti-aliasing (the 2D filter keeps the splat's
-   * energy), 1 without; 0 when culled.
+   * sqrt(det(Sigma2D) / det(Sigma2D + filter2d I)) with anti-aliasing (the 2D filter keeps the
+   * splat's energy), 1 without; 0 when culled.
    */
   compensation: number;
   /** Whether the 2D anti-aliasing filter applies (its gradient then flows into Sigma2D). */
   antialias: boolean;
+  /** The variance added to Sigma2D's diagonal, px^2. */
+  filter2d: number;
   /** SH colour + 0.5, clamped at 0. */
   color: Vec3;
   /** Per channel: the pre-clamp colour was < 0 (its gradient is masked). */
@@ -105,6 +107,7 @@ export function culledSplat(): ProjectedSplat {
     opacity: 0,
     compensation: 0,
     antialias: false,
+    filter2d: 0,
     color: [0, 0, 0],
     clampedColor: [false, false, false],
     radius: 0,
@@ -179,13 +182,14 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
     for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += M[3 * r1 + a] * cov3d[3 * a + b] * M[3 * r2 + b];
     return s;
   };
-  const cov2d: [number, number, number] = [quad(0, 0) + COV2D_DILATION, quad(0, 1), quad(1, 1) + COV2D_DILATION];
+  const f2 = o.filter2d;
+  const cov2d: [number, number, number] = [quad(0, 0) + f2, quad(0, 1), quad(1, 1) + f2];
   const det = cov2d[0] * cov2d[2] - cov2d[1] * cov2d[1];
   if (!(det > 0) || !cov2d.every(Number.isFinite)) return culledSplat();
   const conic: [number, number, number] = [cov2d[2] / det, -cov2d[1] / det, cov2d[0] / det];
   let compensation = 1;
   if (o.antialias) {
-    const det0 = (cov2d[0] - COV2D_DILATION) * (cov2d[2] - COV2D_DILATION) - cov2d[1] * cov2d[1];
+    const det0 = (cov2d[0] - f2) * (cov2d[2] - f2) - cov2d[1] * cov2d[1];
     compensation = Math.sqrt(Math.max(det0 / det, 0));
     if (!(opacity * compensation >= ALPHA_MIN)) return culledSplat();
   }
@@ -222,6 +226,7 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
     opacity: opacity * compensation,
     compensation,
     antialias: o.antialias,
+    filter2d: f2,
     color,
     clampedColor,
     radius,

@@ -1,6 +1,7 @@
 /** Inputs and options shared by the reference forward and backward passes. */
-import { shCoeffCount } from '../io/scene';
+import { MAX_FILTER2D, isFilter2d, shCoeffCount } from '../io/scene';
 import type { Camera } from '../io/camera';
+import { COV2D_DILATION } from './constants';
 
 /**
  * The raw parameters the reference reads: a `SplatScene` fits, and so does the same layout in
@@ -29,10 +30,16 @@ export interface ReferenceOptions {
   /** Multiplies the activated scales (the viewer's splat-scale slider). Default 1. */
   splatScale?: number;
   /**
-   * Mip-Splatting's 2D filter: the 0.3 px^2 dilation becomes a low-pass filter whose energy is
-   * kept, opacity times sqrt(det(Sigma2D) / det(Sigma2D + 0.3 I)). Default false.
+   * Mip-Splatting's 2D filter: the dilation (filter2d) becomes a low-pass filter whose energy is
+   * kept, opacity times sqrt(det(Sigma2D) / det(Sigma2D + s I)), s = `filter2d`. Default false.
    */
   antialias?: boolean;
+  /**
+   * The 2D filter's variance s in px^2, added to Sigma2D's diagonal: the reference's dilation
+   * without anti-aliasing, the low-pass filter's size with it. Default COV2D_DILATION (0.3, the
+   * reference's and gsplat's); Mip-Splatting trains with 0.1.
+   */
+  filter2d?: number;
 }
 
 /** Options with every default filled in. */
@@ -41,6 +48,7 @@ export interface ResolvedOptions {
   background: [number, number, number];
   splatScale: number;
   antialias: boolean;
+  filter2d: number;
 }
 
 /** Checks the scene's array sizes, the camera and the options; throws naming the problem. */
@@ -76,5 +84,7 @@ export function resolveOptions(scene: ReferenceScene, camera: Camera, opts: Refe
   if (background.length !== 3 || !background.every(Number.isFinite)) fail(`background must be 3 finite numbers`);
   const splatScale = opts.splatScale ?? 1;
   if (!(splatScale > 0) || !Number.isFinite(splatScale)) fail(`splatScale must be a positive finite number, got ${splatScale}`);
-  return { shDegree, background: [background[0], background[1], background[2]], splatScale, antialias: opts.antialias ?? false };
+  const filter2d = opts.filter2d ?? COV2D_DILATION;
+  if (!isFilter2d(filter2d)) fail(`filter2d must be a number in [0, ${MAX_FILTER2D}] px^2, got ${filter2d}`);
+  return { shDegree, background: [background[0], background[1], background[2]], splatScale, antialias: opts.antialias ?? false, filter2d };
 }

@@ -28,6 +28,8 @@ export interface ForwardOptions {
   background: readonly [number, number, number];
   /** Mip-Splatting's 2D filter with opacity compensation (scenes trained with it). Default false. */
   antialias?: boolean;
+  /** The 2D filter's variance added to every projected covariance, px^2. Default 0.3. */
+  filter2d?: number;
 }
 
 export interface ForwardStats {
@@ -165,6 +167,7 @@ export class ForwardPass {
       splatScale: opts.splatScale,
       background: opts.background,
       antialias: opts.antialias,
+      filter2d: opts.filter2d,
     };
     this.uniform.write(cam, params);
     this.lastCamera = cam;

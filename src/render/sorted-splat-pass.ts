@@ -68,7 +68,7 @@ export class SortedSplatPass {
   readonly drawArgs: GPUBuffer;
   private lastN = -1;
   /** What the last frame drew with, for `unchanged` frames: numbers (sameFrame), set and order. */
-  private readonly lastFrame = new Float64Array(24).fill(NaN);
+  private readonly lastFrame = new Float64Array(25).fill(NaN);
   private lastSet: GaussianSet | undefined;
   private lastMeans: GPUBuffer | undefined;
   private lastOrder: GPUBuffer | undefined;
@@ -136,6 +136,7 @@ export class SortedSplatPass {
       background: opts.background,
       depthKey,
       antialias: opts.antialias,
+      filter2d: opts.filter2d,
     });
     const c = this.cache;
     const u = this.uniform.buffer;
@@ -210,6 +211,7 @@ export class SortedSplatPass {
     put(21, opts.shDegree);
     put(22, opts.splatScale);
     put(23, opts.antialias ? 1 : 0);
+    put(24, opts.filter2d ?? -1);
     this.lastSet = gaussians;
     this.lastMeans = gaussians.means;
     return same;

@@ -27,6 +27,8 @@ export interface RenderOptions {
   exact?: boolean;
   /** Mip-Splatting's 2D filter with opacity compensation (the scene was trained with it). */
   antialias?: boolean;
+  /** The 2D filter's variance in px^2 (SplatScene.filter2d). Default 0.3. */
+  filter2d?: number;
 }
 
 export interface FrameStats {

@@ -22,7 +22,7 @@
  *   [32, 32 + H)  UTF-8 JSON: CheckpointHeader
  *   then, from the next multiple of 4: the f32 sections in header order, back to back.
  */
-import type { TrainConfig } from './config';
+import { LEGACY_FILTER2D, type TrainConfig } from './config';
 import type { ViewSamplerState } from './random';
 import { PARAM_GROUPS, type ParamGroup, groupWidth } from './splat-state';
 import { shCoeffCount, type SplatScene } from '../io/scene';
@@ -193,7 +193,15 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
     sampler: header.sampler,
     backgroundRng: header.backgroundRng,
   };
-  return { config: header.config, dataset: header.dataset, state };
+  return { config: savedConfig(header.config), dataset: header.dataset, state };
+}
+
+/**
+ * A saved config as the run it holds trained: runs saved before `filter2d` existed trained with
+ * anti-aliasing at 0.3 px^2 (today's default is 0.1), so resuming one asks for --filter2d 0.3.
+ */
+function savedConfig(c: TrainConfig): TrainConfig {
+  return c.antialias && c.filter2d === undefined ? { ...c, filter2d: LEGACY_FILTER2D } : c;
 }
 
 /** The checkpoint's parameters as a scene (to construct the Trainer it is restored into). */

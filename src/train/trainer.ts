@@ -185,7 +185,7 @@ export class Trainer {
     const small = coarseSize(cam.width, cam.height, this.plan.divisorAt(it), this.plan.minSide);
     if (small.width !== cam.width || small.height !== cam.height) ({ camera: cam, target } = this.coarse.prepare(cam, target, small.width, small.height));
     const opts = { shDegree: activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
-    const stats = await this.diff.step(this.renderSet(it), cam, target, { ...opts, antialias: this.config.antialias });
+    const stats = await this.diff.step(this.renderSet(it), cam, target, { ...opts, ...this.filter2dOptions });
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {
       await this.snapshot.settled();
@@ -278,7 +278,7 @@ export class Trainer {
     let l1 = 0;
     for (const v of list) {
       const { forward, loss } = this.diff;
-      await forward.renderExact(this.renderSet(this.iteration), v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg, antialias: this.config.antialias });
+      await forward.renderExact(this.renderSet(this.iteration), v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg, ...this.filter2dOptions });
       loss.setTarget(v.image, v.camera.width, v.camera.height);
       const enc = this.device.createCommandEncoder({ label: 'Trainer.eval' });
       loss.encodeMetrics(enc, forward.image.buffer);
@@ -301,7 +301,7 @@ export class Trainer {
       return s;
     }
     const scene = await this.state.toScene();
-    return this.filter3d ? this.filter3d.bake(scene, this.state, this.iteration) : scene;
+    return this.filter3d ? this.filter3d.bake(scene, this.state, this.iteration, this.config.filter2d) : scene;
   }
 
   /**
@@ -316,9 +316,14 @@ export class Trainer {
     return set;
   }
 
-  /** The Gaussians a live view should draw (3D-filtered with anti-aliasing), and whether with the 2D filter. */
-  get liveView(): { set: GaussianSet; antialiased: boolean } {
-    return { set: this.filter3d ? this.filter3d.view(this.state) : this.state, antialiased: this.config.antialias };
+  /** The Gaussians a live view should draw (3D-filtered with anti-aliasing), and whether and how with the 2D filter. */
+  get liveView(): { set: GaussianSet; antialiased: boolean; filter2d?: number } {
+    return { set: this.filter3d ? this.filter3d.view(this.state) : this.state, antialiased: this.config.antialias, filter2d: this.filter2dOptions.filter2d };
+  }
+
+  /** The 2D filter every render of this run uses: the reference's dilation, or the configured anti-aliasing filter. */
+  private get filter2dOptions(): { antialias: boolean; filter2d?: number } {
+    return this.config.antialias ? { antialias: true, filter2d: this.config.filter2d } : { antialias: false };
   }
 
   /**

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { readPly } from '../../src/io/ply';
+import { writePly } from '../../src/io/ply-writer';
 import { referenceRender } from '../../src/reference';
 import { DATA, splat, tempDir } from './run-cli';
 
@@ -44,6 +45,40 @@ describe('splat CLI', () => {
     // f32 vs float64 can move a value across a rounding boundary by one step, nothing more.
     expect(off).toBe(0);
     expect(lit).toBeGreaterThan(48 * 40 * 0.2);
+  });
+
+  it("an antialiased scene with its own 2D filter size: info names it, render draws with it, .spz warns it is lost", async () => {
+    const file = join(DATA, 'ply/playbot-1873.ply');
+    const scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
+    scene.antialiased = true;
+    scene.filter2d = 0.1;
+    const aa = join(tmp, 'aa.ply');
+    writeFileSync(aa, writePly(scene));
+    const info = JSON.parse((await splat(['info', aa])).stdout);
+    expect([info.antialiased, info.filter2d]).toEqual([true, 0.1]);
+    const cam = { width: 48, height: 40, fx: 45, fy: 45, cx: 24, cy: 20, R: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], t: [0, 0.5, 2.8] };
+    const camPath = join(tmp, 'cam-aa.json');
+    writeFileSync(camPath, JSON.stringify(cam));
+    const out = join(tmp, 'aa.png');
+    const r = await splat(['render', aa, '--camera', camPath, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const png = decodePng(readFileSync(out));
+    const camera = { ...cam, R: cam.R.flat() };
+    const want = referenceRender(scene, camera, { antialias: true, filter2d: 0.1 }).image;
+    const other = referenceRender(scene, camera, { antialias: true }).image; // 0.3 px^2
+    const byte = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+    let off = 0;
+    let apart = 0;
+    for (let i = 0; i < 48 * 40 * 3; i++) {
+      if (Math.abs(png.data[i] - byte(want[i])) > 1) off++;
+      if (Math.abs(byte(other[i]) - byte(want[i])) > 1) apart++;
+    }
+    expect(off).toBe(0);
+    // The two filter sizes draw visibly different images, so drawing with 0.3 would fail above.
+    expect(apart).toBeGreaterThan(100);
+    const c = await splat(['convert', aa, join(tmp, 'aa.spz')]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/warning: \.spz cannot store the 2D filter size 0\.1 px\^2/);
   });
 
   it('convert writes other formats that read back with the same splat count', async () => {

@@ -1,11 +1,11 @@
 /**
- * CLI flags of the densification strategies and selective Adam (usage only; the training itself
+ * CLI flags of the densification strategies, selective Adam and the anti-aliasing filter size (usage only; the training itself
  * is tested in test/train/mcmc-trainer.test.ts): help lists them, bad combinations exit 2.
  */
 import { describe, expect, it } from 'vitest';
 import { splat } from './run-cli';
 
-describe('splat train --strategy / --splats / --selective-adam', () => {
+describe('splat train --strategy / --splats / --selective-adam / --filter2d', () => {
   it('help lists the flags; a bad strategy or a budget without mcmc is a usage error', async () => {
     const help = await splat(['train', '--help']);
     expect(help.code).toBe(0);
@@ -16,5 +16,16 @@ describe('splat train --strategy / --splats / --selective-adam', () => {
     const budget = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--splats', '5000']);
     expect(budget.code).toBe(2);
     expect(budget.stderr).toMatch(/--splats sets the MCMC budget: add --strategy mcmc/);
+  });
+
+  it('--filter2d sizes the anti-aliasing filter: without --antialias, or out of range, a usage error', async () => {
+    const help = await splat(['train', '--help']);
+    expect(help.stdout).toContain('--filter2d');
+    const alone = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--filter2d', '0.1']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--filter2d sizes the anti-aliasing filter: add --antialias/);
+    const wide = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--antialias', '--filter2d', '9']);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/--filter2d must be a variance in \[0, 4\] px\^2, got 9/);
   });
 });

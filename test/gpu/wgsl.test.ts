@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeWgsl, parseWgslConstants, SHADER_SOURCES } from '../../src/gpu/wgsl';
 import * as C from '../../src/gpu/constants';
 import { grid1d } from '../../src/gpu/dispatch';
+import { DEFAULT_FILTER2D } from '../../src/io/scene';
 import { getTestDevice } from '../helpers/gpu';
 
 describe('WGSL composition', () => {
@@ -27,6 +28,8 @@ describe('WGSL composition', () => {
     expect(C.ALPHA_MAX).toBe(0.99);
     expect(C.ALPHA_MIN).toBeCloseTo(1 / 255, 12);
     expect(C.COV2D_DILATION).toBe(0.3);
+    // What readers assume for an antialiased file that names no filter size is the same 0.3.
+    expect(DEFAULT_FILTER2D).toBe(C.COV2D_DILATION);
   });
 
   it('splits big 1-D dispatches into a 2-D grid that covers every item', () => {

@@ -1,14 +1,16 @@
 /**
  * The anti-aliasing mark travels through every format that has a place for it (PLY header
  * comment, SPZ flag bit 1, SOG meta.json) and is absent from a scene trained without it; a
- * Mip-Splatting PLY's per-splat 3D filter is baked into scales and opacity on load.
+ * Mip-Splatting PLY's per-splat 3D filter is baked into scales and opacity on load. The 2D
+ * filter's size travels where a format has room (PLY comment `filter2d`, SOG meta.json), and
+ * writing it where there is none (SPZ, .splat) is reported.
  */
 import { describe, expect, it } from 'vitest';
 import { readPly } from '../../src/io/ply';
 import { writePly } from '../../src/io/ply-writer';
 import { readSpz, writeSpz } from '../../src/io/formats/spz';
 import { writeSog } from '../../src/io/formats/sog-write';
-import { loadScene } from '../../src/io/load';
+import { loadScene, writeLosses } from '../../src/io/load';
 import { type SplatScene, emptyScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
 
@@ -55,11 +57,50 @@ describe('anti-aliased scenes in files', () => {
     values.forEach((v, i) => new DataView(bytes.buffer).setFloat32(header.length + 4 * i, v, true));
     const s = (await readPly(bytes, 'mip.ply')).scene;
     expect(s.antialiased).toBe(true);
+    // Mip-Splatting trains with a 0.1 px^2 2D filter; its files do not say so.
+    expect(s.filter2d).toBe(0.1);
     const f2 = Math.fround(0.02) ** 2;
     const sq = [0.01, 0.02, 0.03].map((v) => Math.fround(v) ** 2);
     // Scales grow by the filter in quadrature; opacity keeps the energy (float64 reference, f32 storage).
     for (let a = 0; a < 3; a++) expect(Math.exp(2 * s.logScales[a])).toBeCloseTo(sq[a] + f2, 9);
     const o = (1 / (1 + Math.exp(-Math.fround(0.5)))) * Math.sqrt(sq.reduce((p, v) => p * (v / (v + f2)), 1));
     expect(1 / (1 + Math.exp(-s.opacityLogits[0]))).toBeCloseTo(o, 6);
+  });
+
+  it('keeps the 2D filter size in PLY and SOG; an antialiased file without one draws with 0.3', async () => {
+    const s = scene(20, true);
+    s.filter2d = 0.1;
+    const ply = writePly(s);
+    expect(new TextDecoder().decode(ply.subarray(0, 200))).toContain('comment filter2d 0.1\n');
+    expect((await readPly(ply, 'x.ply')).scene.filter2d).toBe(0.1);
+    const sog = await loadScene({ name: 'x.sog', bytes: await writeSog(s) });
+    expect(sog.scene.filter2d).toBe(0.1);
+    // Without a size (the files other tools write) the scene keeps none: renderers use 0.3.
+    expect((await readPly(writePly(scene(20, true)), 'y.ply')).scene.filter2d).toBeUndefined();
+    // A plain scene never carries one, even if asked to.
+    const plain = scene(20, false);
+    plain.filter2d = 0.1;
+    expect(new TextDecoder().decode(writePly(plain).subarray(0, 200))).not.toContain('filter2d');
+  });
+
+  it('a malformed filter2d comment loads the scene with a warning naming it', async () => {
+    const good = new TextDecoder('latin1').decode(writePly(scene(5, true)));
+    const bad = good.replace('comment antialiased 1\n', 'comment antialiased 1\ncomment filter2d wide\n');
+    const loaded = await readPly(new Uint8Array([...bad].map((c) => c.charCodeAt(0))), 'bad.ply');
+    expect(loaded.scene.count).toBe(5);
+    expect(loaded.scene.filter2d).toBeUndefined();
+    expect(loaded.warnings.join('\n')).toContain("header comment 'filter2d wide' is not a 2D filter size");
+  });
+
+  it('says what a format loses: the filter size in SPZ, the mark and SH in .splat', () => {
+    const s = scene(4, true);
+    expect(writeLosses(s, 'spz')).toEqual([]); // no size: readers assume 0.3, which is right
+    s.filter2d = 0.1;
+    expect(writeLosses(s, 'spz').join()).toContain('.spz cannot store the 2D filter size 0.1 px^2');
+    expect(writeLosses(s, 'ply')).toEqual([]);
+    expect(writeLosses(s, 'sog')).toEqual([]);
+    const splat = writeLosses(s, 'splat');
+    expect(splat).toHaveLength(2);
+    expect(splat[1]).toContain('.splat has no anti-aliasing mark');
   });
 });

@@ -17,6 +17,7 @@ fn main() {
   out[3] = cam.trans.z; out[4] = cam.centre.y; out[5] = cam.intrinsics.w;
   out[6] = cam.clip.y; out[7] = cam.background.z; out[8] = f32(cam.image.w);
   out[9] = cam.params.y; out[10] = f32(cam.counts.z); out[11] = f32(cam.flags.x);
+  out[12] = cam.filter2d.x;
   // Write a record with distinct values per field; the host reads it at PROJECTED_SPLAT offsets.
   var p: ProjectedSplat;
   p.xy = vec2<f32>(1.0, 2.0);

@@ -26,7 +26,7 @@ describe('struct layouts shared by TS and WGSL', () => {
     expect(uniform.buffer.size).toBe(CAMERA_UNIFORM.bytes);
     uniform.write(
       { width: 100, height: 70, fx: 50, fy: 60, cx: 49, cy: 33, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0.5, 0.25, 2] },
-      { count: 17, shDegree: 2, shCoeffs: 9, splatScale: 1.5, background: [0.1, 0.2, 0.3], antialias: true },
+      { count: 17, shDegree: 2, shCoeffs: 9, splatScale: 1.5, background: [0.1, 0.2, 0.3], antialias: true, filter2d: 0.125 },
     );
     const out = device.createBuffer({ size: 64, usage: STORAGE });
     const rec = device.createBuffer({ size: PROJECTED_SPLAT.bytes * 2, usage: STORAGE });
@@ -40,9 +40,9 @@ describe('struct layouts shared by TS and WGSL', () => {
     pass.dispatchWorkgroups(1);
     pass.end();
     device.queue.submit([enc.finish()]);
-    const f = new Float32Array(await readBuffer(device, out, 48));
+    const f = new Float32Array(await readBuffer(device, out, 52));
     // Jacobian clamp max on x/z: (1.15 W - cx) / fx; tiles_y = ceil(70 / 16) = 5.
-    const expected = [1, 1, 1, 2, -0.25, 33, (1.15 * 100 - 49) / 50, 0.3, 5, 1.5, 9, 1];
+    const expected = [1, 1, 1, 2, -0.25, 33, (1.15 * 100 - 49) / 50, 0.3, 5, 1.5, 9, 1, 0.125];
     for (let i = 0; i < expected.length; i++) expect(f[i]).toBeCloseTo(expected[i], 5);
     const r = new Float32Array(await readBuffer(device, rec, PROJECTED_SPLAT.bytes, PROJECTED_SPLAT.bytes));
     const u = new Uint32Array(r.buffer);

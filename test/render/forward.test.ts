@@ -61,13 +61,13 @@ function diffImages(gpu: Float32Array, ref: Float64Array, nearThreshold: Uint8Ar
   return d;
 }
 
-async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, background: [number, number, number], antialias = false) {
+async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, background: [number, number, number], antialias = false, filter2d?: number) {
   const device = await getTestDevice();
   const renderer = new SplatRenderer(device);
   try {
     renderer.setScene(scene);
-    const gpu = await renderer.renderToImage(cam, { shDegree, splatScale: 1, background, antialias });
-    const ref = referenceRender(scene, cam, { shDegree, background, antialias });
+    const gpu = await renderer.renderToImage(cam, { shDegree, splatScale: 1, background, antialias, filter2d });
+    const ref = referenceRender(scene, cam, { shDegree, background, antialias, filter2d });
     const diff = diffImages(gpu, ref.image, nearThresholdPixels(ref.projected, cam.width, cam.height), cam.width);
     return { gpu, ref, diff, intersections: renderer.frameStats.intersections };
   } finally {
@@ -87,26 +87,28 @@ function expectWithin(name: string, diff: ImageDiff, measured: { max: number; me
 describe('GPU forward vs float64 reference', () => {
   // `measured`: max and mean error over pixels away from thresholds on a correct build
   // (SwiftShader): f32 arithmetic against float64 after compositing up to a few hundred splats.
-  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; measured: { max: number; mean: number } }[] = [
+  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; filter2d?: number; measured: { max: number; mean: number } }[] = [
     { name: 'one splat, one tile', w: 16, h: 16, n: 1, deg: 0, extra: { huge: 1 }, bg: [0, 0, 0], measured: { max: 1.4e-7, mean: 3.8e-8 } },
     { name: 'WG-1 splats, odd image', w: 37, h: 23, n: 255, deg: 1, extra: {}, bg: [0.2, 0.4, 0.6], measured: { max: 9.3e-7, mean: 5.5e-8 } },
     { name: 'WG+1 splats with behind/huge/degenerate, every branch, SH 3', w: 70, h: 45, n: 257, deg: 3, extra: { behind: 0.1, huge: 0.05, degenerate: 0.05, shScale: 3, opaque: 0.1, branches: true }, bg: [1, 1, 1], measured: { max: 1.3e-6, mean: 7.2e-8 } },
     { name: 'k*WG+123 splats, every branch, SH 2', w: 64, h: 48, n: 3 * 256 + 123, deg: 2, extra: { behind: 0.05, huge: 0.02, opaque: 0.1, branches: true }, bg: [0, 0, 0], measured: { max: 5.9e-7, mean: 6.8e-8 } },
     { name: 'posed camera, every branch, SH 0', w: 48, h: 40, n: 100, deg: 0, extra: { opaque: 0.1, branches: true }, bg: [0.3, 0.2, 0.1], pose: true, measured: { max: 9.3e-7, mean: 8.6e-8 } },
     { name: 'anti-aliased, every branch, SH 1', w: 48, h: 40, n: 200, deg: 1, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.2, 0.2, 0.4], antialias: true, measured: { max: 5.4e-7, mean: 4.1e-8 } },
+    { name: "anti-aliased with Mip-Splatting's 0.1 px^2 filter, every branch, SH 2", w: 48, h: 40, n: 200, deg: 2, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.1, 0.3, 0.2], antialias: true, filter2d: 0.1, measured: { max: 1.2e-6, mean: 3.2e-8 } },
+    { name: 'no anti-aliasing, a 0.05 px^2 dilation, SH 0', w: 48, h: 40, n: 250, deg: 0, extra: { opaque: 0.1, huge: 0.02 }, bg: [0, 0, 0], filter2d: 0.05, measured: { max: 1.1e-6, mean: 5.1e-8 } },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const base = testCamera(c.w, c.h);
       const random = randomScene(base, { count: c.n, shDegree: c.deg, seed: c.n * 7 + c.w, ...c.extra });
       const { scene, cam } = c.pose ? posed(random, base, c.n) : { scene: random, cam: base };
-      const { diff, ref } = await renderBoth(scene, cam, c.deg, c.bg, c.antialias);
+      const { diff, ref } = await renderBoth(scene, cam, c.deg, c.bg, c.antialias, c.filter2d);
       // The scene must actually cover the image, or the comparison proves nothing.
       let covered = 0;
       for (const a of ref.alpha) if (a > 0.1) covered++;
       expect(covered).toBeGreaterThan(ref.alpha.length * (c.n === 1 ? 0.05 : 0.2));
       if (c.extra.branches) {
-        const counts = referenceBranchCounts(scene, cam, { shDegree: c.deg, antialias: c.antialias });
+        const counts = referenceBranchCounts(scene, cam, { shDegree: c.deg, antialias: c.antialias, filter2d: c.filter2d });
         for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
       }
       expectWithin(c.name, diff, c.measured, c.w * c.h);

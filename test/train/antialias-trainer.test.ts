@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyScene, type SplatScene } from '../../src/io/scene';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
+import { resolveTrainConfig } from '../../src/train/config';
 import { ViewSampler } from '../../src/train/random';
 import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
 import { applyFilter, filterBackward, filterStd } from '../../src/reference/filter3d';
@@ -61,7 +62,10 @@ describe('Trainer with anti-aliasing', () => {
     const f = filterStd(initial.means, n, cameras);
     const view = dataset.train[new ViewSampler(dataset.train.length, config.seed).next()];
     const diff = new DifferentiableRenderer(device);
-    const run = await diff.run(filtered(initial, f), view.camera, view.image, { shDegree: 0, background: [0, 0, 0], antialias: true });
+    // The default 2D filter, Mip-Splatting's 0.1 px^2: a trainer drawing with another size fails here.
+    const filter2d = resolveTrainConfig(config).filter2d;
+    expect(filter2d).toBe(0.1);
+    const run = await diff.run(filtered(initial, f), view.camera, view.image, { shDegree: 0, background: [0, 0, 0], antialias: true, filter2d });
     diff.destroy();
     const wantLogScales = new Float64Array(n * 3);
     const wantLogits = new Float64Array(n);
@@ -81,6 +85,7 @@ describe('Trainer with anti-aliasing', () => {
 
     // The export: this moment's raw parameters with the same filter (not re-sized: not due).
     expect(exported.antialiased).toBe(true);
+    expect(exported.filter2d).toBe(0.1);
     const want = filtered(now, f);
     const exportErr = { logScales: relErr(exported.logScales, want.logScales), logits: relErr(exported.opacityLogits, want.opacityLogits) };
     console.log('antialias export errors:', exportErr);

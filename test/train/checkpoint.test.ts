@@ -149,6 +149,29 @@ describe('resume checks', () => {
   });
 });
 
+describe('anti-aliased runs saved before the 2D filter size was a setting', () => {
+  it('resume with the 0.3 px^2 filter they trained with, and say so when asked for another', () => {
+    const legacy = resolveTrainConfig({ iterations: 3000, seed: 5, antialias: true });
+    delete (legacy as Partial<typeof legacy>).filter2d; // what such a checkpoint's header holds
+    const c: Checkpoint = { config: legacy, dataset: datasetIdentity('toy', dataset()), state: state(5, 0, 2) };
+    const d = decodeCheckpoint(encodeCheckpoint(c), 'old.ckpt');
+    expect(d.config.filter2d).toBe(0.3);
+    const now = resolveTrainConfig({ iterations: 3000, seed: 5, antialias: true });
+    expect(now.filter2d).toBe(0.1);
+    expect(() => checkResumable(d, now, d.dataset, 'old.ckpt')).toThrow('old.ckpt: saved with other training settings: filter2d 0.3 (now 0.1)');
+    expect(checkResumable(d, resolveTrainConfig({ ...now, filter2d: 0.3 }), d.dataset, 'old.ckpt')).toEqual([]);
+    // A run without anti-aliasing never draws with the setting: nothing to migrate.
+    const plain = resolveTrainConfig({ iterations: 3000, seed: 5 });
+    delete (plain as Partial<typeof plain>).filter2d;
+    expect(decodeCheckpoint(encodeCheckpoint({ ...c, config: plain }), 'p.ckpt').config.filter2d).toBeUndefined();
+  });
+
+  it('refuses a filter size outside [0, 4] px^2', () => {
+    expect(() => resolveTrainConfig({ antialias: true, filter2d: -0.1 })).toThrow('filter2d must be a number in [0, 4] px^2, got -0.1');
+    expect(() => resolveTrainConfig({ antialias: true, filter2d: Number.NaN })).toThrow(/filter2d must be a number/);
+  });
+});
+
 describe('serialisable random streams', () => {
   it('Mulberry32 continues exactly from a saved state', () => {
     const a = new Mulberry32(42);

@@ -9,6 +9,7 @@ import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
 import { Trainer } from '../../train/trainer';
+import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
 import { robustBounds, type RobustBounds } from '../scene-framing';
@@ -134,6 +135,8 @@ export class TrainingApp {
   /** Puts `s` into the panel (a resumed run's settings). */
   useSettings(s: TrainSettings): void {
     Object.assign(this.settings, s);
+    // An anti-aliased run saved before the filter size was a setting trained with 0.3 px^2.
+    if (s.antialias && s.filter2d === undefined) this.settings.filter2d = LEGACY_FILTER2D;
     this.panel.refresh();
     this.refreshEstimate();
   }
@@ -348,6 +351,7 @@ export class TrainingApp {
     const live = run.trainer.liveView;
     this.viewer.showLive(live.set, run.dataset.name, {
       antialiased: live.antialiased,
+      filter2d: live.filter2d,
       bounds: run.dataset.bounds,
       home: PhotoNav.home(run.dataset),
       exportScene: () => run.trainer.exportScene(),

@@ -4,7 +4,7 @@
  * reports clicks through callbacks; it keeps no state beyond the bindings.
  */
 import type { ButtonApi, FolderApi } from 'tweakpane';
-import type { BackgroundMode, TrainConfig } from '../../train/config';
+import { type BackgroundMode, DEFAULT_TRAIN, LEGACY_FILTER2D, type TrainConfig } from '../../train/config';
 import { DEFAULT_DENSITY } from '../../train/density-control';
 import type { ScheduleName } from '../../train/schedule';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
@@ -42,6 +42,12 @@ export interface TrainSettings {
    * (the reference trains without it).
    */
   antialias: boolean;
+  /**
+   * With anti-aliasing, the 2D filter's variance in px^2: 0.1 (Mip-Splatting's, sharper) or 0.3
+   * (what viewers assume for antialiased files). Default 0.1; settings saved before this existed
+   * trained with 0.3 and keep it.
+   */
+  filter2d?: number;
   /** Background under the splats while training. Default black. */
   background: BackgroundMode;
   /** Hold out every 8th image and report its PSNR. Default off (as the reference without --eval). */
@@ -73,6 +79,7 @@ export function defaultTrainSettings(): TrainSettings {
     splats: 300_000,
     selectiveAdam: false,
     antialias: false,
+    filter2d: DEFAULT_TRAIN.filter2d,
     background: 'black',
     evaluation: false,
     evalEvery: 1000,
@@ -152,6 +159,7 @@ export class TrainPanel {
     s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
+    s.addBinding(settings, 'filter2d', { options: { '0.1 px² (Mip-Splatting)': 0.1, '0.3 px² (viewers)': 0.3 }, label: 'AA 2D filter' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
@@ -219,6 +227,7 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     shDegree: s.shDegree,
     background: s.background,
     antialias: s.antialias === true,
+    ...(s.antialias === true ? { filter2d: s.filter2d ?? LEGACY_FILTER2D } : {}),
     // Settings saved before the schedule existed train with the reference schedule, as they did.
     schedule: s.schedule ?? 'reference',
     density: { gradThreshold: s.gradThreshold, maxSplats: s.maxSplats, ...(s.schedule === 'scaled' ? {} : { densifyUntil: s.densifyUntil }) },

@@ -94,6 +94,7 @@ export async function writeSog(scene: SplatScene): Promise<Uint8Array> {
     asset: { generator: 'webgpu-splat' },
     count: n,
     ...(scene.antialiased ? { antialiased: true } : {}),
+    ...(scene.antialiased && scene.filter2d !== undefined ? { filter2d: scene.filter2d } : {}),
     means: { mins, maxs, files: ['means_l.webp', 'means_u.webp'] },
     scales: { codebook: Array.from(scaleBook), files: ['scales.webp'] },
     quats: { files: ['quats.webp'] },

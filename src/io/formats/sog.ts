@@ -13,7 +13,7 @@
  * Axes are those of INRIA `.ply` (splat-transform writes them unchanged), so no flip.
  */
 import { unzipSync } from 'fflate';
-import { type LoadedScene, SceneFormatError, emptyScene, shCoeffCount } from '../scene';
+import { type LoadedScene, MAX_FILTER2D, SceneFormatError, emptyScene, isFilter2d, shCoeffCount } from '../scene';
 import { keepFiniteSplats, logitFromUnit } from './splat';
 import { type RgbaImage, type WebpDecoder, WEBP_MAX_SIDE, defaultWebpDecoder, webpSize } from './webp-codec';
 
@@ -246,6 +246,10 @@ export async function readSog(source: SogSource, file: string, opts: ReadSogOpti
   }
   const kept = keepFiniteSplats(scene, warnings, file, FORMAT);
   if (m.antialiased === true) kept.antialiased = true;
+  if (m.filter2d !== undefined) {
+    if (!isFilter2d(m.filter2d)) warnings.push(`meta.json 'filter2d' ${JSON.stringify(m.filter2d)} is not a 2D filter size in [0, ${MAX_FILTER2D}] px^2; drawn with the default 0.3`);
+    else if (kept.antialiased) kept.filter2d = m.filter2d;
+  }
   return { scene: kept, format: FORMAT, warnings };
 }
 

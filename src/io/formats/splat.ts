@@ -199,6 +199,7 @@ export function keepFiniteSplats(scene: SplatScene, warnings: string[], file: st
   warnings.push(`dropped ${scene.count - kept} of ${scene.count} splats holding NaN or infinite values`);
   const out = emptyScene(kept, scene.shDegree);
   if (scene.antialiased) out.antialiased = true;
+  if (scene.filter2d !== undefined) out.filter2d = scene.filter2d;
   let o = 0;
   for (let i = 0; i < scene.count; i++) {
     if (!keep[i]) continue;
