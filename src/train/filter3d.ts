@@ -98,16 +98,17 @@ export class TrainingFilter3d {
   }
 
   /**
-   * Bakes the filter into an exported scene (of `state`, read just before) and marks it
-   * anti-aliased with the 2D filter's size `filter2d` (px^2). The filter is the one training
-   * draws with now (sized afresh only when due), so the export renders as the trainer does and
-   * exporting does not change the run.
+   * Reads `state` as a scene with the filter baked in, marked anti-aliased with the 2D filter's
+   * size `filter2d` (px^2). The parameters and the filter are both copied when this is called
+   * (steps that run while the download is in flight change neither). The filter is the one
+   * training draws with now (sized afresh only when due), so the export renders as the trainer
+   * does and exporting does not change the run.
    */
-  async bake(scene: SplatScene, state: SplatState, iteration: number, filter2d: number): Promise<SplatScene> {
+  async readBaked(state: SplatState, iteration: number, filter2d: number): Promise<SplatScene> {
     const enc = this.device.createCommandEncoder({ label: 'Filter3d.bake' });
     this.prepare(enc, state, iteration);
     this.device.queue.submit([enc.finish()]);
-    const f = await readF32(this.device, this.filterStd.buffer, scene.count);
+    const [scene, f] = await Promise.all([state.toScene(), readF32(this.device, this.filterStd.buffer, state.count)]);
     for (let i = 0; i < scene.count; i++) bakeFilter3d(scene, i, f[i]);
     scene.antialiased = true;
     scene.filter2d = filter2d;

@@ -2,21 +2,20 @@
  * The last good training state, kept so a diverged run (NaN/Inf loss) can still be exported.
  * Captured on the CPU after the first and every 100th finite-loss step: a download is cheap at
  * that rate and survives whatever later corrupts the GPU buffers. The copy is recorded when
- * `capture` is called, so later steps cannot leak into it.
+ * `capture` is called, so later steps cannot leak into it. It is the scene an export would give
+ * at that step (an anti-aliased run's with its 3D filter baked in and its 2D filter named).
  */
 import type { SplatScene } from '../io/scene';
-import type { SplatState } from './splat-state';
 
 export class Snapshot {
   scene: SplatScene | undefined;
   iteration = 0;
   private pending: Promise<void> | undefined;
 
-  /** Starts a download of `state`; a capture still in flight is not restarted. */
-  capture(state: SplatState, iteration: number): void {
+  /** Starts `read` (a download that records its copy when called); a capture still in flight is not restarted. */
+  capture(read: () => Promise<SplatScene>, iteration: number): void {
     if (this.pending) return;
-    this.pending = state
-      .toScene()
+    this.pending = read()
       .then((scene) => {
         if (isFinite(scene)) {
           this.scene = scene;

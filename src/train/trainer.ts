@@ -173,7 +173,7 @@ export class Trainer {
       throw new TrainingGpuError(this.diverged);
     }
     if (failure !== undefined) throw failure;
-    if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(this.state, it);
+    if (it === 1 || it % 100 === 0 || it === this.config.iterations) this.snapshot.capture(() => this.currentScene(it), it);
     return info as StepInfo;
   }
 
@@ -300,8 +300,12 @@ export class Trainer {
       if (!s) throw new Error('training diverged before any good state was captured');
       return s;
     }
-    const scene = await this.state.toScene();
-    return this.filter3d ? this.filter3d.bake(scene, this.state, this.iteration, this.config.filter2d) : scene;
+    return this.currentScene(this.iteration);
+  }
+
+  /** The state as a scene (copied now), with an anti-aliased run's 3D filter of `iteration` baked in. */
+  private currentScene(iteration: number): Promise<SplatScene> {
+    return this.filter3d ? this.filter3d.readBaked(this.state, iteration, this.config.filter2d) : this.state.toScene();
   }
 
   /**

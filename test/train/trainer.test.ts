@@ -83,6 +83,27 @@ describe('Trainer on buddha13', () => {
     expect(exported.means).toEqual(good.means);
     trainer.destroy();
   });
+  it('an anti-aliased run that diverges exports its last good state as an export would give it: filter baked, marked, sized', async () => {
+    const device = await getTestDevice();
+    const ds = await buddha();
+    const trainer = new Trainer(device, ds, initFromPoints(ds.points), { iterations: 10, seed: 2, antialias: true });
+    await trainer.step();
+    const good = await trainer.exportScene();
+    expect([good.antialiased, good.filter2d]).toEqual([true, 0.1]);
+    const raw = await trainer.state.toScene();
+    expect(good.logScales).not.toEqual(raw.logScales); // the 3D filter widened them
+    device.queue.writeBuffer(trainer.state.params.sh.buffer, 0, new Float32Array(raw.sh.length).fill(NaN));
+    let error: unknown;
+    for (let i = 0; i < 10 && !error; i++) await trainer.step().catch((e) => (error = e));
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const exported = await trainer.exportScene();
+    expect([exported.antialiased, exported.filter2d]).toEqual([true, 0.1]);
+    expect(exported.logScales).toEqual(good.logScales);
+    expect(exported.opacityLogits).toEqual(good.opacityLogits);
+    expect(exported.sh).toEqual(good.sh);
+    trainer.destroy();
+  });
+
   it('stops when the GPU rejects a step, names it, and keeps the last good state for export', async () => {
     // A step whose commands the GPU drops (out of memory at a buffer's growth, or invalid) did
     // nothing; before, training went on "stepping" and reported the stale loss.
