@@ -159,7 +159,7 @@ export class TrainPanel {
     s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
-    s.addBinding(settings, 'filter2d', { options: { '0.1 px² (Mip-Splatting)': 0.1, '0.3 px² (viewers)': 0.3 }, label: 'AA 2D filter' });
+    s.addBinding(settings, 'filter2d', { options: { '0.1 px² (sharper)': 0.1, '0.3 px² (viewers)': 0.3 }, label: 'AA filter' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
