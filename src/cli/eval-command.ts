@@ -1,6 +1,8 @@
 /** `splat eval <scene> <colmap-dir>`: held-out PSNR / SSIM / L1 of a trained scene. */
-import { Trainer } from '../train/trainer';
 import { requestNodeDevice } from '../gpu/node-gpu';
+import { GaussianBuffers } from '../render/gaussian-buffers';
+import { DifferentiableRenderer } from '../train/differentiable-renderer';
+import { evaluateViews } from '../train/evaluate';
 import { flagInt, flagString, positionals } from './args';
 import { loadDataset, round } from './load-dataset';
 import { readSceneFile } from './scene-file';
@@ -18,11 +20,16 @@ export const evalCommand: Command = {
     const loaded = await readSceneFile(file);
     const dataset = await loadDataset(dir, resolution, true);
     const gpu = await requestNodeDevice();
-    const trainer = new Trainer(gpu.device, dataset, loaded.scene, { iterations: 1, shDegree: loaded.scene.shDegree, shIncreaseEvery: 1 });
-    trainer.iteration = 1; // evaluate with every SH degree the file has
-    const m = await trainer.evaluate(dataset.test);
+    const set = GaussianBuffers.upload(gpu.device, loaded.scene);
+    const diff = new DifferentiableRenderer(gpu.device);
+    // Drawn as the viewer draws the file: every SH degree it has, and an antialiased scene with
+    // its 2D filter (its 3D filter is already baked into the file).
+    const { scene } = loaded;
+    const aa = scene.antialiased === true;
+    const m = await evaluateViews(gpu.device, diff, set, dataset.test, { shDegree: scene.shDegree, splatScale: 1, background: [0, 0, 0], antialias: aa, filter2d: aa ? scene.filter2d : undefined });
     console.log(JSON.stringify({ scene: file, views: m.views, psnr: round(m.psnr, 3), ssim: round(m.ssim, 4), l1: round(m.l1, 5) }, null, 2));
-    trainer.destroy();
+    diff.destroy();
+    set.destroy();
     gpu.device.destroy();
     return 0;
   },

@@ -23,6 +23,7 @@ import { TrainingFilter3d } from './filter3d';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
+import { evaluateViews } from './evaluate';
 import type { GroupArrays, TrainerState } from './checkpoint';
 
 export interface StepInfo {
@@ -273,23 +274,8 @@ export class Trainer {
   async evaluate(views?: View[]): Promise<EvalResult> {
     const list = views ?? (this.dataset.test.length > 0 ? this.dataset.test : this.dataset.train);
     const bg: [number, number, number] = this.config.background === 'white' ? [1, 1, 1] : [0, 0, 0];
-    let psnr = 0;
-    let ssim = 0;
-    let l1 = 0;
-    for (const v of list) {
-      const { forward, loss } = this.diff;
-      await forward.renderExact(this.renderSet(this.iteration), v.camera, { shDegree: this.activeShDegree, splatScale: 1, background: bg, ...this.filter2dOptions });
-      loss.setTarget(v.image, v.camera.width, v.camera.height);
-      const enc = this.device.createCommandEncoder({ label: 'Trainer.eval' });
-      loss.encodeMetrics(enc, forward.image.buffer);
-      this.device.queue.submit([enc.finish()]);
-      const s = await loss.readStats();
-      psnr += s.psnr;
-      ssim += s.ssim;
-      l1 += s.l1;
-    }
-    const n = Math.max(list.length, 1);
-    return { iteration: this.iteration, views: list.length, psnr: psnr / n, ssim: ssim / n, l1: l1 / n };
+    const m = await evaluateViews(this.device, this.diff, this.renderSet(this.iteration), list, { shDegree: this.activeShDegree, splatScale: 1, background: bg, ...this.filter2dOptions });
+    return { iteration: this.iteration, ...m };
   }
 
   /** The current scene, or the last good one after divergence. */
