@@ -1,5 +1,6 @@
 /** `splat eval <scene> <colmap-dir>`: held-out PSNR / SSIM / L1 of a trained scene. */
 import { requestNodeDevice } from '../gpu/node-gpu';
+import { sceneFilter2d } from '../io/scene';
 import { GaussianBuffers } from '../render/gaussian-buffers';
 import { DifferentiableRenderer } from '../train/differentiable-renderer';
 import { evaluateViews } from '../train/evaluate';
@@ -25,8 +26,7 @@ export const evalCommand: Command = {
     // Drawn as the viewer draws the file: every SH degree it has, and an antialiased scene with
     // its 2D filter (its 3D filter is already baked into the file).
     const { scene } = loaded;
-    const aa = scene.antialiased === true;
-    const m = await evaluateViews(gpu.device, diff, set, dataset.test, { shDegree: scene.shDegree, splatScale: 1, background: [0, 0, 0], antialias: aa, filter2d: aa ? scene.filter2d : undefined });
+    const m = await evaluateViews(gpu.device, diff, set, dataset.test, { shDegree: scene.shDegree, splatScale: 1, background: [0, 0, 0], ...sceneFilter2d(scene) });
     console.log(JSON.stringify({ scene: file, views: m.views, psnr: round(m.psnr, 3), ssim: round(m.ssim, 4), l1: round(m.l1, 5) }, null, 2));
     diff.destroy();
     set.destroy();

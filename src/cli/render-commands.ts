@@ -2,7 +2,7 @@
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { parseCameraJson } from '../io/camera';
-import { DEFAULT_FILTER2D, sceneBounds } from '../io/scene';
+import { DEFAULT_FILTER2D, sceneBounds, sceneFilter2d } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
@@ -100,7 +100,7 @@ export const renderCommand: Command = {
     const renderer = new SplatRenderer(gpu.device);
     try {
       renderer.setScene(loaded.scene);
-      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, antialias: loaded.scene.antialiased === true, filter2d: loaded.scene.antialiased ? loaded.scene.filter2d : undefined });
+      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);
       console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);

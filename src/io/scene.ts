@@ -39,6 +39,11 @@ export const DEFAULT_FILTER2D = 0.3;
 /** The 2D filter Mip-Splatting trains with (its `kernel_size`), px^2: its .ply files carry no size. */
 export const MIP_SPLATTING_FILTER2D = 0.1;
 
+/** How to draw `scene`: with its 2D filter (and that filter's size) when it was trained antialiased, else the reference's dilation. */
+export function sceneFilter2d(scene: SplatScene): { antialias: boolean; filter2d?: number } {
+  return scene.antialiased ? { antialias: true, filter2d: scene.filter2d } : { antialias: false };
+}
+
 /** The largest 2D filter variance accepted (px^2): a filter of 2 px standard deviation. */
 export const MAX_FILTER2D = 4;
 

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
 import type { ColmapDataset, View } from '../../src/io/colmap/dataset';
-import { SH_C0, emptyScene, type SplatScene } from '../../src/io/scene';
+import { SH_C0, emptyScene, sceneFilter2d, type SplatScene } from '../../src/io/scene';
 import { Trainer } from '../../src/train/trainer';
 import { ForwardPass } from '../../src/render/forward-pass';
 import { GaussianBuffers } from '../../src/render/gaussian-buffers';
@@ -131,7 +131,7 @@ async function render(device: GPUDevice, scene: SplatScene, cam: Camera): Promis
   const forward = new ForwardPass(device);
   const buffers = GaussianBuffers.upload(device, scene);
   try {
-    await forward.renderExact(buffers, cam, { shDegree: 0, splatScale: 1, background: [0, 0, 0], antialias: scene.antialiased === true, filter2d: scene.antialiased ? scene.filter2d : undefined });
+    await forward.renderExact(buffers, cam, { shDegree: 0, splatScale: 1, background: [0, 0, 0], ...sceneFilter2d(scene) });
     return await readF32(device, forward.image.buffer, cam.width * cam.height * 4);
   } finally {
     buffers.destroy();
