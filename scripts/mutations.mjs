@@ -66,9 +66,30 @@ export const MUTATIONS = [
   {
     name: 'projection: 0.3 px dilation dropped',
     file: 'shaders/common/gaussian.wgsl',
-    find: 'return vec3<f32>(m[0][0] + COV2D_DILATION, m[0][1], m[1][1] + COV2D_DILATION);',
+    find: 'return vec3<f32>(m[0][0] + filter2d, m[0][1], m[1][1] + filter2d);',
     replace: 'return vec3<f32>(m[0][0], m[0][1], m[1][1]);',
     tests: FORWARD,
+  },
+  {
+    name: 'filter2d: the projection compensates for the default 0.3 whatever the scene names',
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'let det0 = (cv.x - f2) * (cv.z - f2) - cv.y * cv.y;',
+    replace: 'let det0 = (cv.x - COV2D_DILATION) * (cv.z - COV2D_DILATION) - cv.y * cv.y;',
+    tests: FORWARD,
+  },
+  {
+    name: 'filter2d: the projection backward differentiates the default 0.3 compensation',
+    file: 'shaders/project_backward.wgsl',
+    find: 'let a0 = cv.x - cam.filter2d.x;',
+    replace: 'let a0 = cv.x - COV2D_DILATION;',
+    tests: ['test/render/backward.test.ts'],
+  },
+  {
+    name: 'filter2d: the camera uniform ignores the size asked for',
+    file: 'src/kernels/camera-uniform.ts',
+    find: 'filter2d: [p.filter2d ?? COV2D_DILATION],',
+    replace: 'filter2d: [COV2D_DILATION],',
+    tests: ['test/cli/cli.test.ts'],
   },
   {
     name: 'projection: wrong sign of the Jacobian x/z column',
