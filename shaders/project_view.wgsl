@@ -2,7 +2,7 @@
 // the tile path (common/project_splat.wgsl) and writes, by splat index, the splat's screen quad
 // (what the vertex shader reads, so it does no per-vertex math: software rasterizers run it
 // 6 times per splat) and the depth-sort key/value pair. Culled splats get CULLED_KEY, which
-// sorts after every visible key; they are never drawn, so their quad is left as it was.
+// sorts after every visible key; they are never drawn, so what their quad holds is never read.
 // The quad spans the ellipse where alpha >= 1/255, capped at EXTENT_SIGMA standard deviations,
 // along the 2D covariance's eigenvectors.
 #include "common/dispatch.wgsl"
@@ -32,11 +32,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   depth_values[i] = i;
   let projection = project_splat(i);
   let p = projection.splat;
-  if (p.tiles == 0u) {
-    depth_keys[i] = CULLED_KEY;
-    return;
-  }
-  depth_keys[i] = depth_key(projection.depth);
+  // No early return for culled splats (a branch that differs between lanes makes a software
+  // adapter run the rest masked): their quad is computed from the zero record and never drawn.
+  depth_keys[i] = select(depth_key(projection.depth), CULLED_KEY, p.tiles == 0u);
 
   // The 2D covariance (inverse of the conic) and its eigen-decomposition.
   let det_c = p.conic.x * p.conic.z - p.conic.y * p.conic.y;
@@ -45,12 +43,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let disc = sqrt(max(0.25 * (cov.x - cov.z) * (cov.x - cov.z) + cov.y * cov.y, 0.0));
   let l1 = mid + disc;
   let l2 = max(mid - disc, 0.0);
-  var v1 = vec2<f32>(1.0, 0.0);
-  if (abs(cov.y) > 1e-12 * l1) {
-    v1 = normalize(vec2<f32>(cov.y, l1 - cov.x));
-  } else if (cov.z > cov.x) {
-    v1 = vec2<f32>(0.0, 1.0);
-  }
+  // The major axis; along x or y when the covariance is (numerically) diagonal.
+  let axis_aligned = select(vec2<f32>(1.0, 0.0), vec2<f32>(0.0, 1.0), cov.z > cov.x);
+  let v1 = select(axis_aligned, normalize(vec2<f32>(cov.y, l1 - cov.x)), abs(cov.y) > 1e-12 * l1);
   // alpha = o exp(-d^2 / 2 lambda) >= 1/255 needs d <= sqrt(2 ln(255 o) lambda).
   let k = min(EXTENT_SIGMA, sqrt(max(2.0 * log(p.opacity / ALPHA_MIN), 0.0)));
   var q: SplatQuad;
