@@ -115,9 +115,17 @@ export const MUTATIONS = [
   {
     name: 'projection: near plane at z = 0',
     file: 'shaders/common/project_splat.wgsl',
-    find: 'if (!(t.z > cam.params.x) || !is_finite3(t))',
-    replace: 'if (!(t.z > 0.0) || !is_finite3(t))',
+    find: 'var ok = (t.z > cam.params.x) & is_finite3(t);',
+    replace: 'var ok = (t.z > 0.0) & is_finite3(t);',
     tests: FORWARD,
+  },
+  {
+    name: 'projection: the branch-free cull (CPU adapters) leaves a culled splat its opacity',
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'p.splat.opacity = select(0.0, blended, ok);',
+    replace: 'p.splat.opacity = blended;',
+    tests: FORWARD,
+    testName: 'both kernel shapes',
   },
   {
     name: 'projection: SH view direction reversed',
@@ -221,10 +229,10 @@ export const MUTATIONS = [
     tests: RASTER_BWD,
   },
   {
-    name: 'backward: CPU shape stops at the last entry of the first row, not of the tile',
+    name: 'backward: CPU shape counts a pixel one entry past the last the forward consumed',
     file: 'shaders/rasterize_backward_tile.wgsl',
-    find: 'end = max(end, range.x + max(max(l.x, l.y), max(l.z, l.w)));',
-    replace: 'end = select(end, range.x + max(max(l.x, l.y), max(l.z, l.w)), r == 0u);',
+    find: '(vec4<u32>(entry) <= (*s).last)',
+    replace: '(vec4<u32>(entry) <= (*s).last + vec4<u32>(1u))',
     tests: RASTER_BWD,
   },
   {

@@ -55,19 +55,28 @@ struct Projection {
   depth: f32,
 }
 
-// Branch-free: each cull test narrows `ok` and the record is selected at the end. A return that
-// differs between the lanes of a SIMD group makes a software adapter run everything after it
-// masked, its 60 parameter loads included (the projection took 1.1-1.4x the time with the early
-// returns; bench/README.md). The work spent on culled splats is the price.
+// Every cull test narrows `ok`, and the record is selected at the end. With EARLY_EXIT a culled
+// splat returns at once (GPUs: no SH loads for it); without, nothing branches (CPU adapters: a
+// return that differs between the lanes of a SIMD group makes a software adapter run everything
+// after it masked, its 60 parameter loads included; KernelShapes.earlyExit).
+override EARLY_EXIT: bool = true;
+
+fn culled_splat() -> Projection {
+  var p: Projection;
+  return p;
+}
+
 fn project_splat(i: u32) -> Projection {
   let mean = vec3<f32>(means[3u * i], means[3u * i + 1u], means[3u * i + 2u]);
   let rot = cam_rotation();
   let t = rot * mean + cam.trans.xyz;
   var ok = (t.z > cam.params.x) & is_finite3(t);
+  if (EARLY_EXIT && !ok) { return culled_splat(); }
 
   let opacity = 1.0 / (1.0 + exp(-opacity_logits[i]));
   // alpha = opacity * G <= opacity: below 1/255 it never blends anywhere.
   ok = ok & (opacity >= ALPHA_MIN);
+  if (EARLY_EXIT && !ok) { return culled_splat(); }
 
   let ls = vec3<f32>(log_scales[3u * i], log_scales[3u * i + 1u], log_scales[3u * i + 2u]);
   let s = exp(ls) * cam.params.y;
@@ -83,6 +92,7 @@ fn project_splat(i: u32) -> Projection {
   let cv = cov2d(jw, cov3, f2);
   let det = cv.x * cv.z - cv.y * cv.y;
   ok = ok & (det > 0.0) & is_finite3(cv);
+  if (EARLY_EXIT && !ok) { return culled_splat(); }
   let conic = vec3<f32>(cv.z, -cv.y, cv.x) / det;
   // Anti-aliasing (Mip-Splatting's 2D filter): the dilation keeps the splat's energy, so the
   // opacity shrinks by sqrt(det(Sigma2D) / det(Sigma2D + s I)), s = the filter's variance.
@@ -93,6 +103,7 @@ fn project_splat(i: u32) -> Projection {
   }
   let blended = opacity * comp;
   ok = ok & (blended >= ALPHA_MIN);
+  if (EARLY_EXIT && !ok) { return culled_splat(); }
 
   let mid = 0.5 * (cv.x + cv.z);
   let lambda_max = mid + sqrt(max(0.1, mid * mid - det));
@@ -110,6 +121,7 @@ fn project_splat(i: u32) -> Projection {
   let rect = tile_rect(select(vec2<f32>(0.0), xy, ok), select(0.0, radius, ok), cam.image.zw);
   let tiles = select(0u, rect_area(rect), ok);
   ok = ok & (tiles != 0u);
+  if (EARLY_EXIT && !ok) { return culled_splat(); }
 
   // SH colour for the active degree; the view direction points from the camera to the splat.
   let dir = normalize(mean - cam.centre.xyz);

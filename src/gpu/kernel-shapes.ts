@@ -57,6 +57,14 @@ export interface KernelShapes {
    * load per lane; a GPU would hold 8 pixels' moments in registers and lose occupancy.
    */
   readonly lossStrips: boolean;
+  /**
+   * Projection: a culled splat returns at once, before its SH loads. A GPU skips that work; a
+   * software adapter runs everything after a branch that differs between a SIMD group's lanes
+   * masked, loads included, which costs it more than the work saved, so there the cull tests
+   * narrow one flag and the record is selected at the end (0.86-0.91x the projection's time on
+   * SwiftShader, buddha13 and playbot-31000; bench/README.md).
+   */
+  readonly earlyExit: boolean;
 }
 
 export const CPU_SHAPES: KernelShapes = {
@@ -76,6 +84,7 @@ export const CPU_SHAPES: KernelShapes = {
   scanChunk: 256,
   splatVertices: 3,
   lossStrips: true,
+  earlyExit: false,
 };
 
 export const GPU_SHAPES: KernelShapes = {
@@ -91,6 +100,7 @@ export const GPU_SHAPES: KernelShapes = {
   scanChunk: 32,
   splatVertices: 6,
   lossStrips: false,
+  earlyExit: true,
 };
 
 /** True for adapters that run WGSL on the CPU. */

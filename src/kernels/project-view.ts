@@ -1,4 +1,5 @@
 /** Projection for the viewer's sorted quads (shaders/project_view.wgsl): raw Gaussians -> quads + depth keys. */
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { ComputeKernel } from './compute-kernel';
 
 export interface ProjectViewBuffers {
@@ -13,8 +14,10 @@ export interface ProjectViewBuffers {
 }
 
 export class ProjectViewKernel extends ComputeKernel {
-  constructor(device: GPUDevice) {
-    super(device, 'ProjectView', 'project_view.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+  constructor(device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
+    super(device, 'ProjectView', 'project_view.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true, {
+      EARLY_EXIT: shapes.earlyExit ? 1 : 0,
+    });
   }
 
   bindAll(b: ProjectViewBuffers): GPUBindGroup {

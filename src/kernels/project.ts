@@ -1,4 +1,5 @@
 /** Projection forward (shaders/project.wgsl): raw Gaussians -> projected records + depth keys. */
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { ComputeKernel } from './compute-kernel';
 
 export interface ProjectBuffers {
@@ -13,8 +14,10 @@ export interface ProjectBuffers {
 }
 
 export class ProjectKernel extends ComputeKernel {
-  constructor(device: GPUDevice) {
-    super(device, 'Project', 'project.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true);
+  constructor(device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
+    super(device, 'Project', 'project.wgsl', ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], true, {
+      EARLY_EXIT: shapes.earlyExit ? 1 : 0,
+    });
   }
 
   bindAll(b: ProjectBuffers): GPUBindGroup {

@@ -19,6 +19,7 @@ import { RadixSort } from '../kernels/radix-sort';
 import { PrefixSum } from '../kernels/prefix-sum';
 import type { GaussianSet } from './gaussian-buffers';
 import { BindGroupCache } from '../gpu/bind-group-cache';
+import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 
 export interface ForwardOptions {
   /** Active SH degree; clamped to the scene's. */
@@ -85,16 +86,17 @@ export class ForwardPass {
   private lastN = -1;
   private pendingRequiredCapacity = 0;
 
-  constructor(private readonly device: GPUDevice) {
+  /** shapes: the kernels' per-adapter shapes (default: this device's; tests pick either class). */
+  constructor(private readonly device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
     this.uniform = new CameraUniform(device, 'Forward.camera');
-    this.project = new ProjectKernel(device);
+    this.project = new ProjectKernel(device, shapes);
     this.gather = new GatherTileCountsKernel(device);
     this.emit = new EmitIntersectionsKernel(device);
     this.ranges = new TileRangesKernel(device);
     this.raster = new RasterizeKernel(device);
-    this.depthSort = new RadixSort(device, 'Forward.depthSort');
-    this.tileSort = new RadixSort(device, 'Forward.tileSort');
-    this.scan = new PrefixSum(device, 'Forward.tileScan');
+    this.depthSort = new RadixSort(device, 'Forward.depthSort', shapes);
+    this.tileSort = new RadixSort(device, 'Forward.tileSort', shapes);
+    this.scan = new PrefixSum(device, 'Forward.tileScan', shapes);
     const g = (label: string, bytes = 256) => new GrowableBuffer(device, `Forward.${label}`, STORAGE, bytes);
     this.projected = g('projected');
     this.depthKeys = g('depthKeys');

@@ -55,7 +55,7 @@ export class SplatRenderer {
     /** shapes: the kernels' per-adapter shapes (default: this device's; tests pick either class). */
     private readonly opts: { canvasFormat?: GPUTextureFormat; shapes?: KernelShapes } = {},
   ) {
-    this.forward = new ForwardPass(device);
+    this.forward = new ForwardPass(device, opts.shapes);
   }
 
   /** Uploads `scene`; the previous scene stays when this throws (e.g. too large). */

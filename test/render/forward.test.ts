@@ -11,6 +11,9 @@ import { SplatRenderer } from '../../src/render/splat-renderer';
 import { readPly } from '../../src/io/ply';
 import { lookAtCamera, type Camera } from '../../src/io/camera';
 import { type SplatScene, sceneBounds } from '../../src/io/scene';
+import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
+import { readBuffer } from '../../src/gpu/buffers';
+import { PROJECTED_SPLAT } from '../../src/kernels/layouts';
 import { getTestDevice } from '../helpers/gpu';
 import { EVERY_BRANCH, posed, randomScene, type RandomSceneOptions, testCamera } from '../helpers/scenes';
 import { nearThresholdPixels } from '../helpers/thresholds';
@@ -61,15 +64,17 @@ function diffImages(gpu: Float32Array, ref: Float64Array, nearThreshold: Uint8Ar
   return d;
 }
 
-async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, background: [number, number, number], antialias = false, filter2d?: number) {
+async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, background: [number, number, number], antialias = false, filter2d?: number, shapes?: KernelShapes) {
   const device = await getTestDevice();
-  const renderer = new SplatRenderer(device);
+  const renderer = new SplatRenderer(device, { shapes });
   try {
     renderer.setScene(scene);
     const gpu = await renderer.renderToImage(cam, { shDegree, splatScale: 1, background, antialias, filter2d });
+    // The projected records, every field of culled splats included (private member, test only).
+    const projected = new Uint8Array(await readBuffer(device, renderer['forward'].projected.buffer, scene.count * PROJECTED_SPLAT.bytes));
     const ref = referenceRender(scene, cam, { shDegree, background, antialias, filter2d });
     const diff = diffImages(gpu, ref.image, nearThresholdPixels(ref.projected, cam.width, cam.height), cam.width);
-    return { gpu, ref, diff, intersections: renderer.frameStats.intersections };
+    return { gpu, ref, diff, projected, intersections: renderer.frameStats.intersections };
   } finally {
     renderer.destroy();
   }
@@ -114,6 +119,18 @@ describe('GPU forward vs float64 reference', () => {
       expectWithin(c.name, diff, c.measured, c.w * c.h);
     });
   }
+
+  it('both kernel shapes (culls branch-free on CPU adapters, return early on GPUs) give the same bits', async () => {
+    const cam = testCamera(70, 45);
+    const scene = randomScene(cam, { count: 257, shDegree: 3, seed: 257 * 7 + 70, behind: 0.1, huge: 0.05, degenerate: 0.05, shScale: 3, opaque: 0.1, branches: true });
+    const counts = referenceBranchCounts(scene, cam, { shDegree: 3 });
+    for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
+    const cpu = await renderBoth(scene, cam, 3, [1, 1, 1], false, undefined, CPU_SHAPES);
+    const gpu = await renderBoth(scene, cam, 3, [1, 1, 1], false, undefined, GPU_SHAPES);
+    expect(cpu.intersections).toBe(gpu.intersections);
+    expect(Buffer.from(cpu.projected).equals(Buffer.from(gpu.projected)), 'projected records differ').toBe(true);
+    expect(Buffer.from(cpu.gpu.buffer).equals(Buffer.from(gpu.gpu.buffer)), 'images differ').toBe(true);
+  });
 
   it('empty scene renders the background', async () => {
     const cam = testCamera(20, 20);
