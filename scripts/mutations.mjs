@@ -433,6 +433,20 @@ export const MUTATIONS = [
     tests: ['test/kernels/adam.test.ts'],
   },
   {
+    name: 'adam: the vec4 kernel wraps its learning-rate residues once, not up to three times',
+    file: 'shaders/common/adam.wgsl',
+    find: '  r = select(r, r - p, r >= p);\n  r = select(r, r - p, r >= p);\n  r = select(r, r - p, r >= p);',
+    replace: '  r = select(r, r - p, r >= p);',
+    tests: ['test/kernels/adam.test.ts'],
+  },
+  {
+    name: 'adam: selective Adam wraps the row residues of a vec4 once, not up to three times',
+    file: 'shaders/common/adam.wgsl',
+    find: 'for (var k = 0u; k < 3u; k++) {',
+    replace: 'for (var k = 0u; k < 1u; k++) {',
+    tests: ['test/kernels/selective-adam.test.ts'],
+  },
+  {
     name: 'adam: second moment not bias-corrected',
     file: 'shaders/common/adam.wgsl',
     find: '(sqrt(out.v / a.bias2) + a.eps)',
@@ -662,8 +676,8 @@ export const MUTATIONS = [
   {
     name: 'adam: the scalar tail takes its learning rate by its own index, not the buffer\'s',
     file: 'shaders/adam.wgsl',
-    find: 'adam_update(a, vec4<u32>(global)',
-    replace: 'adam_update(a, vec4<u32>(e)',
+    find: 'adam_update(a, vec4<f32>(adam_lr(a, global))',
+    replace: 'adam_update(a, vec4<f32>(adam_lr(a, e))',
     tests: ['test/kernels/adam.test.ts'],
   },
   {

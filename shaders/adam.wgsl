@@ -19,7 +19,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (e >= a.count) { return; }
   let global = a.base + e;
   if (a.row_width != 0u && projected[global / a.row_width].tiles == 0u) { return; }
-  let s = adam_update(a, vec4<u32>(global), vec4<bool>(false), AdamState(vec4<f32>(param[e]), vec4<f32>(m1[e]), vec4<f32>(m2[e])), vec4<f32>(grad[e]));
+  let s = adam_update(a, vec4<f32>(adam_lr(a, global)), vec4<bool>(false), AdamState(vec4<f32>(param[e]), vec4<f32>(m1[e]), vec4<f32>(m2[e])), vec4<f32>(grad[e]));
   m1[e] = s.m.x;
   m2[e] = s.v.x;
   param[e] = s.param.x;

@@ -17,15 +17,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let j = linear_index(wg, nwg, li, ADAM_WG);
   let a = params;
   if (j >= a.count / 4u) { return; }
-  let e = vec4<u32>(4u * j) + vec4<u32>(0u, 1u, 2u, 3u);
   var keep = vec4<bool>(false);
   if (a.row_width != 0u) {
-    let rows = e / vec4<u32>(a.row_width);
+    let rows = adam_rows4(a, 4u * j);
     keep = vec4<bool>(projected[rows.x].tiles == 0u, projected[rows.y].tiles == 0u,
                       projected[rows.z].tiles == 0u, projected[rows.w].tiles == 0u);
     if (all(keep)) { return; }
   }
-  let s = adam_update(a, e, keep, AdamState(param[j], m1[j], m2[j]), grad[j]);
+  let s = adam_update(a, adam_lr4(a, 4u * j), keep, AdamState(param[j], m1[j], m2[j]), grad[j]);
   m1[j] = s.m;
   m2[j] = s.v;
   param[j] = s.param;

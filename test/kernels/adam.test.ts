@@ -9,8 +9,18 @@ import { compareArrays, rng } from '../helpers/compare';
 const DECIDED = { beta1: 0.9, beta2: 0.999, eps: 1e-15 };
 
 describe('Adam kernel vs float64 reference', () => {
-  for (const count of [1, 255, 256, 257, 3 * 256 + 123]) {
-    it(`${count} elements, 5 steps, two learning rates split like the SH buffer`, async () => {
+  // Two learning rates, element e taking the first when e % period < first: split like the SH
+  // buffer (12 / 3), and periods of 1-5, whose residues the vec4 kernel wraps up to three times.
+  const cases = [
+    { count: 1, period: 12, first: 3 },
+    { count: 255, period: 1, first: 1 },
+    { count: 256, period: 2, first: 1 },
+    { count: 257, period: 3, first: 1 },
+    { count: 3 * 256 + 123, period: 5, first: 2 },
+    { count: 3 * 256 + 123, period: 12, first: 3 },
+  ];
+  for (const { count, period, first } of cases) {
+    it(`${count} elements, 5 steps, two learning rates split every ${period} after ${first}`, async () => {
       const device = await getTestDevice();
       const r = rng(count);
       const p0 = Float32Array.from({ length: count }, () => r() * 2 - 1);
@@ -27,7 +37,7 @@ describe('Adam kernel vs float64 reference', () => {
         const grad = createBufferWithData(device, 'g', g);
         const enc = device.createCommandEncoder();
         const pass = enc.beginComputePass();
-        const o = { lr: 0.01, lrRest: 0.0005, period: 12, first: 3, step };
+        const o = { lr: 0.01, lrRest: 0.0005, period, first, step };
         adam.encode(pass, { param, grad, m, v, count, ...o });
         pass.end();
         device.queue.submit([enc.finish()]);
