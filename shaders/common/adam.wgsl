@@ -40,30 +40,34 @@ fn adam_lr(a: AdamParams, e: u32) -> f32 {
   return select(a.lr_b, a.lr_a, e % a.period < a.first);
 }
 
-// The learning rates of elements e0 .. e0 + 3: one remainder, the next three by steps, each
-// wrapped at most three times (the residues stay below period + 3). A software adapter divides
-// per lane and component; one division instead of four: 0.90x Adam's time (bench/README.md).
-fn adam_lr4(a: AdamParams, e0: u32) -> vec4<f32> {
-  let p = vec4<u32>(a.period);
-  var r = vec4<u32>(e0 % a.period) + vec4<u32>(0u, 1u, 2u, 3u);
-  r = select(r, r - p, r >= p);
-  r = select(r, r - p, r >= p);
-  r = select(r, r - p, r >= p);
-  return select(vec4<f32>(a.lr_b), vec4<f32>(a.lr_a), r < vec4<u32>(a.first));
+// Elements e0 .. e0 + 3 against a period n: e0 % n plus 0..3, wrapped below n (at most three
+// times: the sums stay below n + 3), and how often each wrapped, so (e0 + k) / n = e0 / n + wraps.
+// A software adapter divides per lane and component; one division instead of four: 0.90x Adam's
+// time (bench/README.md).
+struct Residues4 {
+  r: vec4<u32>,
+  wraps: vec4<u32>,
 }
 
-// The splat rows (element / row_width, row_width > 0) of elements e0 .. e0 + 3, with two
-// divisions instead of four in the same way.
-fn adam_rows4(a: AdamParams, e0: u32) -> vec4<u32> {
-  let w = vec4<u32>(a.row_width);
-  var r = vec4<u32>(e0 % a.row_width) + vec4<u32>(0u, 1u, 2u, 3u);
-  var rows = vec4<u32>(e0 / a.row_width);
+fn residues4(e0: u32, n: u32) -> Residues4 {
+  let nn = vec4<u32>(n);
+  var out = Residues4(vec4<u32>(e0 % n) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(0u));
   for (var k = 0u; k < 3u; k++) {
-    let wrap = r >= w;
-    r = select(r, r - w, wrap);
-    rows += select(vec4<u32>(0u), vec4<u32>(1u), wrap);
+    let wrap = out.r >= nn;
+    out.r = select(out.r, out.r - nn, wrap);
+    out.wraps += select(vec4<u32>(0u), vec4<u32>(1u), wrap);
   }
-  return rows;
+  return out;
+}
+
+// The learning rates of elements e0 .. e0 + 3.
+fn adam_lr4(a: AdamParams, e0: u32) -> vec4<f32> {
+  return select(vec4<f32>(a.lr_b), vec4<f32>(a.lr_a), residues4(e0, a.period).r < vec4<u32>(a.first));
+}
+
+// The splat rows (element / row_width, row_width > 0) of elements e0 .. e0 + 3.
+fn adam_rows4(a: AdamParams, e0: u32) -> vec4<u32> {
+  return vec4<u32>(e0 / a.row_width) + residues4(e0, a.row_width).wraps;
 }
 
 // Updates four elements with learning rates lr; `keep` marks those left as they are.
