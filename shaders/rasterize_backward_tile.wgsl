@@ -104,7 +104,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (tile >= tiles_x * cam.image.w) { return; }
   let range = ranges[tile];
   let zero = ProjectedGrad(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
-  let px0 = (tile % tiles_x) * TILE_SIZE + lane * 4u;
+  let tx0 = (tile % tiles_x) * TILE_SIZE;
+  let px0 = tx0 + lane * 4u;
   let ty0 = (tile / tiles_x) * TILE_SIZE;
   // Rows past the image bottom (or a block past its right edge) consumed no entries.
   var segs: array<Seg, TILE_SIZE>;
@@ -117,7 +118,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // The tile's rows span pixel centres [y_lo, y_hi].
   let y_lo = f32(ty0) + 0.5;
   let y_hi = y_lo + f32(TILE_SIZE - 1u);
-  let x_lo = f32(px0 - lane * 4u) + 0.5;  // and columns [x_lo, x_hi]
+  let x_lo = f32(tx0) + 0.5;  // and columns [x_lo, x_hi]
   let x_hi = x_lo + f32(TILE_SIZE - 1u);
   for (var j = range.x; j < range.y; j++) {
     let rec = records[j];
