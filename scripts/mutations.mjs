@@ -238,9 +238,23 @@ export const MUTATIONS = [
   {
     name: 'backward: CPU shape skips the bottom row of the tile',
     file: 'shaders/rasterize_backward_tile.wgsl',
-    find: '      seg_entry(&segs[15], &acc, rec, dxj, entry);\n',
+    find: '      seg_entry(&segs[15], &acc, rec, cols, entry);\n',
     replace: '',
     tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: CPU shape takes the conic B column factor for A in dL/dmean y',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'return Cols(conic.x * dx * dx, conic.y * dx, -conic.x * dx, -conic.y * dx, -0.5 * dx * dx, -dx);',
+    replace: 'return Cols(conic.x * dx * dx, conic.y * dx, -conic.x * dx, -conic.x * dx, -0.5 * dx * dx, -dx);',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'loss: SSIM moments of the image only (target moment taken from the image)',
+    file: 'shaders/ssim_blur_h_strip.wgsl',
+    find: 'return Tap(t.k * image[t.q].rgb, t.k * target_image[t.q].rgb);',
+    replace: 'return Tap(t.k * image[t.q].rgb, t.k * image[t.q].rgb);',
+    tests: ['test/kernels/image-loss.test.ts'],
   },
   {
     name: 'sh backward: view-direction term into the means dropped',

@@ -16,7 +16,7 @@ alias StripBase = ColumnStrip;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = column_tap(b.x, b.y0 + d, b.w, b.h);
-  return Tap(t.k * v_ssim_h[t.q], t.k * v_ssim_h[b.n + t.q], t.k * v_ssim_h[2u * b.n + t.q]);
+  return Tap(t.k * v_ssim_h[t.q].xyz, t.k * v_ssim_h[b.n + t.q].xyz, t.k * v_ssim_h[2u * b.n + t.q].xyz);
 }
 
 @compute @workgroup_size(LOSS_WG, LOSS_WG)
@@ -33,6 +33,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let y = target_image[p].rgb;
     let g = sums[j];
     let v_l1 = (1.0 - params.ssim_weight) * params.inv_count * sign(x - y);
-    v_image[p] = vec4<f32>(v_l1 + g.mu1.xyz + 2.0 * x * g.s11.xyz + y * g.s12.xyz, 0.0);
+    v_image[p] = vec4<f32>(v_l1 + g.mu1 + 2.0 * x * g.s11 + y * g.s12, 0.0);
   }
 }

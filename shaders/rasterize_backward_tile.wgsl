@@ -67,12 +67,29 @@ fn load_seg(px0: u32, py: u32) -> Seg {
   return s;
 }
 
+// An entry's factors of its pixels' column offsets dx (mean x - pixel centre x, per lane), the
+// same for all 16 rows: taken once per entry, with the f32 operations (and order) of the per-row
+// expressions they stand in (splat_power4 and the gradient's dot products), so the same bits.
+struct Cols {
+  a_dx2: vec4<f32>,   // conic A dx dx
+  b_dx: vec4<f32>,    // conic B dx
+  na_dx: vec4<f32>,   // -A dx
+  nb_dx: vec4<f32>,   // -B dx
+  h_dx2: vec4<f32>,   // -0.5 dx dx
+  n_dx: vec4<f32>,    // -dx
+}
+
+fn entry_cols(dx: vec4<f32>, conic: vec3<f32>) -> Cols {
+  return Cols(conic.x * dx * dx, conic.y * dx, -conic.x * dx, -conic.y * dx, -0.5 * dx * dx, -dx);
+}
+
 // One entry over one segment: adds its contribution (if any pixel blended it) to `acc`.
-fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, dx: vec4<f32>, entry: u32) {
+fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, cols: Cols, entry: u32) {
   let dy = rec.xy_ab.y - (*s).cy;
   if (abs(dy) > rec.b_slot.w) { return; }
   let conic = vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x);
-  let power = splat_power4(dx, dy, conic);
+  // splat_power4(dx, dy, conic) with its dx terms from `cols`.
+  let power = -0.5 * (cols.a_dx2 + conic.z * dy * dy) - cols.b_dx * dy;
   let g_power = exp(power);
   let raw_alpha = rec.c_o_rg.y * g_power;
   let alpha = min(vec4<f32>(ALPHA_MAX), raw_alpha);
@@ -81,19 +98,25 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: Tile
   // the selects below make a missed pixel add zeros and leave its state unchanged.
   let hit = (vec4<u32>(entry) <= (*s).last) & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
   let t = (*s).t;
+  let g_r = (*s).g_r;
+  let g_g = (*s).g_g;
+  let g_b = (*s).g_b;
   let weight = select(vec4<f32>(0.0), alpha * t, hit);
-  let g_c = (*s).g_r * rec.c_o_rg.z + (*s).g_g * rec.c_o_rg.w + (*s).g_b * rec.b_slot.x;
-  let v_alpha = t * g_c - ((*s).d - weight * g_c) / (1.0 - alpha);
+  let g_c = g_r * rec.c_o_rg.z + g_g * rec.c_o_rg.w + g_b * rec.b_slot.x;
+  let w_gc = weight * g_c;
+  let keep = 1.0 - alpha;
+  let d = (*s).d;
+  let v_alpha = t * g_c - (d - w_gc) / keep;
   let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));
   let v_opacity = select(vec4<f32>(0.0), g_power * v_alpha, uncapped);
   let v_power = select(vec4<f32>(0.0), raw_alpha * v_alpha, uncapped);
   let one = vec4<f32>(1.0);
-  (*acc).xy_ab += vec4<f32>(dot(-conic.x * dx - conic.y * dy, v_power), dot(-conic.y * dx - conic.z * dy, v_power),
-                            dot(-0.5 * dx * dx, v_power), dot(-dx * dy, v_power));
-  (*acc).c_o_rg += vec4<f32>(-0.5 * dy * dy * dot(v_power, one), dot(v_opacity, one), dot(weight, (*s).g_r), dot(weight, (*s).g_g));
-  (*acc).b.x += dot(weight, (*s).g_b);
-  (*s).d -= weight * g_c;
-  (*s).t = select(t, t * (1.0 - alpha), hit);
+  (*acc).xy_ab += vec4<f32>(dot(cols.na_dx - conic.y * dy, v_power), dot(cols.nb_dx - conic.z * dy, v_power),
+                            dot(cols.h_dx2, v_power), dot(cols.n_dx * dy, v_power));
+  (*acc).c_o_rg += vec4<f32>(-0.5 * dy * dy * dot(v_power, one), dot(v_opacity, one), dot(weight, g_r), dot(weight, g_g));
+  (*acc).b.x += dot(weight, g_b);
+  (*s).d = d - w_gc;
+  (*s).t = select(t, t * keep, hit);
 }
 
 @compute @workgroup_size(ISECT_COPIES)
@@ -123,7 +146,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   for (var j = range.x; j < range.y; j++) {
     let rec = records[j];
     var acc = zero;
-    let dxj = dx + rec.xy_ab.x;
     let ext = rec.b_slot.zw;
     // Outside the splat's alpha box (common/tile_record.wgsl) the forward blended no pixel of
     // the tile. The test is the tile's, not this invocation's 4 columns: a branch that differs
@@ -131,22 +153,23 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     // uniform (this one per tile, seg_entry's per row) and what each lane blended is masked.
     if (!(rec.xy_ab.x - x_hi > ext.x || rec.xy_ab.x - x_lo < -ext.x || rec.xy_ab.y + ext.y < y_lo || rec.xy_ab.y - ext.y > y_hi)) {
       let entry = j - range.x + 1u;
-      seg_entry(&segs[0], &acc, rec, dxj, entry);
-      seg_entry(&segs[1], &acc, rec, dxj, entry);
-      seg_entry(&segs[2], &acc, rec, dxj, entry);
-      seg_entry(&segs[3], &acc, rec, dxj, entry);
-      seg_entry(&segs[4], &acc, rec, dxj, entry);
-      seg_entry(&segs[5], &acc, rec, dxj, entry);
-      seg_entry(&segs[6], &acc, rec, dxj, entry);
-      seg_entry(&segs[7], &acc, rec, dxj, entry);
-      seg_entry(&segs[8], &acc, rec, dxj, entry);
-      seg_entry(&segs[9], &acc, rec, dxj, entry);
-      seg_entry(&segs[10], &acc, rec, dxj, entry);
-      seg_entry(&segs[11], &acc, rec, dxj, entry);
-      seg_entry(&segs[12], &acc, rec, dxj, entry);
-      seg_entry(&segs[13], &acc, rec, dxj, entry);
-      seg_entry(&segs[14], &acc, rec, dxj, entry);
-      seg_entry(&segs[15], &acc, rec, dxj, entry);
+      let cols = entry_cols(dx + rec.xy_ab.x, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
+      seg_entry(&segs[0], &acc, rec, cols, entry);
+      seg_entry(&segs[1], &acc, rec, cols, entry);
+      seg_entry(&segs[2], &acc, rec, cols, entry);
+      seg_entry(&segs[3], &acc, rec, cols, entry);
+      seg_entry(&segs[4], &acc, rec, cols, entry);
+      seg_entry(&segs[5], &acc, rec, cols, entry);
+      seg_entry(&segs[6], &acc, rec, cols, entry);
+      seg_entry(&segs[7], &acc, rec, cols, entry);
+      seg_entry(&segs[8], &acc, rec, cols, entry);
+      seg_entry(&segs[9], &acc, rec, cols, entry);
+      seg_entry(&segs[10], &acc, rec, cols, entry);
+      seg_entry(&segs[11], &acc, rec, cols, entry);
+      seg_entry(&segs[12], &acc, rec, cols, entry);
+      seg_entry(&segs[13], &acc, rec, cols, entry);
+      seg_entry(&segs[14], &acc, rec, cols, entry);
+      seg_entry(&segs[15], &acc, rec, cols, entry);
     }
     v_isect[bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane] = acc;
   }

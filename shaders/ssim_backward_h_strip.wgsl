@@ -13,7 +13,7 @@ alias StripBase = RowStrip;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = row_tap(b.row, b.x0 + d, b.w);
-  return Tap(t.k * v_ssim[t.q], t.k * v_ssim[b.n + t.q], t.k * v_ssim[2u * b.n + t.q]);
+  return Tap(t.k * v_ssim[t.q].xyz, t.k * v_ssim[b.n + t.q].xyz, t.k * v_ssim[2u * b.n + t.q].xyz);
 }
 
 @compute @workgroup_size(LOSS_WG, LOSS_WG)
@@ -27,8 +27,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var j = 0u; j < LOSS_STRIP; j++) {
     if (x0 + j >= w) { break; }
     let p = row + x0 + j;
-    v_ssim_h[p] = sums[j].mu1;
-    v_ssim_h[n + p] = sums[j].s11;
-    v_ssim_h[2u * n + p] = sums[j].s12;
+    v_ssim_h[p] = vec4<f32>(sums[j].mu1, 0.0);
+    v_ssim_h[n + p] = vec4<f32>(sums[j].s11, 0.0);
+    v_ssim_h[2u * n + p] = vec4<f32>(sums[j].s12, 0.0);
   }
 }

@@ -13,15 +13,15 @@ alias StripBase = RowStrip;
 
 // Image x and target y at one pixel, alpha dropped.
 struct Tap {
-  x: vec4<f32>,
-  y: vec4<f32>,
+  x: vec3<f32>,
+  y: vec3<f32>,
 }
 
 alias Sum = Moments;
 
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = row_tap(b.row, b.x0 + d, b.w);
-  return Tap(vec4<f32>(t.k * image[t.q].rgb, 0.0), vec4<f32>(t.k * target_image[t.q].rgb, 0.0));
+  return Tap(t.k * image[t.q].rgb, t.k * target_image[t.q].rgb);
 }
 
 // As ssim_blur_h.wgsl: the products of a weighted tap, (g x) x, not g (x x).
@@ -47,10 +47,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (x0 + j >= w) { break; }
     let p = row + x0 + j;
     let s = sums[j];
-    moments_h[p] = s.x;
-    moments_h[n + p] = s.y;
-    moments_h[2u * n + p] = s.xx;
-    moments_h[3u * n + p] = s.yy;
-    moments_h[4u * n + p] = s.xy;
+    moments_h[p] = vec4<f32>(s.x, 0.0);
+    moments_h[n + p] = vec4<f32>(s.y, 0.0);
+    moments_h[2u * n + p] = vec4<f32>(s.xx, 0.0);
+    moments_h[3u * n + p] = vec4<f32>(s.yy, 0.0);
+    moments_h[4u * n + p] = vec4<f32>(s.xy, 0.0);
   }
 }

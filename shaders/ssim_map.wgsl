@@ -26,16 +26,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var yi = lo; yi <= hi; yi++) {
     let g = ssim_window[yi - i32(gid.y) + SSIM_RADIUS];
     let q = u32(yi) * w + gid.x;
-    f.x += g * moments_h[q];
-    f.y += g * moments_h[n + q];
-    f.xx += g * moments_h[2u * n + q];
-    f.yy += g * moments_h[3u * n + q];
-    f.xy += g * moments_h[4u * n + q];
+    f.x += g * moments_h[q].xyz;
+    f.y += g * moments_h[n + q].xyz;
+    f.xx += g * moments_h[2u * n + q].xyz;
+    f.yy += g * moments_h[3u * n + q].xyz;
+    f.xy += g * moments_h[4u * n + q].xyz;
   }
   let p = gid.y * w + gid.x;
   let r = ssim_pixel(f, image[p].rgb, target_image[p].rgb, params);
-  v_ssim[p] = r.v.mu1;
-  v_ssim[n + p] = r.v.s11;
-  v_ssim[2u * n + p] = r.v.s12;
+  v_ssim[p] = vec4<f32>(r.v.mu1, 0.0);
+  v_ssim[n + p] = vec4<f32>(r.v.s11, 0.0);
+  v_ssim[2u * n + p] = vec4<f32>(r.v.s12, 0.0);
   pixel_sums[p] = r.sums;
 }

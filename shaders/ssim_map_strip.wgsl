@@ -21,7 +21,8 @@ alias Sum = Moments;
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = column_tap(b.x, b.y0 + d, b.w, b.h);
   let n = b.n;
-  return Tap(t.k * moments_h[t.q], t.k * moments_h[n + t.q], t.k * moments_h[2u * n + t.q], t.k * moments_h[3u * n + t.q], t.k * moments_h[4u * n + t.q]);
+  return Tap(t.k * moments_h[t.q].xyz, t.k * moments_h[n + t.q].xyz, t.k * moments_h[2u * n + t.q].xyz, t.k * moments_h[3u * n + t.q].xyz,
+             t.k * moments_h[4u * n + t.q].xyz);
 }
 
 fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
@@ -44,9 +45,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (y0 + j >= h) { break; }
     let p = (y0 + j) * w + gid.x;
     let r = ssim_pixel(sums[j], image[p].rgb, target_image[p].rgb, params);
-    v_ssim[p] = r.v.mu1;
-    v_ssim[n + p] = r.v.s11;
-    v_ssim[2u * n + p] = r.v.s12;
+    v_ssim[p] = vec4<f32>(r.v.mu1, 0.0);
+    v_ssim[n + p] = vec4<f32>(r.v.s11, 0.0);
+    v_ssim[2u * n + p] = vec4<f32>(r.v.s12, 0.0);
     pixel_sums[p] = r.sums;
   }
 }

@@ -40,28 +40,30 @@ const SSIM_G3: f32 = 0.0360007721;
 const SSIM_G4: f32 = 0.00759875814;
 const SSIM_G5: f32 = 0.00102838008;
 
-// One pixel's five moment planes (moments_h) and three gradient planes (v_ssim, v_ssim_h).
+// One pixel's five moment planes (moments_h) and three gradient planes (v_ssim, v_ssim_h), RGB
+// only: the planes store a zero w, but arithmetic on it would cost CPU adapters a quarter more
+// (they run each vector component as its own SIMD operation).
 struct Moments {
-  x: vec4<f32>,
-  y: vec4<f32>,
-  xx: vec4<f32>,
-  yy: vec4<f32>,
-  xy: vec4<f32>,
+  x: vec3<f32>,
+  y: vec3<f32>,
+  xx: vec3<f32>,
+  yy: vec3<f32>,
+  xy: vec3<f32>,
 }
 
 struct GradPlanes {
-  mu1: vec4<f32>,
-  s11: vec4<f32>,
-  s12: vec4<f32>,
+  mu1: vec3<f32>,
+  s11: vec3<f32>,
+  s12: vec3<f32>,
 }
 
 fn moments_zero() -> Moments {
-  let z = vec4<f32>(0.0);
+  let z = vec3<f32>(0.0);
   return Moments(z, z, z, z, z);
 }
 
 fn grads_zero() -> GradPlanes {
-  let z = vec4<f32>(0.0);
+  let z = vec3<f32>(0.0);
   return GradPlanes(z, z, z);
 }
 

@@ -8,7 +8,6 @@
 // Needs common/ssim.wgsl.
 
 struct SsimPixel {
-  // RGB in xyz, w 0 (the w lanes of zero moments give finite junk, zeroed here).
   v: GradPlanes,
   // Sums over channels of |x - y|, SSIM and (x - y)^2, then 0 (loss_reduce_*.wgsl add them up).
   sums: vec4<f32>,
@@ -30,10 +29,9 @@ fn ssim_pixel(f: Moments, x: vec3<f32>, y: vec3<f32>, params: LossParams) -> Ssi
   let d_mu1 = 2.0 * mu2 * (dn - cn) * inv_ab - 2.0 * mu1 * s * (1.0 / a - 1.0 / b);
   let d_s11 = -s / b;
   let d_s12 = 2.0 * cn * inv_ab;
-  let rgb = vec4<f32>(1.0, 1.0, 1.0, 0.0);
   let diff = x - y;
   return SsimPixel(
-    GradPlanes(m * d_mu1 * rgb, m * d_s11 * rgb, m * d_s12 * rgb),
+    GradPlanes(m * d_mu1, m * d_s11, m * d_s12),
     vec4<f32>(dot(abs(diff), vec3<f32>(1.0)), s.x + s.y + s.z, dot(diff, diff), 0.0),
   );
 }
