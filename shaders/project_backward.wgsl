@@ -31,9 +31,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     v_quats[i] = vec4<f32>(0.0);
     return;
   }
-  let vp = v_projected[i];
-  let v_xy = vp.xy_ab.xy;
-  let v_conic = vec3<f32>(vp.xy_ab.zw, vp.c_o_rg.x);
+  // The fields read, not the whole record: a software adapter loads each float on its own.
+  let v_xy_ab = v_projected[i].xy_ab;
+  let v_xy = v_xy_ab.xy;
+  let v_conic = vec3<f32>(v_xy_ab.zw, v_projected[i].c_o_rg.x);
 
   // Recompute the forward intermediates with the same functions as project.wgsl.
   let mean = vec3<f32>(means[3u * i], means[3u * i + 1u], means[3u * i + 2u]);
@@ -64,7 +65,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let a0 = cv.x - cam.filter2d.x;
     let c0 = cv.z - cam.filter2d.x;
     let det0 = a0 * c0 - cv.y * cv.y;
-    let k = vp.c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);
+    let k = v_projected[i].c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);
     let off = k * cv.y * (det0 - det);
     g2 += mat2x2<f32>(vec2<f32>(k * (c0 * det - det0 * cv.z), off), vec2<f32>(off, k * (a0 * det - det0 * cv.x)));
   }

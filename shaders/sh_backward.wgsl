@@ -40,8 +40,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       let o = base + 3u * k;
       raw += basis[k] * vec3<f32>(sh[o], sh[o + 1u], sh[o + 2u]);
     }
-    let vp = v_projected[i];
-    let v_rgb_in = vec3<f32>(vp.c_o_rg.zw, vp.b.x);
+    // The colour's fields only: a software adapter loads each float on its own.
+    let v_rgb_in = vec3<f32>(v_projected[i].c_o_rg.zw, v_projected[i].b.x);
     let v_rgb = select(v_rgb_in, vec3<f32>(0.0), raw < vec3<f32>(0.0));
     var v_y: array<f32, 16>;
     for (var k = 0u; k < n_active; k++) {
