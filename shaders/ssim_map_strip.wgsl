@@ -18,11 +18,15 @@ alias StripBase = ColumnStrip;
 alias Tap = Moments;
 alias Sum = Moments;
 
+// A plane's RGB at index q, three loads instead of the vec4's four.
+fn rgb(q: u32) -> vec3<f32> {
+  return vec3<f32>(moments_h[q].x, moments_h[q].y, moments_h[q].z);
+}
+
 fn strip_load(b: StripBase, d: i32) -> Tap {
   let t = column_tap(b.x, b.y0 + d, b.w, b.h);
   let n = b.n;
-  return Tap(t.k * moments_h[t.q].xyz, t.k * moments_h[n + t.q].xyz, t.k * moments_h[2u * n + t.q].xyz, t.k * moments_h[3u * n + t.q].xyz,
-             t.k * moments_h[4u * n + t.q].xyz);
+  return Tap(t.k * rgb(t.q), t.k * rgb(n + t.q), t.k * rgb(2u * n + t.q), t.k * rgb(3u * n + t.q), t.k * rgb(4u * n + t.q));
 }
 
 fn strip_add(s: Sum, t: Tap, g: f32) -> Sum {
