@@ -11,6 +11,11 @@
  *   or store. So: long serial chunks per invocation, few workgroups, no workgroup memory, 8-bit
  *   digits counted in private arrays (histograms stay smaller than the keys), and small sorts
  *   in one workgroup per pass (every dispatch costs a wake-up of the adapter's threads).
+ *   SwiftShader also compiles WGSL nearly as written, which every kernel (not only the shaped
+ *   ones) should assume: no common subexpressions are shared, each vector component is its own
+ *   SIMD operation (RGB in a vec4 pays for the w), each float of a loaded record is its own load
+ *   per lane (read the fields used), and a branch that differs between the 4 lanes of a SIMD
+ *   group runs both sides masked (bench/README.md, twelfth and thirteenth sessions).
  * - GPUs: short serial chunks (many invocations hide memory latency), 4-bit digits.
  */
 export interface KernelShapes {
