@@ -284,6 +284,27 @@ export const MUTATIONS = [
     replace: 'acc.c_o_rg.y * p.opacity',
     tests: RASTER_BWD,
   },
+  {
+    name: 'reduce: blue left out of the per-splat sums',
+    file: 'shaders/project_backward_reduce.wgsl',
+    find: 'acc.b.x += v_isect[e].b.x;',
+    replace: '',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: geometry reads dL/dconic C from the opacity field',
+    file: 'shaders/project_backward.wgsl',
+    find: 'let v_conic = vec3<f32>(v_xy_ab.zw, v_projected[i].c_o_rg.x);',
+    replace: 'let v_conic = vec3<f32>(v_xy_ab.zw, v_projected[i].c_o_rg.y);',
+    tests: PROJECT_BWD,
+  },
+  {
+    name: 'sh backward: blue gradient read from green',
+    file: 'shaders/sh_backward.wgsl',
+    find: 'let v_rgb_in = vec3<f32>(v_projected[i].c_o_rg.zw, v_projected[i].b.x);',
+    replace: 'let v_rgb_in = vec3<f32>(v_projected[i].c_o_rg.zw, v_projected[i].c_o_rg.w);',
+    tests: ['test/train/differentiable-renderer.test.ts'],
+  },
 
   // Loss and SSIM.
   {
