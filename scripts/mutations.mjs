@@ -482,6 +482,27 @@ export const MUTATIONS = [
     tests: ['test/kernels/selective-adam.test.ts'],
   },
   {
+    name: 'adam: active columns counted from the row width, not the active vec4s',
+    file: 'shaders/adam4.wgsl',
+    find: 'j = (k / a.active_vec4s) * a.row_vec4s + k % a.active_vec4s;',
+    replace: 'j = (k / a.active_vec4s) * a.row_vec4s + k % a.row_vec4s;',
+    tests: ['test/kernels/adam.test.ts'],
+  },
+  {
+    name: 'adam: active columns rounded down to whole vec4s',
+    file: 'src/kernels/adam.ts',
+    find: 'const activeVec4s = Math.max(1, Math.ceil(cols.active / 4));',
+    replace: 'const activeVec4s = Math.max(1, Math.floor(cols.active / 4));',
+    tests: ['test/kernels/adam.test.ts'],
+  },
+  {
+    name: "trainer: Adam's SH columns from the band count, not the coefficient count",
+    file: 'src/train/trainer.ts',
+    find: 'columns: { width, active: 3 * (shDegree + 1) ** 2 }',
+    replace: 'columns: { width, active: 3 * (shDegree + 1) }',
+    tests: ['test/train/trainer.test.ts'],
+  },
+  {
     name: 'adam: second moment not bias-corrected',
     file: 'shaders/common/adam.wgsl',
     find: '(sqrt(out.v / a.bias2) + a.eps)',
@@ -583,8 +604,8 @@ export const MUTATIONS = [
   {
     name: 'trainer: SH DC learning rate on red only',
     file: 'src/train/trainer.ts',
-    find: "...(g === 'sh' ? { lrRest: b, period: width, first: 3 } : {}),",
-    replace: "...(g === 'sh' ? { lrRest: b, period: width, first: 1 } : {}),",
+    find: "...(g === 'sh' ? { lrRest: b, period: width, first: 3, columns",
+    replace: "...(g === 'sh' ? { lrRest: b, period: width, first: 1, columns",
     tests: DECISIONS,
   },
   {

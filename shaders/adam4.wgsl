@@ -1,6 +1,7 @@
 // Adam update (common/adam.wgsl), four elements per invocation over the buffer's whole 256-byte
 // blocks (the scalar adam.wgsl takes the rest). A software adapter pays a bounds-checked access
-// per load and store; a vec4 is one. Elements 4j..4j+3 for j < count / 4 (base 0).
+// per load and store; a vec4 is one. Elements 4j..4j+3 for j < count / 4 (base 0), or with
+// active columns (common/adam.wgsl) the k-th of the rows' count / 4 active vec4s.
 #include "common/dispatch.wgsl"
 #include "common/adam.wgsl"
 
@@ -14,9 +15,11 @@
 @compute @workgroup_size(ADAM_WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let j = linear_index(wg, nwg, li, ADAM_WG);
+  let k = linear_index(wg, nwg, li, ADAM_WG);
   let a = params;
-  if (j >= a.count / 4u) { return; }
+  if (k >= a.count / 4u) { return; }
+  var j = k;
+  if (a.active_vec4s != 0u) { j = (k / a.active_vec4s) * a.row_vec4s + k % a.active_vec4s; }
   var keep = vec4<bool>(false);
   if (a.row_width != 0u) {
     let rows = adam_rows4(a, 4u * j);

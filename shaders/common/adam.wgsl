@@ -7,6 +7,10 @@
 // projection gave no tiles keeps its parameters and both moments untouched (INRIA's sparse Adam).
 // Both kernels compute every element with the same f32 operations, so where the split falls
 // never changes a bit.
+// Active columns (adam4.wgsl, active_vec4s > 0): only the first active_vec4s of every row of
+// row_vec4s are updated, the SH coefficients of the bands the step rendered. The rest have zero
+// gradients and, while the active degree only grows, zero moments, so Adam would leave them as
+// they are: skipping them changes no bit (src/kernels/adam.ts, AdamStep.columns).
 #include "common/projected.wgsl"
 
 // Invocations per workgroup of both kernels (src/kernels/adam.ts reads it).
@@ -27,6 +31,8 @@ struct AdamParams {
   one_minus_beta2: f32,
   row_width: u32, // selective Adam: f32 per splat row; 0 updates every element
   base: u32,      // the buffer index of this dispatch's element 0
+  row_vec4s: u32,    // adam4.wgsl: vec4s per row of the buffer, when active_vec4s > 0
+  active_vec4s: u32, // adam4.wgsl: update only the first active_vec4s of every row; 0: all
 }
 
 struct AdamState {

@@ -34,6 +34,14 @@ export interface AdamStep {
    * per splat of this buffer; rows whose projection has no tiles keep parameters and moments.
    */
   visibility?: { projected: GPUBuffer; rowWidth: number };
+  /**
+   * Active columns: `count` is rows of `width` f32 and only the first `active` of each row are
+   * updated (the SH coefficients of the bands this step rendered). The caller vouches that the
+   * rest have zero gradients and zero moments, where Adam would leave them unchanged anyway;
+   * skipping them changes no bit. Used when `width` is a multiple of 4 and the active vec4s
+   * fall short of it; otherwise every element is updated.
+   */
+  columns?: { width: number; active: number };
 }
 
 /**
@@ -105,13 +113,16 @@ export class AdamKernel {
       one_minus_beta1: 1 - h.beta1,
       one_minus_beta2: 1 - h.beta2,
       row_width: s.visibility?.rowWidth ?? 0,
+      row_vec4s: 0,
+      active_vec4s: 0,
     };
     const projected = s.visibility?.projected ?? this.p.unbound;
     const buffers = [s.param, s.grad, s.m, s.v];
-    // [first, first + count) elements of every buffer, one dispatch.
-    const run = (which: 0 | 1, first: number, count: number, perInvocation: number): void => {
+    // [first, first + count) elements of every buffer, one dispatch; with active columns, the
+    // active vec4s of the whole buffer's rows (`invocations` of them).
+    const run = (which: 0 | 1, first: number, count: number, perInvocation: number, active?: { rowVec4s: number; activeVec4s: number; invocations: number }): void => {
       const uniform = this.params[which];
-      uniform.write({ ...fields, count, base: first });
+      uniform.write({ ...fields, count: active ? active.invocations * 4 : count, base: first, row_vec4s: active?.rowVec4s ?? 0, active_vec4s: active?.activeVec4s ?? 0 });
       const group = this.cache.get([...buffers, projected, `${which}:${first}:${count}`], () =>
         this.device.createBindGroup({
           label: `${this.label}.bindings.${which === 0 ? 'vec4' : 'tail'}`,
@@ -125,8 +136,14 @@ export class AdamKernel {
       );
       pass.setPipeline(which === 0 ? this.p.vec4 : this.p.scalar);
       pass.setBindGroup(0, group);
-      dispatch1d(pass, Math.ceil(count / perInvocation), ADAM_WG);
+      dispatch1d(pass, active ? active.invocations : Math.ceil(count / perInvocation), ADAM_WG);
     };
+    const cols = s.columns;
+    if (cols && cols.width % 4 === 0 && s.count % cols.width === 0 && Math.ceil(cols.active / 4) < cols.width / 4) {
+      const activeVec4s = Math.max(1, Math.ceil(cols.active / 4));
+      run(0, 0, s.count, 4, { rowVec4s: cols.width / 4, activeVec4s, invocations: (s.count / cols.width) * activeVec4s });
+      return;
+    }
     if (blocks > 0) run(0, 0, blocks, 4);
     if (s.count > blocks) run(1, blocks, s.count - blocks, 1);
   }

@@ -88,6 +88,8 @@ export const ADAM_PARAMS = structLayout('common/adam.wgsl', 'AdamParams', 'unifo
   one_minus_beta2: f32(11),
   row_width: u32(12),
   base: u32(13),
+  row_vec4s: u32(14),
+  active_vec4s: u32(15),
 });
 
 export const DENSIFY_CLASSIFY_PARAMS = structLayout('densify_classify.wgsl', 'ClassifyParams', 'uniform', 48, {

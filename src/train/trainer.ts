@@ -222,6 +222,7 @@ export class Trainer {
     const enc = this.device.createCommandEncoder({ label: 'Trainer.adam' });
     const pass = enc.beginComputePass({ label: 'Adam' });
     const total = this.plan.lrDecayIterations;
+    const shDegree = activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
     const rates: Record<ParamGroup, [number, number]> = {
       means: [meansLearningRate(it, total, this.dataset.extent, lr), 0],
       logScales: [lr.scale, 0],
@@ -244,7 +245,8 @@ export class Trainer {
         count: st.count * width,
         step: st.step,
         lr: a,
-        ...(g === 'sh' ? { lrRest: b, period: width, first: 3 } : {}),
+        // Only the SH bands this step rendered: the others have zero gradients and moments.
+        ...(g === 'sh' ? { lrRest: b, period: width, first: 3, columns: { width, active: 3 * (shDegree + 1) ** 2 } } : {}),
         // Selective Adam: this step's projection says which splats the view saw.
         ...(this.config.selectiveAdam ? { visibility: { projected: this.diff.forward.projected.buffer, rowWidth: width } } : {}),
       });

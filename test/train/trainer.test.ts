@@ -127,3 +127,39 @@ describe('Trainer on buddha13', () => {
     trainer.destroy();
   });
 });
+
+describe('Adam on the SH bands a step renders', () => {
+  // The trainer updates only the SH coefficients of the active degree (AdamStep.columns): the
+  // others have zero gradients and moments. At degrees 0, 1 and 2 (shIncreaseEvery 1e9, 1, 0.5 at
+  // iteration 1), every rendered band of a colour channel that got a gradient must have moved,
+  // and no higher band may have: a wrong count of active columns fails one or the other.
+  for (const [degree, every] of [[0, 1e9], [1, 1], [2, 0.5]] as const) {
+    it(`degree ${degree}: bands 0..${degree} move, the rest keep parameters and zero moments`, async () => {
+      const device = await getTestDevice();
+      const ds = await buddha();
+      const trainer = new Trainer(device, ds, initFromPoints(ds.points), { seed: 2, shIncreaseEvery: every });
+      const before = await trainer.state.read('params', 'sh');
+      await trainer.step();
+      const after = await trainer.state.read('params', 'sh');
+      const m = await trainer.state.read('m', 'sh');
+      trainer.destroy();
+      const K = 16;
+      let moved = 0;
+      const wrong: string[] = [];
+      for (let i = 0; i < trainer.state.count; i++) {
+        for (let c = 0; c < 3; c++) {
+          const dc = i * K * 3 + c;
+          if (m[dc] === 0) continue; // no gradient on this channel (unseen, or clamped)
+          for (let k = 1; k < K; k++) {
+            const e = dc + 3 * k;
+            const rendered = Math.floor(Math.sqrt(k)) <= degree;
+            if (rendered) moved++;
+            if (rendered ? after[e] === before[e] : after[e] !== before[e] || m[e] !== 0) wrong.push(`splat ${i} coefficient ${k} channel ${c}`);
+          }
+        }
+      }
+      expect(wrong.slice(0, 5), `${wrong.length} coefficients`).toEqual([]);
+      if (degree > 0) expect(moved).toBeGreaterThan(1000);
+    });
+  }
+});
