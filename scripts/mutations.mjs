@@ -57,6 +57,13 @@ export const MUTATIONS = [
     tests: FORWARD,
   },
   {
+    name: "forward: the skip loop tests the row against the splat's x extent",
+    file: 'shaders/rasterize.wgsl',
+    find: 'if (abs(records[j].xy_ab.y - cy) <= records[j].b_slot.w) { break; }',
+    replace: 'if (abs(records[j].xy_ab.y - cy) <= records[j].b_slot.z) { break; }',
+    tests: FORWARD,
+  },
+  {
     name: 'forward: background red not composited',
     file: 'shaders/rasterize.wgsl',
     find: 'vec4<f32>(r[k] + t[k] * bg.r, g[k] + t[k] * bg.g',
@@ -238,8 +245,22 @@ export const MUTATIONS = [
   {
     name: 'backward: CPU shape skips the bottom row of the tile',
     file: 'shaders/rasterize_backward_tile.wgsl',
-    find: '      seg_entry(&segs[15], &acc, rec, cols, entry);\n',
+    find: '    seg_entry(&segs[15], &acc, rec, cols, entry);\n',
     replace: '',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: CPU shape leaves the partials of entries that miss the tile as they were',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: '      v_isect[bitcast<u32>(records[j].b_slot.y) * ISECT_COPIES + lane] = zero;\n',
+    replace: '',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: CPU shape skips entries on the tile box of the row above',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'let y_lo = f32(ty0) + 0.5;',
+    replace: 'let y_lo = f32(ty0) + 1.5;',
     tests: RASTER_BWD,
   },
   {

@@ -1,6 +1,8 @@
 // Tile rasterizer backward, CPU-adapter shape: one workgroup of ISECT_COPIES = 4 invocations per
 // 16x16 tile (one SIMD group on a CPU adapter); deterministic, no float atomics, no workgroup
-// memory, no barriers, and in the list walk no branch that differs between lanes. (GPUs use
+// memory, no barriers, and in the list walk no branch but the skip of entries that miss the tile.
+// (SwiftShader pays for a branch's merge and for every value a loop carries on every trip, more
+// than for evaluating 16 rows masked; bench/README.md, fourteenth session.) (GPUs use
 // rasterize_backward.wgsl, which sums a tile's partials across 32 threads through workgroup
 // memory.)
 //
@@ -86,7 +88,8 @@ fn entry_cols(dx: vec4<f32>, conic: vec3<f32>) -> Cols {
 // One entry over one segment: adds its contribution (if any pixel blended it) to `acc`.
 fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, cols: Cols, entry: u32) {
   let dy = rec.xy_ab.y - (*s).cy;
-  if (abs(dy) > rec.b_slot.w) { return; }
+  // No test of the row against the splat's y extent: a row outside it has alpha < 1/255 and adds
+  // zeros through the selects below, and the branch cost more than the row (0.83x without it).
   let conic = vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x);
   // splat_power4(dx, dy, conic) with its dx terms from `cols`.
   let power = -0.5 * (cols.a_dx2 + conic.z * dy * dy) - cols.b_dx * dy;
@@ -94,8 +97,8 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: Tile
   let raw_alpha = rec.c_o_rg.y * g_power;
   let alpha = min(vec4<f32>(ALPHA_MAX), raw_alpha);
   // The forward blended exactly these: within the pixel's consumed entries, not skipped.
-  // No early return when none is hit: it would differ between lanes (0.8x the time without it);
-  // the selects below make a missed pixel add zeros and leave its state unchanged.
+  // No early return when none is hit: the selects below make a missed pixel add zeros and leave
+  // its state unchanged.
   let hit = (vec4<u32>(entry) <= (*s).last) & (power <= vec4<f32>(0.0)) & (alpha >= vec4<f32>(ALPHA_MIN));
   let t = (*s).t;
   let g_r = (*s).g_r;
@@ -143,34 +146,41 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let y_hi = y_lo + f32(TILE_SIZE - 1u);
   let x_lo = f32(tx0) + 0.5;  // and columns [x_lo, x_hi]
   let x_hi = x_lo + f32(TILE_SIZE - 1u);
-  for (var j = range.x; j < range.y; j++) {
+  var j = range.x;
+  loop {
+    // Entries whose alpha box (common/tile_record.wgsl) misses the tile blended no pixel of it:
+    // they get zero partials in a loop that carries only j (0.83x the time against a branch in
+    // the entry loop). The test is the tile's, the same for the SIMD group's 4 invocations.
+    loop {
+      if (j >= range.y) { break; }
+      let xy = records[j].xy_ab.xy;
+      let ext = records[j].b_slot.zw;
+      if (!(xy.x - x_hi > ext.x || xy.x - x_lo < -ext.x || xy.y + ext.y < y_lo || xy.y - ext.y > y_hi)) { break; }
+      v_isect[bitcast<u32>(records[j].b_slot.y) * ISECT_COPIES + lane] = zero;
+      j++;
+    }
+    if (j >= range.y) { break; }
     let rec = records[j];
     var acc = zero;
-    let ext = rec.b_slot.zw;
-    // Outside the splat's alpha box (common/tile_record.wgsl) the forward blended no pixel of
-    // the tile. The test is the tile's, not this invocation's 4 columns: a branch that differs
-    // between the SIMD group's lanes costs SwiftShader both sides, so every branch here is
-    // uniform (this one per tile, seg_entry's per row) and what each lane blended is masked.
-    if (!(rec.xy_ab.x - x_hi > ext.x || rec.xy_ab.x - x_lo < -ext.x || rec.xy_ab.y + ext.y < y_lo || rec.xy_ab.y - ext.y > y_hi)) {
-      let entry = j - range.x + 1u;
-      let cols = entry_cols(dx + rec.xy_ab.x, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
-      seg_entry(&segs[0], &acc, rec, cols, entry);
-      seg_entry(&segs[1], &acc, rec, cols, entry);
-      seg_entry(&segs[2], &acc, rec, cols, entry);
-      seg_entry(&segs[3], &acc, rec, cols, entry);
-      seg_entry(&segs[4], &acc, rec, cols, entry);
-      seg_entry(&segs[5], &acc, rec, cols, entry);
-      seg_entry(&segs[6], &acc, rec, cols, entry);
-      seg_entry(&segs[7], &acc, rec, cols, entry);
-      seg_entry(&segs[8], &acc, rec, cols, entry);
-      seg_entry(&segs[9], &acc, rec, cols, entry);
-      seg_entry(&segs[10], &acc, rec, cols, entry);
-      seg_entry(&segs[11], &acc, rec, cols, entry);
-      seg_entry(&segs[12], &acc, rec, cols, entry);
-      seg_entry(&segs[13], &acc, rec, cols, entry);
-      seg_entry(&segs[14], &acc, rec, cols, entry);
-      seg_entry(&segs[15], &acc, rec, cols, entry);
-    }
+    let entry = j - range.x + 1u;
+    let cols = entry_cols(dx + rec.xy_ab.x, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
+    seg_entry(&segs[0], &acc, rec, cols, entry);
+    seg_entry(&segs[1], &acc, rec, cols, entry);
+    seg_entry(&segs[2], &acc, rec, cols, entry);
+    seg_entry(&segs[3], &acc, rec, cols, entry);
+    seg_entry(&segs[4], &acc, rec, cols, entry);
+    seg_entry(&segs[5], &acc, rec, cols, entry);
+    seg_entry(&segs[6], &acc, rec, cols, entry);
+    seg_entry(&segs[7], &acc, rec, cols, entry);
+    seg_entry(&segs[8], &acc, rec, cols, entry);
+    seg_entry(&segs[9], &acc, rec, cols, entry);
+    seg_entry(&segs[10], &acc, rec, cols, entry);
+    seg_entry(&segs[11], &acc, rec, cols, entry);
+    seg_entry(&segs[12], &acc, rec, cols, entry);
+    seg_entry(&segs[13], &acc, rec, cols, entry);
+    seg_entry(&segs[14], &acc, rec, cols, entry);
+    seg_entry(&segs[15], &acc, rec, cols, entry);
     v_isect[bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane] = acc;
+    j++;
   }
 }

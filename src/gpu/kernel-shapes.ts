@@ -15,7 +15,11 @@
  *   ones) should assume: no common subexpressions are shared, each vector component is its own
  *   SIMD operation (RGB in a vec4 pays for the w), each float of a loaded record is its own load
  *   per lane (read the fields used), and a branch that differs between the 4 lanes of a SIMD
- *   group runs both sides masked (bench/README.md, twelfth and thirteenth sessions).
+ *   group runs both sides masked (bench/README.md, twelfth and thirteenth sessions). Every trip
+ *   of a loop pays for each value the loop carries, and a branch's merge for what it carries
+ *   through: skip work in a tight inner loop that carries only its index, and evaluate a few
+ *   masked lanes rather than branch around them (fourteenth session: the rasterizers 0.57x and
+ *   0.6x).
  * - GPUs: short serial chunks (many invocations hide memory latency), 4-bit digits.
  */
 export interface KernelShapes {
