@@ -264,6 +264,20 @@ export const MUTATIONS = [
     tests: RASTER_BWD,
   },
   {
+    name: "backward: CPU shape drops the rows' B dy term from dL/dmean x",
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'dot(cols.na_dx, p) - rec.xy_ab.w * sq',
+    replace: 'dot(cols.na_dx, p)',
+    tests: RASTER_BWD,
+  },
+  {
+    name: 'backward: CPU shape leaves the opacity out of dL/dB',
+    file: 'shaders/rasterize_backward_tile.wgsl',
+    find: 'o * dot(cols.n_dx, acc.q)',
+    replace: 'dot(cols.n_dx, acc.q)',
+    tests: RASTER_BWD,
+  },
+  {
     name: 'backward: CPU shape takes the conic B column factor for A in dL/dmean y',
     file: 'shaders/rasterize_backward_tile.wgsl',
     find: 'return Cols(conic.x * dx * dx, conic.y * dx, -conic.x * dx, -conic.y * dx, -0.5 * dx * dx, -dx);',

@@ -8,9 +8,12 @@
 //
 // Invocation `lane` owns the tile's 4-pixel column block `lane`, all 16 rows at once: it holds the
 // 16 row segments' state (vec4 lanes = 4 pixels) and walks the list once, front to back exactly as
-// the forward did (common/blend.wgsl splat_power4, the same blend decisions), summing each
-// entry's contributions over its rows (top to bottom) into its own copy of the (splat, tile)
-// partial, v_isect[slot * 4 + lane], written once per entry (zero where it blended nothing).
+// the forward did (common/blend.wgsl splat_power4, the same blend decisions). Per entry it sums
+// each pixel's terms over the 16 rows (top to bottom, struct Lanes), then over the 4 pixels and
+// through the entry's column factors once, into its own copy of the (splat, tile) partial,
+// v_isect[slot * 4 + lane], written once per entry (zero where it blended nothing). (Summing over
+// the 4 pixels on every row took 1.19x the time of per-pixel sums, and per-pixel sums of
+// dL/dpower beside those of dL/dopacity 1.19x again; bench/README.md, fourteenth session.)
 // Every copy has one writer, its contributions come in a fixed order, and
 // project_backward_reduce.wgsl adds the copies in lane order: bit-identical from run to run.
 // One pass over the list, not one per group of rows: the list's records are read once per
@@ -70,8 +73,8 @@ fn load_seg(px0: u32, py: u32) -> Seg {
 }
 
 // An entry's factors of its pixels' column offsets dx (mean x - pixel centre x, per lane), the
-// same for all 16 rows: taken once per entry, with the f32 operations (and order) of the per-row
-// expressions they stand in (splat_power4 and the gradient's dot products), so the same bits.
+// same for all 16 rows: taken once per entry. a_dx2 and b_dx have the f32 operations (and order)
+// of splat_power4's terms, so the power, and every blend decision, has the forward's bits.
 struct Cols {
   a_dx2: vec4<f32>,   // conic A dx dx
   b_dx: vec4<f32>,    // conic B dx
@@ -81,12 +84,25 @@ struct Cols {
   n_dx: vec4<f32>,    // -dx
 }
 
+// An entry's per-pixel sums over the 16 rows, reduced over the 4 pixels once per entry. With
+// u = dL/dopacity of a pixel, dL/dpower = opacity u, and per pixel (dx, dy) from the mean:
+// dL/dmean = -(A dx + B dy, B dx + C dy) dL/dpower, dL/dA = -dx^2/2, dL/dB = -dx dy and
+// dL/dC = -dy^2/2 times dL/dpower, so the dy-weighted sums of u carry the rows' part.
+struct Lanes {
+  q: vec4<f32>,   // sum dy v_opacity
+  r: vec4<f32>,   // sum dy dy v_opacity
+  o: vec4<f32>,   // sum v_opacity
+  wr: vec4<f32>,  // sum weight g_r
+  wg: vec4<f32>,
+  wb: vec4<f32>,
+}
+
 fn entry_cols(dx: vec4<f32>, conic: vec3<f32>) -> Cols {
   return Cols(conic.x * dx * dx, conic.y * dx, -conic.x * dx, -conic.y * dx, -0.5 * dx * dx, -dx);
 }
 
-// One entry over one segment: adds its contribution (if any pixel blended it) to `acc`.
-fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: TileRecord, cols: Cols, entry: u32) {
+// One entry over one segment: adds its pixels' terms (zeros where nothing blended) to `acc`.
+fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, Lanes>, rec: TileRecord, cols: Cols, entry: u32) {
   let dy = rec.xy_ab.y - (*s).cy;
   // No test of the row against the splat's y extent: a row outside it has alpha < 1/255 and adds
   // zeros through the selects below, and the branch cost more than the row (0.83x without it).
@@ -111,13 +127,14 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, ProjectedGrad>, rec: Tile
   let d = (*s).d;
   let v_alpha = t * g_c - (d - w_gc) / keep;
   let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));
+  // dL/dopacity; dL/dpower is opacity times it, applied once per entry.
   let v_opacity = select(vec4<f32>(0.0), g_power * v_alpha, uncapped);
-  let v_power = select(vec4<f32>(0.0), raw_alpha * v_alpha, uncapped);
-  let one = vec4<f32>(1.0);
-  (*acc).xy_ab += vec4<f32>(dot(cols.na_dx - conic.y * dy, v_power), dot(cols.nb_dx - conic.z * dy, v_power),
-                            dot(cols.h_dx2, v_power), dot(cols.n_dx * dy, v_power));
-  (*acc).c_o_rg += vec4<f32>(-0.5 * dy * dy * dot(v_power, one), dot(v_opacity, one), dot(weight, g_r), dot(weight, g_g));
-  (*acc).b.x += dot(weight, g_b);
+  (*acc).o += v_opacity;
+  (*acc).q += dy * v_opacity;
+  (*acc).r += (dy * dy) * v_opacity;
+  (*acc).wr += weight * g_r;
+  (*acc).wg += weight * g_g;
+  (*acc).wb += weight * g_b;
   (*s).d = d - w_gc;
   (*s).t = select(t, t * keep, hit);
 }
@@ -161,7 +178,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
     if (j >= range.y) { break; }
     let rec = records[j];
-    var acc = zero;
+    var acc = Lanes(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
     let entry = j - range.x + 1u;
     let cols = entry_cols(dx + rec.xy_ab.x, vec3<f32>(rec.xy_ab.zw, rec.c_o_rg.x));
     seg_entry(&segs[0], &acc, rec, cols, entry);
@@ -180,7 +197,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     seg_entry(&segs[13], &acc, rec, cols, entry);
     seg_entry(&segs[14], &acc, rec, cols, entry);
     seg_entry(&segs[15], &acc, rec, cols, entry);
-    v_isect[bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane] = acc;
+    let one = vec4<f32>(1.0);
+    let o = rec.c_o_rg.y;
+    let so = dot(acc.o, one);
+    let sq = o * dot(acc.q, one);
+    let p = o * acc.o;
+    let out = ProjectedGrad(
+      vec4<f32>(dot(cols.na_dx, p) - rec.xy_ab.w * sq, dot(cols.nb_dx, p) - rec.c_o_rg.x * sq, dot(cols.h_dx2, p), o * dot(cols.n_dx, acc.q)),
+      vec4<f32>(-0.5 * o * dot(acc.r, one), so, dot(acc.wr, one), dot(acc.wg, one)),
+      vec4<f32>(dot(acc.wb, one), 0.0, 0.0, 0.0));
+    v_isect[bitcast<u32>(rec.b_slot.y) * ISECT_COPIES + lane] = out;
     j++;
   }
 }
