@@ -195,9 +195,9 @@ export class Trainer {
     }
 
     this.optimizerStep(it);
-    // Parameters are checked every step on the GPU; the flags are read every 10 steps (and at the
-    // end), so a NaN/Inf is caught within 10 iterations without a sync point per step.
-    if (it % 10 === 0 || it === this.config.iterations) {
+    // Parameters are checked on the GPU every 10 steps (and at the end) and the flags read then,
+    // so a NaN/Inf is caught within 10 iterations without a sync point per step.
+    if (this.readsFiniteFlagsAt(it)) {
       const bad = await this.readFiniteFlags();
       if (bad.length > 0) {
         await this.snapshot.settled();
@@ -251,13 +251,22 @@ export class Trainer {
         ...(this.config.selectiveAdam ? { visibility: { projected: this.diff.forward.projected.buffer, rowWidth: width } } : {}),
       });
     }
-    this.finite.encode(
-      pass,
-      PARAM_GROUPS.map((g) => st.params[g].buffer),
-      PARAM_GROUPS.map((g) => st.count * groupWidth(g, st.shCoeffs)),
-    );
+    // Only on the steps whose flags are read: a non-finite parameter stays non-finite through
+    // Adam, so it is still there to be found, and a check on every step cost as much as Adam.
+    if (this.readsFiniteFlagsAt(it)) {
+      this.finite.encode(
+        pass,
+        PARAM_GROUPS.map((g) => st.params[g].buffer),
+        PARAM_GROUPS.map((g) => st.count * groupWidth(g, st.shCoeffs)),
+      );
+    }
     pass.end();
     this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Steps whose parameters are checked for NaN/Inf, and the flags read: every 10th and the last. */
+  private readsFiniteFlagsAt(it: number): boolean {
+    return it % 10 === 0 || it === this.config.iterations;
   }
 
   /** Names of the parameter groups that held NaN/Inf since the last read (and clears the flags). */
