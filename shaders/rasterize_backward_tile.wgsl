@@ -124,8 +124,8 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, Lanes>, rec: TileRecord, 
   let g_c = g_r * rec.c_o_rg.z + g_g * rec.c_o_rg.w + g_b * rec.b_slot.x;
   let w_gc = weight * g_c;
   let keep = 1.0 - alpha;
-  let d = (*s).d;
-  let v_alpha = t * g_c - (d - w_gc) / keep;
+  let d_next = (*s).d - w_gc;  // D for the next entry (computed once: no CSE on SwiftShader)
+  let v_alpha = t * g_c - d_next / keep;
   let uncapped = hit & (raw_alpha <= vec4<f32>(ALPHA_MAX));
   // dL/dopacity; dL/dpower is opacity times it, applied once per entry.
   let v_opacity = select(vec4<f32>(0.0), g_power * v_alpha, uncapped);
@@ -135,7 +135,7 @@ fn seg_entry(s: ptr<function, Seg>, acc: ptr<function, Lanes>, rec: TileRecord, 
   (*acc).wr += weight * g_r;
   (*acc).wg += weight * g_g;
   (*acc).wb += weight * g_b;
-  (*s).d = d - w_gc;
+  (*s).d = d_next;
   (*s).t = select(t, t * keep, hit);
 }
 
