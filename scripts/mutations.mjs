@@ -59,15 +59,22 @@ export const MUTATIONS = [
   {
     name: "forward: the skip loop tests the row against the splat's x extent",
     file: 'shaders/rasterize.wgsl',
-    find: 'if (abs(records[j].xy_ab.y - cy) <= records[j].b_slot.w) { break; }',
-    replace: 'if (abs(records[j].xy_ab.y - cy) <= records[j].b_slot.z) { break; }',
+    find: 'if (min(abs(y - cy0), abs(y - cy1)) <= records[j].b_slot.w) { break; }',
+    replace: 'if (min(abs(y - cy0), abs(y - cy1)) <= records[j].b_slot.z) { break; }',
+    tests: FORWARD,
+  },
+  {
+    name: "forward: the second row's blend takes the first row's dy",
+    file: 'shaders/rasterize.wgsl',
+    find: 'seg_blend(&s1, rec, dx, rec.xy_ab.y - cy1, entry);',
+    replace: 'seg_blend(&s1, rec, dx, rec.xy_ab.y - cy0, entry);',
     tests: FORWARD,
   },
   {
     name: 'forward: background red not composited',
     file: 'shaders/rasterize.wgsl',
-    find: 'vec4<f32>(r[k] + t[k] * bg.r, g[k] + t[k] * bg.g',
-    replace: 'vec4<f32>(r[k], g[k] + t[k] * bg.g',
+    find: 'vec4<f32>(s.r[k] + s.t[k] * bg.r, s.g[k] + s.t[k] * bg.g',
+    replace: 'vec4<f32>(s.r[k], s.g[k] + s.t[k] * bg.g',
     tests: FORWARD,
   },
   {

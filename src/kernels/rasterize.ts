@@ -1,8 +1,8 @@
 /**
- * Forward tile rasterizer (shaders/rasterize.wgsl): one workgroup of 64 invocations per 16x16
- * tile, 4 pixels each. (A CPU-adapter variant that visited only the pixels inside each splat's
- * alpha box, a seventh of the pairs, measured no faster on SwiftShader: its per-pixel state had to
- * live in private arrays.)
+ * Forward tile rasterizer (shaders/rasterize.wgsl): one workgroup of 32 invocations per 16x16
+ * tile, 4 pixels of two rows each. (A CPU-adapter variant that visited only the pixels inside
+ * each splat's alpha box, a seventh of the pairs, measured no faster on SwiftShader: its
+ * per-pixel state had to live in private arrays. So did one holding a column block's 16 rows.)
  */
 import { ComputeKernel } from './compute-kernel';
 
