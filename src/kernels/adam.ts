@@ -139,10 +139,12 @@ export class AdamKernel {
       dispatch1d(pass, active ? active.invocations : Math.ceil(count / perInvocation), ADAM_WG);
     };
     const cols = s.columns;
-    if (cols && cols.width % 4 === 0 && s.count % cols.width === 0 && Math.ceil(cols.active / 4) < cols.width / 4) {
+    if (cols && cols.width % 4 === 0 && s.count % cols.width === 0) {
       const activeVec4s = Math.max(1, Math.ceil(cols.active / 4));
-      run(0, 0, s.count, 4, { rowVec4s: cols.width / 4, activeVec4s, invocations: (s.count / cols.width) * activeVec4s });
-      return;
+      if (activeVec4s < cols.width / 4) {
+        run(0, 0, s.count, 4, { rowVec4s: cols.width / 4, activeVec4s, invocations: (s.count / cols.width) * activeVec4s });
+        return;
+      }
     }
     if (blocks > 0) run(0, 0, blocks, 4);
     if (s.count > blocks) run(1, blocks, s.count - blocks, 1);

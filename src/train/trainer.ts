@@ -137,7 +137,12 @@ export class Trainer {
   }
 
   get activeShDegree(): number {
-    return activeShDegree(Math.max(this.iteration, 1), this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
+    return this.shDegreeAt(Math.max(this.iteration, 1));
+  }
+
+  /** The SH degree step `it` renders, and whose coefficients Adam updates. */
+  private shDegreeAt(it: number): number {
+    return activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
   }
 
   get done(): boolean {
@@ -185,7 +190,7 @@ export class Trainer {
     let target: GPUBuffer | Float32Array = this.targets[viewIndex] ?? view.image;
     const small = coarseSize(cam.width, cam.height, this.plan.divisorAt(it), this.plan.minSide);
     if (small.width !== cam.width || small.height !== cam.height) ({ camera: cam, target } = this.coarse.prepare(cam, target, small.width, small.height));
-    const opts = { shDegree: activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree)), splatScale: 1, background: this.background() };
+    const opts = { shDegree: this.shDegreeAt(it), splatScale: 1, background: this.background() };
     const stats = await this.diff.step(this.renderSet(it), cam, target, { ...opts, ...this.filter2dOptions });
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {
@@ -222,7 +227,7 @@ export class Trainer {
     const enc = this.device.createCommandEncoder({ label: 'Trainer.adam' });
     const pass = enc.beginComputePass({ label: 'Adam' });
     const total = this.plan.lrDecayIterations;
-    const shDegree = activeShDegree(it, this.plan.shIncreaseEvery, Math.min(this.config.shDegree, this.state.shDegree));
+    const shDegree = this.shDegreeAt(it);
     const rates: Record<ParamGroup, [number, number]> = {
       means: [meansLearningRate(it, total, this.dataset.extent, lr), 0],
       logScales: [lr.scale, 0],
