@@ -306,6 +306,27 @@ export const MUTATIONS = [
     tests: ['test/train/differentiable-renderer.test.ts'],
   },
   {
+    name: 'sh backward: the backward built for the full degree, not the step\'s active one',
+    file: 'src/render/backward-pass.ts',
+    find: 'new ShBackwardKernel(this.device, params.shDegree)',
+    replace: 'new ShBackwardKernel(this.device, 3)',
+    tests: ['test/train/trainer.test.ts'],
+  },
+  {
+    name: 'sh backward: a pipeline built for degree d takes the bands of d + 1 (capped at 3)',
+    file: 'shaders/sh_backward.wgsl',
+    find: '  let degree = SH_DEGREE;',
+    replace: '  let degree = min(SH_DEGREE + 1u, 3u);',
+    tests: PROJECT_BWD,
+  },
+  {
+    name: 'projection: the projection built for degree 0 whatever the active degree',
+    file: 'src/render/forward-pass.ts',
+    find: 'new ProjectKernel(this.device, this.shapes, params.shDegree)',
+    replace: 'new ProjectKernel(this.device, this.shapes, 0)',
+    tests: FORWARD,
+  },
+  {
     name: 'sh backward: colour clamp mask dropped',
     file: 'shaders/sh_backward.wgsl',
     find: 'let v_rgb = select(v_rgb_in, vec3<f32>(0.0), raw < vec3<f32>(0.0));',

@@ -25,7 +25,7 @@ fn sh_coeff(base: u32, k: u32) -> vec3<f32> {
 // SH colour of splat `i` for view direction `d` at the active degree, written out per band so no
 // private array is indexed dynamically (slow on CPU adapters). Same sums as sh_basis().
 fn sh_colour(i: u32, d: vec3<f32>) -> vec3<f32> {
-  let degree = cam.counts.y;
+  let degree = active_sh_degree(cam.counts.y);
   let base = i * cam.counts.z * 3u;
   var rgb = SH_C0 * sh_coeff(base, 0u);
   if (degree == 0u) { return rgb; }

@@ -16,6 +16,19 @@ const SH_C3_4: f32 = -0.4570457994644658;
 const SH_C3_5: f32 = 1.445305721320277;
 const SH_C3_6: f32 = -0.5900435899266435;
 
+// The SH degree a pipeline is built for, 0-3; SH_DEGREE_ANY (4, the default) takes the camera's
+// active degree at run time. Built for one degree, a kernel holds no code for the bands above it:
+// a software adapter pays for code that no lane runs (src/gpu/kernel-shapes.ts), so the training
+// path builds a pipeline per degree (at degree 0 on SwiftShader: the projection 0.58x its time,
+// the SH backward 0.71x).
+const SH_DEGREE_ANY: u32 = 4u;
+override SH_DEGREE: u32 = SH_DEGREE_ANY;
+
+// The active degree: the pipeline's when built for one, else `runtime` (the camera's).
+fn active_sh_degree(runtime: u32) -> u32 {
+  return select(runtime, SH_DEGREE, SH_DEGREE < SH_DEGREE_ANY);
+}
+
 fn sh_basis(d: vec3<f32>, degree: u32) -> array<f32, 16> {
   var y: array<f32, 16>;
   y[0] = SH_C0;

@@ -34,8 +34,13 @@ export class ReduceIsectGradsKernel extends ComputeKernel {
 }
 
 export class ShBackwardKernel extends ComputeKernel {
-  constructor(device: GPUDevice) {
-    super(device, 'ProjectBackward.sh', 'sh_backward.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw'], true);
+  /**
+   * Built for one active SH degree (0-3), the camera uniform's: the bands above it are not in the
+   * pipeline, which a software adapter would run masked (shaders/common/sh.wgsl, SH_DEGREE).
+   */
+  constructor(device: GPUDevice, readonly shDegree: number) {
+    if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new RangeError(`ShBackwardKernel: SH degree must be 0-3, got ${shDegree}`);
+    super(device, `ProjectBackward.sh${shDegree}`, 'sh_backward.wgsl', ['read', 'read', 'read', 'read', 'rw', 'rw'], true, { SH_DEGREE: shDegree });
   }
 
   bindAll(b: { means: GPUBuffer; sh: GPUBuffer; projected: GPUBuffer; vProjected: GPUBuffer; vSh: GPUBuffer; vMeans: GPUBuffer }): GPUBindGroup {

@@ -27,7 +27,8 @@ export interface GaussianGradients {
 export class BackwardPass {
   private readonly raster: RasterizeBackwardKernel;
   private readonly reduce: ReduceIsectGradsKernel;
-  private readonly shBwd: ShBackwardKernel;
+  /** By active SH degree 0-3, built on first use (ShBackwardKernel: no code for the bands above). */
+  private readonly shBwd: ShBackwardKernel[] = [];
   private readonly geom: GeometryBackwardKernel;
   private readonly cache = new BindGroupCache();
   private readonly vIsect: GrowableBuffer; // [capacity, copies] ProjectedGrad
@@ -37,7 +38,6 @@ export class BackwardPass {
   constructor(private readonly device: GPUDevice) {
     this.raster = new RasterizeBackwardKernel(device);
     this.reduce = new ReduceIsectGradsKernel(device, this.raster.copies);
-    this.shBwd = new ShBackwardKernel(device);
     this.geom = new GeometryBackwardKernel(device);
     const g = (label: string) => new GrowableBuffer(device, `Backward.${label}`, STORAGE);
     this.vIsect = g('vIsect');
@@ -100,7 +100,8 @@ export class BackwardPass {
 
   encode(encoder: GPUCommandEncoder, fwd: ForwardPass, gaussians: GaussianSet, vImage: GPUBuffer): void {
     const cam = fwd.lastCamera;
-    if (!cam) throw new Error('BackwardPass: encode the forward pass first');
+    const params = fwd.lastParams;
+    if (!cam || !params) throw new Error('BackwardPass: encode the forward pass first');
     const n = gaussians.count;
     this.ensure(n, gaussians.shCoeffs, fwd.capacity);
     const c = this.cache;
@@ -148,10 +149,11 @@ export class BackwardPass {
     pass.end();
     pass = encoder.beginComputePass({ label: 'Backward.sh' });
     const sb = { means: gaussians.means, sh: gaussians.sh, projected: fwd.projected.buffer, vProjected: this.vProjected.buffer, vSh: grads.vSh, vMeans: grads.vMeans };
-    this.shBwd.dispatchItems(
+    const shBwd = (this.shBwd[params.shDegree] ??= new ShBackwardKernel(this.device, params.shDegree));
+    shBwd.dispatchItems(
       pass,
-      c.get([this.shBwd, 'camera', u], () => this.shBwd.bindCamera(u)),
-      c.get([this.shBwd, ...Object.values(sb)], () => this.shBwd.bindAll(sb)),
+      c.get([shBwd, 'camera', u], () => shBwd.bindCamera(u)),
+      c.get([shBwd, ...Object.values(sb)], () => shBwd.bindAll(sb)),
       n,
     );
 

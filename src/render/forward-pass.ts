@@ -45,7 +45,8 @@ const INDIRECT = 0x100;
 
 export class ForwardPass {
   readonly uniform: CameraUniform;
-  private readonly project: ProjectKernel;
+  /** By active SH degree 0-3, built on first use (ProjectKernel: no code for the bands above). */
+  private readonly projects: ProjectKernel[] = [];
   private readonly gather: GatherTileCountsKernel;
   private readonly emit: EmitIntersectionsKernel;
   private readonly ranges: TileRangesKernel;
@@ -87,9 +88,8 @@ export class ForwardPass {
   private pendingRequiredCapacity = 0;
 
   /** shapes: the kernels' per-adapter shapes (default: this device's; tests pick either class). */
-  constructor(private readonly device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
+  constructor(private readonly device: GPUDevice, private readonly shapes: KernelShapes = kernelShapes(device)) {
     this.uniform = new CameraUniform(device, 'Forward.camera');
-    this.project = new ProjectKernel(device, shapes);
     this.gather = new GatherTileCountsKernel(device);
     this.emit = new EmitIntersectionsKernel(device);
     this.ranges = new TileRangesKernel(device);
@@ -178,11 +178,12 @@ export class ForwardPass {
     const c = this.cache;
     const [tx, ty] = tileGrid(cam.width, cam.height);
 
-    const camP = c.get([this.project, this.uniform.buffer], () => this.project.bindCamera(this.uniform.buffer));
+    const project = (this.projects[params.shDegree] ??= new ProjectKernel(this.device, this.shapes, params.shDegree));
+    const camP = c.get([project, this.uniform.buffer], () => project.bindCamera(this.uniform.buffer));
     const projectGroup = c.get(
-      [this.project, gaussians.means, gaussians.logScales, gaussians.quats, gaussians.opacityLogits, gaussians.sh, this.projected.buffer, this.depthKeys.buffer, this.depthValues.buffer],
+      [project, gaussians.means, gaussians.logScales, gaussians.quats, gaussians.opacityLogits, gaussians.sh, this.projected.buffer, this.depthKeys.buffer, this.depthValues.buffer],
       () =>
-        this.project.bindAll({
+        project.bindAll({
           means: gaussians.means,
           logScales: gaussians.logScales,
           quats: gaussians.quats,
@@ -194,7 +195,7 @@ export class ForwardPass {
         }),
     );
     let pass = encoder.beginComputePass({ label: 'Forward.project' });
-    this.project.dispatchItems(pass, camP, projectGroup, n);
+    project.dispatchItems(pass, camP, projectGroup, n);
     pass.end();
 
     if (nextStage) encoder = nextStage('sort');

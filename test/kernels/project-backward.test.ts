@@ -65,7 +65,7 @@ async function runKernel(s: Setup, which: 'sh' | 'geometry') {
   };
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
-  const kernel = which === 'sh' ? new ShBackwardKernel(device) : new GeometryBackwardKernel(device);
+  const kernel = which === 'sh' ? new ShBackwardKernel(device, s.degree) : new GeometryBackwardKernel(device);
   const group = kernel instanceof ShBackwardKernel ? kernel.bindAll(b) : kernel.bindAll(b);
   kernel.dispatchItems(pass, kernel.bindCamera(uniform.buffer), group, n);
   pass.end();
@@ -93,11 +93,14 @@ function nearAndFar(s: Setup): [number[], number[]] {
 describe('SH backward kernel vs shBackward', () => {
   // measured on a correct build (SwiftShader), per-splat error relative to the splat's own
   // gradient, [others, near-plane splat]: degree 3/3 v_sh 2.3e-7 / 3.0e-6, v_means 1.7e-6 /
-  // 3.9e-7; 3/1 v_sh 1.3e-7 / 1.4e-6, v_means 4.0e-7 / 2.8e-6; 0/0 v_sh 9.3e-8 / 3.4e-8 (degree 0
-  // has no view-direction term: exact zeros). Tolerances 10x.
+  // 3.9e-7; 3/1 v_sh 1.3e-7 / 1.4e-6, v_means 4.0e-7 / 2.8e-6; 3/2 v_sh 2.3e-7 / 9.2e-7, v_means
+  // 9.5e-7 / 9.6e-7; 0/0 v_sh 9.3e-8 / 3.4e-8 (degree 0 has no view-direction term: exact zeros).
+  // Tolerances 10x. The kernel is built for each active degree (ShBackwardKernel), so every
+  // pipeline the trainer uses is checked here.
   const cases = [
     { deg: 3, active: 3, seed: 31, tolSh: [2.3e-6, 3e-5], tolMean: [1.7e-5, 3.9e-6] },
     { deg: 3, active: 1, seed: 32, tolSh: [1.3e-6, 1.4e-5], tolMean: [4e-6, 2.8e-5] },
+    { deg: 3, active: 2, seed: 34, tolSh: [2.3e-6, 9.2e-6], tolMean: [9.5e-6, 9.6e-6] },
     { deg: 0, active: 0, seed: 33, tolSh: [9.3e-7, 3.4e-7], tolMean: [0, 0] },
   ];
   for (const c of cases) {

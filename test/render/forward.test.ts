@@ -92,7 +92,7 @@ function expectWithin(name: string, diff: ImageDiff, measured: { max: number; me
 describe('GPU forward vs float64 reference', () => {
   // `measured`: max and mean error over pixels away from thresholds on a correct build
   // (SwiftShader): f32 arithmetic against float64 after compositing up to a few hundred splats.
-  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; filter2d?: number; measured: { max: number; mean: number } }[] = [
+  const cases: { name: string; w: number; h: number; n: number; deg: number; active?: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; filter2d?: number; measured: { max: number; mean: number } }[] = [
     { name: 'one splat, one tile', w: 16, h: 16, n: 1, deg: 0, extra: { huge: 1 }, bg: [0, 0, 0], measured: { max: 1.4e-7, mean: 3.8e-8 } },
     { name: 'WG-1 splats, odd image', w: 37, h: 23, n: 255, deg: 1, extra: {}, bg: [0.2, 0.4, 0.6], measured: { max: 9.3e-7, mean: 5.5e-8 } },
     { name: 'WG+1 splats with behind/huge/degenerate, every branch, SH 3', w: 70, h: 45, n: 257, deg: 3, extra: { behind: 0.1, huge: 0.05, degenerate: 0.05, shScale: 3, opaque: 0.1, branches: true }, bg: [1, 1, 1], measured: { max: 1.3e-6, mean: 7.2e-8 } },
@@ -100,6 +100,9 @@ describe('GPU forward vs float64 reference', () => {
     { name: 'posed camera, every branch, SH 0', w: 48, h: 40, n: 100, deg: 0, extra: { opaque: 0.1, branches: true }, bg: [0.3, 0.2, 0.1], pose: true, measured: { max: 9.3e-7, mean: 8.6e-8 } },
     { name: 'anti-aliased, every branch, SH 1', w: 48, h: 40, n: 200, deg: 1, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.2, 0.2, 0.4], antialias: true, measured: { max: 5.4e-7, mean: 4.1e-8 } },
     { name: "anti-aliased with Mip-Splatting's 0.1 px^2 filter, every branch, SH 2", w: 48, h: 40, n: 200, deg: 2, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.1, 0.3, 0.2], antialias: true, filter2d: 0.1, measured: { max: 1.2e-6, mean: 3.2e-8 } },
+    // The projection is built per active degree (ProjectKernel): the training ramp's lower degrees on an SH-3 scene.
+    { name: 'SH 3 scene at active degree 1, every branch', w: 40, h: 32, n: 150, deg: 3, active: 1, extra: { behind: 0.05, opaque: 0.1, shScale: 3, branches: true }, bg: [0.5, 0.5, 0.5], measured: { max: 4.3e-7, mean: 4.5e-8 } },
+    { name: 'SH 3 scene at active degree 2, every branch', w: 40, h: 32, n: 150, deg: 3, active: 2, extra: { behind: 0.05, opaque: 0.1, shScale: 3, branches: true }, bg: [0, 0, 0], measured: { max: 6.6e-7, mean: 8.4e-8 } },
     { name: 'no anti-aliasing, a 0.05 px^2 dilation, SH 0', w: 48, h: 40, n: 250, deg: 0, extra: { opaque: 0.1, huge: 0.02 }, bg: [0, 0, 0], filter2d: 0.05, measured: { max: 1.1e-6, mean: 5.1e-8 } },
   ];
   for (const c of cases) {
@@ -107,13 +110,14 @@ describe('GPU forward vs float64 reference', () => {
       const base = testCamera(c.w, c.h);
       const random = randomScene(base, { count: c.n, shDegree: c.deg, seed: c.n * 7 + c.w, ...c.extra });
       const { scene, cam } = c.pose ? posed(random, base, c.n) : { scene: random, cam: base };
-      const { diff, ref } = await renderBoth(scene, cam, c.deg, c.bg, c.antialias, c.filter2d);
+      const active = c.active ?? c.deg;
+      const { diff, ref } = await renderBoth(scene, cam, active, c.bg, c.antialias, c.filter2d);
       // The scene must actually cover the image, or the comparison proves nothing.
       let covered = 0;
       for (const a of ref.alpha) if (a > 0.1) covered++;
       expect(covered).toBeGreaterThan(ref.alpha.length * (c.n === 1 ? 0.05 : 0.2));
       if (c.extra.branches) {
-        const counts = referenceBranchCounts(scene, cam, { shDegree: c.deg, antialias: c.antialias, filter2d: c.filter2d });
+        const counts = referenceBranchCounts(scene, cam, { shDegree: active, antialias: c.antialias, filter2d: c.filter2d });
         for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
       }
       expectWithin(c.name, diff, c.measured, c.w * c.h);
