@@ -292,6 +292,20 @@ export const MUTATIONS = [
     tests: RASTER_BWD,
   },
   {
+    name: 'loss: column strips dispatched for a quarter of the strips',
+    file: 'src/kernels/image-loss.ts',
+    find: 'width * Math.ceil(height / strip.y)',
+    replace: 'width * Math.ceil(height / strip.y / 4)',
+    tests: LOSS,
+  },
+  {
+    name: 'loss: a row-strip kernel finds its row with the image width, not the strips per row',
+    file: 'shaders/ssim_blur_h_strip.wgsl',
+    find: 'LOSS_STRIP_WG), (params.width + LOSS_STRIP - 1u) / LOSS_STRIP);',
+    replace: 'LOSS_STRIP_WG), params.width);',
+    tests: ['test/kernels/image-loss.test.ts'],
+  },
+  {
     name: 'loss: SSIM moments of the image only (target moment taken from the image)',
     file: 'shaders/ssim_blur_h_strip.wgsl',
     find: 'return Tap(t.k * image[t.q].rgb, t.k * target_image[t.q].rgb);',

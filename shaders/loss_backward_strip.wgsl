@@ -2,6 +2,7 @@
 // bits): one invocation per strip of LOSS_STRIP pixels down column x, starting at
 // y0 = LOSS_STRIP * gid.y; each row of the 3 planes of v_ssim_h is loaded once for every output it
 // reaches (common/ssim_strip.wgsl). v_image as loss_backward.wgsl.
+#include "common/dispatch.wgsl"
 #include "common/ssim.wgsl"
 #include "common/ssim_strip.wgsl"
 #include "common/ssim_strip_grads.wgsl"
@@ -19,8 +20,11 @@ fn strip_load(b: StripBase, d: i32) -> Tap {
   return Tap(t.k * v_ssim_h[t.q].xyz, t.k * v_ssim_h[b.n + t.q].xyz, t.k * v_ssim_h[2u * b.n + t.q].xyz);
 }
 
-@compute @workgroup_size(LOSS_WG, LOSS_WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+@compute @workgroup_size(LOSS_STRIP_WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  // (column x, strip down the column)
+  let gid = strip_cell(linear_index(wg, nwg, li, LOSS_STRIP_WG), params.width);
   let w = params.width;
   let h = params.height;
   let y0 = gid.y * LOSS_STRIP;

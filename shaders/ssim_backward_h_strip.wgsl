@@ -1,6 +1,7 @@
 // SSIM backward, horizontal pass, CPU-adapter form of ssim_backward_h.wgsl (same bits): one
 // invocation per strip of LOSS_STRIP pixels along row y, starting at x0 = LOSS_STRIP * gid.x;
 // each tap of the 3 planes is loaded once for every output it reaches (common/ssim_strip.wgsl).
+#include "common/dispatch.wgsl"
 #include "common/ssim.wgsl"
 #include "common/ssim_strip.wgsl"
 #include "common/ssim_strip_grads.wgsl"
@@ -16,8 +17,11 @@ fn strip_load(b: StripBase, d: i32) -> Tap {
   return Tap(t.k * v_ssim[t.q].xyz, t.k * v_ssim[b.n + t.q].xyz, t.k * v_ssim[2u * b.n + t.q].xyz);
 }
 
-@compute @workgroup_size(LOSS_WG, LOSS_WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+@compute @workgroup_size(LOSS_STRIP_WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  // (strip along the row, row y)
+  let gid = strip_cell(linear_index(wg, nwg, li, LOSS_STRIP_WG), (params.width + LOSS_STRIP - 1u) / LOSS_STRIP);
   let w = params.width;
   let x0 = gid.x * LOSS_STRIP;
   if (x0 >= w || gid.y >= params.height) { return; }

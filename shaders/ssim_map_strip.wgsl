@@ -2,6 +2,7 @@
 // invocation per strip of LOSS_STRIP pixels down column x, starting at y0 = LOSS_STRIP * gid.y;
 // each row of the moment planes is loaded once for every output it reaches
 // (common/ssim_strip.wgsl). The per-pixel math is ssim_map.wgsl's, in common/ssim_pixel.wgsl.
+#include "common/dispatch.wgsl"
 #include "common/ssim.wgsl"
 #include "common/ssim_strip.wgsl"
 #include "common/ssim_pixel.wgsl"
@@ -37,8 +38,11 @@ fn strip_zero() -> Sum {
   return moments_zero();
 }
 
-@compute @workgroup_size(LOSS_WG, LOSS_WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+@compute @workgroup_size(LOSS_STRIP_WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  // (column x, strip down the column)
+  let gid = strip_cell(linear_index(wg, nwg, li, LOSS_STRIP_WG), params.width);
   let w = params.width;
   let h = params.height;
   let y0 = gid.y * LOSS_STRIP;

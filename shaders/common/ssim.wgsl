@@ -4,6 +4,16 @@
 
 // Pixel kernels run 16 x 16 workgroups over the image (src/kernels/image-loss.ts reads this).
 const LOSS_WG: u32 = 16u;
+// The strip kernels (*_strip.wgsl) run as 1-D work over their strips, LOSS_STRIP_WG invocations a
+// workgroup, strip by strip along a row of strips: a 16 x 16 grid of them left 17-27% of the
+// invocations past the image edge at 342 x 193, and a software adapter runs those masked at about
+// full cost (src/gpu/kernel-shapes.ts).
+const LOSS_STRIP_WG: u32 = 64u;
+
+// The cell of strip k in a grid of strips `across` wide: (column, row) of the grid.
+fn strip_cell(k: u32, across: u32) -> vec2<u32> {
+  return vec2<u32>(k % across, k / across);
+}
 // Pixels one invocation of the first reduction level sums (in index order), and the workgroup
 // size of that level; the second level is a single invocation over the chunk sums.
 const LOSS_CHUNK: u32 = 256u;

@@ -41,6 +41,8 @@ export const LOSS_WG = ssimConst('LOSS_WG');
 /** Pixels per chunk of the first reduction level, and that level's workgroup size. */
 const LOSS_CHUNK = ssimConst('LOSS_CHUNK');
 const LOSS_REDUCE_WG = ssimConst('LOSS_REDUCE_WG');
+/** Workgroup size of the *_strip.wgsl kernels, dispatched as 1-D work over their strips. */
+const LOSS_STRIP_WG = ssimConst('LOSS_STRIP_WG');
 /** vec4 planes of the scratch buffers. */
 const MOMENT_PLANES = ssimConst('MOMENT_PLANES');
 const GRADIENT_PLANES = ssimConst('GRADIENT_PLANES');
@@ -68,6 +70,19 @@ export interface LossStats {
 export const LOSS_STATS = { ...wordOffsets(LOSS_STATS_STRUCT), floats: LOSS_STATS_STRUCT.words } as const;
 
 const USAGE_STORAGE = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
+
+/**
+ * Dispatches one filtering kernel of the loss over a width x height image, an invocation covering
+ * `strip.x` pixels along x or `strip.y` along y: per-pixel kernels (1 x 1) as LOSS_WG x LOSS_WG
+ * workgroups over the image; strip kernels as 1-D work over the strips, LOSS_STRIP_WG a workgroup
+ * (a 2-D grid of strips left up to a quarter of their invocations past the image edge, which a
+ * software adapter runs masked at about full cost; shaders/common/ssim.wgsl).
+ */
+export function dispatchLossKernel(kernel: ComputeKernel, pass: GPUComputePassEncoder, group: GPUBindGroup, width: number, height: number, strip: { x: number; y: number }): void {
+  if (strip.x > 1) kernel.dispatchItems(pass, undefined, group, height * Math.ceil(width / strip.x), LOSS_STRIP_WG);
+  else if (strip.y > 1) kernel.dispatchItems(pass, undefined, group, width * Math.ceil(height / strip.y), LOSS_STRIP_WG);
+  else kernel.dispatchGrid(pass, undefined, group, Math.ceil(width / LOSS_WG), Math.ceil(height / LOSS_WG));
+}
 
 export class ImageLoss {
   /** [LOSS_STATS.floats] f32: loss, l1, ssim, mse, psnr, lambda, W*H, 0. Written by encode / encodeMetrics. */
@@ -166,11 +181,11 @@ export class ImageLoss {
     const backwardH = this.groups.get(['backwardH', this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer], () =>
       this.backwardH.bind([this.params.buffer, this.vSsim.buffer, this.vSsimH.buffer]),
     );
-    this.backwardH.dispatchGrid(pass, undefined, backwardH, this.groupsX(this.strip), this.groupsY());
+    this.dispatchRows(this.backwardH, pass, backwardH);
     const backward = this.groups.get(['backward', this.params.buffer, this.vSsimH.buffer, image, target, vImage], () =>
       this.backward.bind([this.params.buffer, this.vSsimH.buffer, image, target, vImage]),
     );
-    this.backward.dispatchGrid(pass, undefined, backward, this.groupsX(), this.groupsY(this.strip));
+    this.dispatchColumns(this.backward, pass, backward);
     pass.end();
   }
 
@@ -211,10 +226,10 @@ export class ImageLoss {
     const blurH = this.groups.get(['blurH', this.params.buffer, image, target, this.momentsH.buffer], () =>
       this.blurH.bind([this.params.buffer, image, target, this.momentsH.buffer]),
     );
-    this.blurH.dispatchGrid(pass, undefined, blurH, this.groupsX(this.strip), this.groupsY());
+    this.dispatchRows(this.blurH, pass, blurH);
     const mapBuffers = [this.params.buffer, this.momentsH.buffer, image, target, this.vSsim.buffer, this.pixelSums.buffer];
     const map = this.groups.get(['map', ...mapBuffers], () => this.map.bind(mapBuffers));
-    this.map.dispatchGrid(pass, undefined, map, this.groupsX(), this.groupsY(this.strip));
+    this.dispatchColumns(this.map, pass, map);
     const chunks = this.groups.get(['chunks', this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer], () =>
       this.reduceChunks.bind([this.params.buffer, this.pixelSums.buffer, this.chunkSums.buffer]),
     );
@@ -233,12 +248,11 @@ export class ImageLoss {
     return this.target;
   }
 
-  /** Workgroups across the image when an invocation covers `strip` pixels along x. */
-  private groupsX(strip = 1): number {
-    return Math.ceil(this.width / (LOSS_WG * strip));
+  private dispatchRows(kernel: ComputeKernel, pass: GPUComputePassEncoder, group: GPUBindGroup): void {
+    dispatchLossKernel(kernel, pass, group, this.width, this.height, { x: this.strip, y: 1 });
   }
 
-  private groupsY(strip = 1): number {
-    return Math.ceil(this.height / (LOSS_WG * strip));
+  private dispatchColumns(kernel: ComputeKernel, pass: GPUComputePassEncoder, group: GPUBindGroup): void {
+    dispatchLossKernel(kernel, pass, group, this.width, this.height, { x: 1, y: this.strip });
   }
 }

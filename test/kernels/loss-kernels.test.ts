@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import type { BindingKind } from '../../src/gpu/pipeline';
 import { ComputeKernel } from '../../src/kernels/compute-kernel';
-import { LOSS_STRIP, LOSS_WG } from '../../src/kernels/image-loss';
+import { LOSS_STRIP, dispatchLossKernel } from '../../src/kernels/image-loss';
 import { channel, filterRows, imageLossGradient, product, ssimLocalGradients } from '../../src/reference/loss';
 import { getTestDevice } from '../helpers/gpu';
 import { noisy, photoCrop, randomImage } from '../helpers/images';
@@ -84,7 +84,7 @@ async function runKernel(file: string, kinds: BindingKind[], c: Images, inputs: 
   const kernel = new ComputeKernel(device, `test.${file}`, file, ['uniform', ...kinds], false);
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
-  kernel.dispatchGrid(pass, undefined, kernel.bind([uniform, ...buffers]), Math.ceil(c.w / (LOSS_WG * strip.x)), Math.ceil(c.h / (LOSS_WG * strip.y)));
+  dispatchLossKernel(kernel, pass, kernel.bind([uniform, ...buffers]), c.w, c.h, strip);
   pass.end();
   device.queue.submit([enc.finish()]);
   const outputs: Float32Array[] = [];
