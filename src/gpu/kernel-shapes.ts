@@ -21,7 +21,9 @@
  *   masked lanes rather than branch around them (fourteenth session: the forward rasterizer
  *   0.40x the time, the backward 0.44x). Code no lane runs still costs about one run of it
  *   (after a uniform return, in a branch no lane takes, in a loop of zero trips; fifteenth
- *   session): a guard saves nothing, a loop saves only the trips past the first.
+ *   session): a guard saves nothing, a loop saves only the trips past the first. So
+ *   invocations past the end of the work cost as much as real ones: dispatch 1-D over the
+ *   work, not a 2-D grid that overhangs the image (the loss's strips: 17-27% of them did).
  * - GPUs: short serial chunks (many invocations hide memory latency), 4-bit digits.
  */
 export interface KernelShapes {
