@@ -1,7 +1,7 @@
 // Per-splat reduction of the rasterizer's (splat, tile) partial gradients: one invocation per
 // depth-sorted position s < N. A splat's partials sit in the contiguous slots
 // [offsets[s], offsets[s + 1]) (emission order), each as ISECT_COPIES copies that add up to the
-// partial (src/kernels/rasterize-backward.ts: 4 for the CPU shape, 1 for the GPU shape), summed
+// partial (src/kernels/rasterize-backward.ts: 4 for the CPU shape without subgroups, else 1), summed
 // here in slot then copy order, so the totals are deterministic. Also the opacity-logit gradient (through the sigmoid) and the densification
 // statistics: for every visible splat, the norm of the screen-space mean gradient in NDC units
 // (pixel gradient times W/2, H/2) and a visibility count (no max screen radius: the reference's

@@ -55,13 +55,14 @@ export async function requestDeviceFrom(gpu: GPU | undefined, whatToInstall: str
   for (const name of RAISED_LIMITS) requiredLimits[name] = (adapter.limits as unknown as Record<string, number>)[name];
   const features: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  if (adapter.features.has('subgroups')) features.push('subgroups');
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: 'splat device' });
   const onError = options.onError ?? ((m: string) => console.error(`WebGPU error: ${m}`));
   device.addEventListener('uncapturederror', (ev) => onError(gpuErrorText((ev as GPUUncapturedErrorEvent).error.message)));
   return {
     device,
     adapterName: describeAdapter(adapter),
-    subgroups: false,
+    subgroups: features.includes('subgroups'),
     timestampQuery: features.includes('timestamp-query'),
   };
 }

@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import { shCoeffCount } from '../../src/io/scene';
-import { RasterizeBackwardKernel } from '../../src/kernels/rasterize-backward';
+import { type PartialSum, RasterizeBackwardKernel } from '../../src/kernels/rasterize-backward';
 import { ReduceIsectGradsKernel } from '../../src/kernels/project-backward';
 import { referenceBranchCounts, referenceProject, rasterize, rasterizeBackward, TILE_SIZE } from '../../src/reference';
 import { getTestDevice } from '../helpers/gpu';
 import { GRAD_ROW, cameraUniform, isectLayout, nanBuffer, packGrads, packProjected, packTileRecords, rowError, roundProjected, unpackGrads } from '../helpers/kernel-inputs';
-import { CPU_SHAPES, GPU_SHAPES } from '../../src/gpu/kernel-shapes';
+import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
 import { ISECT_COUNT, PROJECTED_GRAD } from '../../src/kernels/layouts';
 import { packStruct } from '../../src/gpu/struct-layout';
 import { rng } from '../helpers/compare';
@@ -72,13 +72,21 @@ describe('rasterize backward kernel vs the reference, fed the reference forward'
   // cap; CPU shape (4 invocations per tile with a copy each, one pass over 16 row segments, the
   // colour behind carried as one running dot product) v_xy 8.6e-7, v_conic 2.6e-7, v_rgb 2.2e-7,
   // v_opacity 4.3e-6. Tolerances 10x.
-  const shapes = [
-    { shapes: GPU_SHAPES, tol: { v_xy: 7.1e-6, v_conic: 1.3e-6, v_opacity: 1.8e-5, v_rgb: 2.0e-6 } },
-    { shapes: CPU_SHAPES, tol: { v_xy: 8.6e-6, v_conic: 2.6e-6, v_opacity: 4.3e-5, v_rgb: 2.2e-6 } },
+  // CPU shape with the 4 parts summed by subgroupAdd (one copy): v_xy 8.6e-7, v_conic 2.9e-7,
+  // v_rgb 2.0e-7, v_opacity 4.3e-6. Tolerances 10x.
+  const shapes: { shapes: KernelShapes; sum: PartialSum; tol: Record<'v_xy' | 'v_conic' | 'v_opacity' | 'v_rgb', number> }[] = [
+    { shapes: GPU_SHAPES, sum: 'copies', tol: { v_xy: 7.1e-6, v_conic: 1.3e-6, v_opacity: 1.8e-5, v_rgb: 2.0e-6 } },
+    { shapes: CPU_SHAPES, sum: 'copies', tol: { v_xy: 8.6e-6, v_conic: 2.6e-6, v_opacity: 4.3e-5, v_rgb: 2.2e-6 } },
+    { shapes: CPU_SHAPES, sum: 'subgroup', tol: { v_xy: 8.6e-6, v_conic: 2.9e-6, v_opacity: 4.3e-5, v_rgb: 2.0e-6 } },
   ];
-  for (const { shapes: sh, tol } of shapes) {
-    it(`gives every (splat, tile) partial of the reference, per component (${sh.kind} shape)`, async () => {
+  for (const { shapes: sh, sum, tol } of shapes) {
+    const name = sh.kind === 'cpu' ? `${sh.kind} shape, ${sum === 'subgroup' ? 'subgroup sum' : 'a copy per invocation'}` : `${sh.kind} shape`;
+    it(`gives every (splat, tile) partial of the reference, per component (${name})`, async () => {
       const device = await getTestDevice();
+      if (sum === 'subgroup') {
+        // SwiftShader exposes subgroups of 4; an adapter without them cannot run this form.
+        expect(device.features.has('subgroups'), 'the test adapter lacks the optional subgroups feature').toBe(true);
+      }
       const { cam, scene, projected, fwd, v3, layout, partials } = setup();
       const { width: W, height: H } = cam;
       // The scene reaches the branches the kernel has: the alpha cap, the T stop, the 1/255 skip.
@@ -97,7 +105,8 @@ describe('rasterize backward kernel vs the reference, fed the reference forward'
         state[p * 2 + 1] = fwd.nContrib[p];
       }
       const uniform = cameraUniform(device, cam, { count: scene.count, shDegree: 1, shCoeffs: shCoeffCount(1), background: BG });
-      const kernel = new RasterizeBackwardKernel(device, sh);
+      const kernel = new RasterizeBackwardKernel(device, sh, sum);
+      expect(kernel.copies).toBe(sh.kind === 'cpu' && sum === 'copies' ? 4 : 1);
       const buffers = {
         ranges: createBufferWithData(device, 'test.ranges', layout.ranges),
         records: createBufferWithData(device, 'test.records', new Uint8Array(packTileRecords(projected, layout))),
@@ -142,7 +151,7 @@ describe('rasterize backward kernel vs the reference, fed the reference forward'
         expect(scale, `${name} partials are all zero`).toBeGreaterThan(0);
         expect(worst, `${name}: ${where}`).toBeLessThan(tol[name]);
       }
-      console.log(`[rasterize backward kernel, ${sh.kind} shape] max error / scale:`, JSON.stringify(report));
+      console.log(`[rasterize backward kernel, ${name}] max error / scale:`, JSON.stringify(report));
       uniform.destroy();
       for (const b of Object.values(buffers)) b.destroy();
     });
