@@ -306,6 +306,20 @@ export const MUTATIONS = [
     tests: [...RASTER_BWD, 'test/render/backward.test.ts'],
   },
   {
+    name: 'page: the live view of a training run is never paced',
+    file: 'src/app/train/train-app.ts',
+    find: "    this.viewer.setTraining(run.training.state === 'training');\n",
+    replace: '',
+    tests: ['test/e2e/train.test.ts'],
+  },
+  {
+    name: 'page: live pacing waits one frame time instead of idleFactor of them',
+    file: 'src/app/live-pacing.ts',
+    find: 'this.nextAt = doneAt + this.idleFactor * Math.max(0, ms);',
+    replace: 'this.nextAt = doneAt + Math.max(0, ms);',
+    tests: ['test/app/live-pacing.test.ts'],
+  },
+  {
     name: 'loss: column strips dispatched for a quarter of the strips',
     file: 'src/kernels/image-loss.ts',
     find: 'width * Math.ceil(height / strip.y)',

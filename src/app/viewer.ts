@@ -1,9 +1,10 @@
 /**
  * The viewer: one scene at a time on a canvas, drawn every animation frame by the GPU renderer
  * from the damped orbit camera. Loading replaces the scene only on success; failures show on
- * the page and the previous scene stays. Automation hooks: `window.__ready` (first frame of
- * the loaded scene on the page), `window.__error`, `window.__frames`, `window.__renders`,
- * `window.__api` ('webgpu'), `window.__present` (present.ts).
+ * the page and the previous scene stays. Automation hooks (page-hooks.ts): `window.__ready`
+ * (first frame of the loaded scene on the page), `window.__error`, `window.__frames`,
+ * `window.__renders`, `window.__api` ('webgpu'), `window.__present` (present.ts),
+ * `window.__livePaced`.
  */
 import type { GpuContext } from '../gpu/device';
 import { DEFAULT_FILTER2D, type SplatScene } from '../io/scene';
@@ -22,23 +23,8 @@ import { downloadName } from './file-names';
 import type { Camera } from '../io/camera';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import type { FolderApi } from 'tweakpane';
-
-declare global {
-  interface Window {
-    __ready?: boolean;
-    __error?: string;
-    /** Frames on the page (drawn and shown) since the page opened. */
-    __frames?: number;
-    /** The camera the view is going to (where the address bar would say, also without a link). */
-    __cameraPose?: () => ViewPose;
-    /** Frames rendered (submitted) since the page opened: lets a harness tell a page that stopped. */
-    __renders?: number;
-    /** The graphics API the page draws with (the peers harness reports it). */
-    __api?: 'webgpu' | 'webgl2';
-    /** How frames reach the page (present.ts): 'canvas (webgpu)', 'readback (webgl2)', 'readback (2d)'. */
-    __present?: string;
-  }
-}
+import { isCpuAdapter } from '../gpu/kernel-shapes';
+import { LivePacing } from './live-pacing';
 
 interface CurrentScene {
   /** The scene on the CPU; null for live Gaussians (training), which `exportScene` downloads. */
@@ -66,6 +52,8 @@ const MAX_FRAME_DT = 1;
 const MIN_FRAMING_BAND = 0.4;
 /** Double-click pick radius in CSS pixels. */
 const PICK_RADIUS_CSS = 6;
+/** A still live view of a run training on a CPU adapter takes at most 1/4 of the time (live-pacing.ts). */
+const LIVE_IDLE_FACTOR = 3;
 
 export class Viewer {
   readonly settings: ViewerSettings = defaultSettings();
@@ -92,6 +80,10 @@ export class Viewer {
   private lastMotion = 0;
   private stopped = false;
   private nextFrame = 0;
+  /** Set while a training run steps on a CPU adapter (setTraining); null draws every frame. */
+  private livePacing: LivePacing | null = null;
+  /** Something the user controls (settings, scene) changed since the last drawn frame. */
+  private viewChanged = true;
   // Reused every frame: the frame loop allocates nothing of its own.
   private readonly pose: ViewPose = { eye: [0, 0, 0], target: [0, 0, 0], up: [0, 0, 0], fovY: DEFAULT_FOV_Y };
   private readonly camera: Camera = { width: 1, height: 1, fx: 1, fy: 1, cx: 0, cy: 0, R: new Array(9).fill(0), t: [0, 0, 0] };
@@ -110,6 +102,7 @@ export class Viewer {
     this.renderer = new SplatRenderer(this.device, { canvasFormat: this.presenter.format });
     this.panel = new ViewerPanel(undefined, this.settings, this.stats, {
       onSettingsChange: (key) => {
+        this.viewChanged = true;
         if (key === 'yUp' && this.controller.up[1] > 0 !== this.settings.yUp) this.controller.flipUp();
       },
       onOpenFile: () => document.querySelector<HTMLInputElement>('#file-input')?.click(),
@@ -178,6 +171,20 @@ export class Viewer {
     this.overlay.setSceneInfo(`${name} · training`);
   }
 
+  /**
+   * Whether the live Gaussians shown (showLive) are being trained now. On a CPU adapter, where
+   * the view and the trainer share the cores, still frames are then paced (LIVE_IDLE_FACTOR);
+   * GPUs draw every frame. Showing another scene ends it.
+   */
+  setTraining(active: boolean): void {
+    const info = (this.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const pace = active && isCpuAdapter(info) && this.current?.scene === null;
+    if (pace === (this.livePacing !== null)) return;
+    this.livePacing = pace ? new LivePacing(LIVE_IDLE_FACTOR) : null;
+    window.__livePaced = pace;
+    this.viewChanged = true;
+  }
+
   /** Moves the camera (a glide when `animate` and the up axis stays); the address bar follows. */
   setViewPose(pose: ViewPose, animate: boolean): void {
     this.controller.setPose(pose, animate);
@@ -233,6 +240,9 @@ export class Viewer {
   private present(current: CurrentScene, shDegree: number, pose: ViewPose): void {
     this.loadToken++; // a load still in flight must not replace what is shown now
     this.current = current;
+    this.livePacing = null;
+    window.__livePaced = false;
+    this.viewChanged = true;
     this.controller.setSceneRadius(current.bounds?.radius ?? 1);
     this.controller.setPose(pose);
     this.settings.yUp = pose.up[1] > 0;
@@ -321,13 +331,17 @@ export class Viewer {
     const dt = this.lastTime < 0 ? 0 : Math.min(MAX_FRAME_DT, (now - this.lastTime) / 1000);
     this.lastTime = now;
     if (this.settings.spin !== 0) this.controller.turn((this.settings.spin * Math.PI * dt) / 180);
-    if (this.controller.update(dt)) {
+    const moved = this.controller.update(dt);
+    if (moved) {
       this.urlDirty = true;
       this.lastMotion = now;
     }
     if (this.urlDirty && now - this.lastMotion > URL_DEBOUNCE_MS && this.current) this.writeUrl();
     if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) return;
-    this.resizeCanvas();
+    if (this.resizeCanvas() || moved) this.viewChanged = true;
+    // A still live view of a training run on a CPU adapter: the canvas keeps its last frame.
+    if (this.livePacing && !this.viewChanged && !this.livePacing.mayDraw(now)) return;
+    this.viewChanged = false;
     const s = this.settings;
     const width = Math.max(1, Math.round(this.canvas.width * s.resolutionScale));
     const height = Math.max(1, Math.round(this.canvas.height * s.resolutionScale));
@@ -364,6 +378,7 @@ export class Viewer {
     // A frame queued behind the previous one only starts when that one is done.
     this.stats.frameMs = done - Math.max(submitted, this.lastDone);
     this.lastDone = done;
+    this.livePacing?.drawn(done, this.stats.frameMs);
     this.stats.intersections = this.renderer.frameStats.intersections;
     this.stats.splats = this.renderer.frameStats.splats; // live Gaussians change count while training
     window.__frames = (window.__frames ?? 0) + 1;
@@ -380,14 +395,15 @@ export class Viewer {
     }
   }
 
-  private resizeCanvas(): void {
+  /** Sizes the canvas to its CSS box; true when it changed. */
+  private resizeCanvas(): boolean {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.round(this.canvas.clientWidth * dpr));
     const h = Math.max(1, Math.round(this.canvas.clientHeight * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-    }
+    if (this.canvas.width === w && this.canvas.height === h) return false;
+    this.canvas.width = w;
+    this.canvas.height = h;
+    return true;
   }
 
   private writeUrl(): void {

@@ -89,6 +89,8 @@ describe('training in headless Chromium', () => {
     expect(await page.title()).toMatch(new RegExp(`^\\d+/${ITERATIONS} buddha13\\.zip training — `));
     // A training run has no address: the link carries no camera that would open the default scene.
     expect(await page.evaluate(() => location.search)).toBe('');
+    // On SwiftShader (a CPU adapter) the still live view is paced, so training keeps the CPU.
+    expect(await page.evaluate(() => window.__livePaced)).toBe(true);
     const framesBefore = await page.evaluate(() => window.__frames ?? 0);
     await page.screenshot({ path: resolve(OUT, 'train-midrun.png') });
     // The live view keeps drawing while training.
@@ -98,6 +100,8 @@ describe('training in headless Chromium', () => {
     expect(trained.state).toBe('done');
     expect(trained.error).toBe('');
     expect(trained.iteration).toBe(ITERATIONS);
+    // A finished run's view is drawn every frame again.
+    expect(await page.evaluate(() => window.__livePaced)).toBe(false);
     console.log(
       `[train e2e] held-out PSNR ${trained.firstHeldOutPsnr.toFixed(2)} -> ${trained.heldOutPsnr.toFixed(2)} dB, ` +
         `train PSNR ${trained.firstPsnr.toFixed(2)} -> ${trained.psnr.toFixed(2)} dB, ${trained.splats} splats`,

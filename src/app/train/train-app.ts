@@ -264,6 +264,7 @@ export class TrainingApp {
         if (state === 'training') progress.resume(performance.now(), trainer.iteration);
         else progress.pause(performance.now());
         if (state === 'error') void this.reportFailure(dataset.name, message ?? '');
+        if (this.run === run) this.viewer.setTraining(state === 'training');
         if (this.run === run) this.refreshState();
         this.showProgress(run);
       },
@@ -356,6 +357,7 @@ export class TrainingApp {
       home: PhotoNav.home(run.dataset),
       exportScene: () => run.trainer.exportScene(),
     });
+    this.viewer.setTraining(run.training.state === 'training');
   }
 
   private async download(): Promise<void> {
