@@ -7,7 +7,7 @@
 // the kernel test runs both), so its bugs are planted in each.
 // Names start with the area, so `--only <area>` picks a group: forward, projection, tiles,
 // backward, sh, reduce, loss, ssim, sort, scan, adam, density, ply, splat, spz, colmap, trainer, init,
-// mcmc, viewer, antialias.
+// mcmc, viewer, antialias, dropout.
 
 const FORWARD = ['test/render/forward.test.ts'];
 const PROJECT_BWD = ['test/kernels/project-backward.test.ts'];
@@ -101,8 +101,8 @@ export const MUTATIONS = [
   {
     name: 'filter2d: the camera uniform ignores the size asked for',
     file: 'src/kernels/camera-uniform.ts',
-    find: 'filter2d: [p.filter2d ?? COV2D_DILATION],',
-    replace: 'filter2d: [COV2D_DILATION],',
+    find: 'filter2d: [p.filter2d ?? COV2D_DILATION, drop.keptScale],',
+    replace: 'filter2d: [COV2D_DILATION, drop.keptScale],',
     tests: ['test/cli/cli.test.ts'],
   },
   {
@@ -802,8 +802,8 @@ export const MUTATIONS = [
   {
     name: 'mcmc: noise ignores the seed',
     file: 'shaders/mcmc_noise.wgsl',
-    find: 'mcmc_key(params.seed, params.iteration, MCMC_STREAM_NOISE)',
-    replace: 'mcmc_key(0u, params.iteration, MCMC_STREAM_NOISE)',
+    find: 'stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE)',
+    replace: 'stream_key(0u, params.iteration, MCMC_STREAM_NOISE)',
     tests: ['test/train/mcmc-strategy.test.ts'],
   },
   {
@@ -915,6 +915,48 @@ export const MUTATIONS = [
     find: 'vec2<f32>(GAUSS_SCALE, 2.0 * GAUSS_SCALE)',
     replace: 'vec2<f32>(GAUSS_SCALE, GAUSS_SCALE)',
     tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'dropout: the projection leaves out the splats it should keep',
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'comp *= select(cam.filter2d.y, 0.0, h < cam.flags.y);',
+    replace: 'comp *= select(0.0, cam.filter2d.y, h < cam.flags.y);',
+    tests: ['test/render/dropout.test.ts'],
+  },
+  {
+    name: "dropout: the kept splats' opacity is not scaled up",
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'comp *= select(cam.filter2d.y, 0.0, h < cam.flags.y);',
+    replace: 'comp *= select(1.0, 0.0, h < cam.flags.y);',
+    tests: ['test/render/dropout.test.ts'],
+  },
+  {
+    name: 'dropout: the draw ignores the iteration (the same splats every step)',
+    file: 'shaders/common/project_splat.wgsl',
+    find: 'stream_key(cam.flags.z, cam.flags.w, DROPOUT_STREAM)',
+    replace: 'stream_key(cam.flags.z, 0u, DROPOUT_STREAM)',
+    tests: ['test/render/dropout.test.ts'],
+  },
+  {
+    name: "dropout: the anti-aliasing backward forgets the dropout's factor",
+    file: 'shaders/project_backward.wgsl',
+    find: 'let k = v_projected[i].c_o_rg.y * pr.opacity / (2.0 * det0 * det);',
+    replace: 'let k = v_projected[i].c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);',
+    tests: ['test/render/backward.test.ts'],
+  },
+  {
+    name: 'dropout: the trainer draws with the previous step',
+    file: 'src/train/trainer.ts',
+    find: 'rate > 0 ? { rate, seed: this.config.seed, iteration: it }',
+    replace: 'rate > 0 ? { rate, seed: this.config.seed, iteration: it - 1 }',
+    tests: ['test/train/dropout-trainer.test.ts'],
+  },
+  {
+    name: 'dropout: the rate ramps over twice the run',
+    file: 'src/train/config.ts',
+    find: 'return c.dropout * Math.min(Math.max(it / c.iterations, 0), 1);',
+    replace: 'return c.dropout * Math.min(Math.max(it / (2 * c.iterations), 0), 1);',
+    tests: ['test/train/dropout-trainer.test.ts'],
   },
   {
     name: 'antialias: the trainer skips the 3D filter chain rule',

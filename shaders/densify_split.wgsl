@@ -8,6 +8,7 @@
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
 #include "common/gaussian.wgsl"
+#include "common/hash.wgsl"
 #include "densify_common.wgsl"
 
 struct SplitParams {
@@ -28,17 +29,6 @@ const PI: f32 = 3.14159265358979;
 @group(0) @binding(5) var<storage, read> src_quats: array<f32>;       // [N, 4] wxyz, unnormalised
 @group(0) @binding(6) var<storage, read_write> dst_means: array<f32>; // [N', 3]
 @group(0) @binding(7) var<storage, read_write> dst_log_scales: array<f32>; // [N', 3]
-
-fn pcg_hash(x: u32) -> u32 {
-  let state = x * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-  return (word >> 22u) ^ word;
-}
-
-// Open (0, 1) on a 2^-24 grid: exact in f32, never 0 (log) or 1.
-fn unit_open(h: u32) -> f32 {
-  return (f32(h >> 8u) + 0.5) * (1.0 / 16777216.0);
-}
 
 // Box-Muller with angles in [-pi, pi], where WGSL bounds the error of cos and sin.
 fn split_noise(i: u32, child: u32) -> vec3<f32> {

@@ -1,23 +1,12 @@
 // Include (no entry point) shared by the mcmc_* kernels: the counter-based hash that keys every
 // draw by (seed, iteration, stream, index), the integer draw target, and the relocation update of
 // one splat. src/reference/mcmc.ts is the float64 twin of each function.
-
-// PCG hash (O'Neill's RXS-M-XS output of one LCG step).
-fn mcmc_hash(x: u32) -> u32 {
-  let state = x * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-  return (word >> 22u) ^ word;
-}
+#include "common/hash.wgsl"
 
 // Streams keeping the draws of each round and the noise independent.
 const MCMC_STREAM_RELOCATE: u32 = 0x6d636d30u;
 const MCMC_STREAM_ADD: u32 = 0x6d636d31u;
 const MCMC_STREAM_NOISE: u32 = 0x6d636d32u;
-
-// Key of one stream at one iteration; draw j of the stream hashes key + j.
-fn mcmc_key(seed: u32, iteration: u32, stream: u32) -> u32 {
-  return mcmc_hash(mcmc_hash(mcmc_hash(seed ^ stream) ^ iteration));
-}
 
 // floor(a * b / 2^32), exact, from 16-bit halves (WGSL has no 64-bit integers).
 fn mul_hi32(a: u32, b: u32) -> u32 {
@@ -36,11 +25,6 @@ fn mul_hi32(a: u32, b: u32) -> u32 {
 fn mcmc_weight_scale(n: u32) -> f32 {
   let ceil_log2 = select(32u - countLeadingZeros(n - 1u), 0u, n <= 1u);
   return f32(1u << min(16u, 31u - ceil_log2));
-}
-
-// Open (0, 1) on a 2^-24 grid: exact in f32, never 0 (log) or 1.
-fn mcmc_unit_open(h: u32) -> f32 {
-  return (f32(h >> 8u) + 0.5) * (1.0 / 16777216.0);
 }
 
 // A source drawn more often than this counts as drawn this often (gsplat's binomial table).

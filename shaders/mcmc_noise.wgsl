@@ -35,11 +35,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let o = 1.0 / (1.0 + exp(-opacity_logits[i]));
   // exp argument capped: past 80 the gate is 0 in f32 either way.
   let gate = 1.0 / (1.0 + exp(min(params.sharpness * (o - params.gate_opacity), 80.0)));
-  let base = mcmc_key(params.seed, params.iteration, MCMC_STREAM_NOISE) + 4u * i;
-  let u0 = mcmc_unit_open(mcmc_hash(base));
-  let u1 = mcmc_unit_open(mcmc_hash(base + 1u));
-  let u2 = mcmc_unit_open(mcmc_hash(base + 2u));
-  let u3 = mcmc_unit_open(mcmc_hash(base + 3u));
+  let base = stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE) + 4u * i;
+  let u0 = unit_open(pcg_hash(base));
+  let u1 = unit_open(pcg_hash(base + 1u));
+  let u2 = unit_open(pcg_hash(base + 2u));
+  let u3 = unit_open(pcg_hash(base + 3u));
   let r0 = sqrt(-2.0 * log(u0));
   let r1 = sqrt(-2.0 * log(u2));
   let t0 = 2.0 * PI * u1 - PI;

@@ -55,8 +55,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   } else if (idx >= draws) {
     return;
   }
-  let key = mcmc_key(params.seed, params.iteration, select(MCMC_STREAM_ADD, MCMC_STREAM_RELOCATE, params.relocate != 0u));
-  let src = find_source(mul_hi32(mcmc_hash(key + j), total), n);
+  let key = stream_key(params.seed, params.iteration, select(MCMC_STREAM_ADD, MCMC_STREAM_RELOCATE, params.relocate != 0u));
+  let src = find_source(mul_hi32(pcg_hash(key + j), total), n);
   pairs[j] = vec2<u32>(src, dest);
   atomicAdd(&counts[src], 1u);
 }

@@ -58,14 +58,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // Conic = inverse(Sigma2D'): dL/dSigma2D = -Q G Q with G symmetric, off-diagonal v_B / 2.
   let gq = mat2x2<f32>(vec2<f32>(v_conic.x, 0.5 * v_conic.y), vec2<f32>(0.5 * v_conic.y, v_conic.z));
   var g2 = -1.0 * (conic * gq * conic);
-  // Anti-aliasing: opacity = sigmoid * c with c = sqrt(det0 / det1) (det0 without the dilation,
+  // Anti-aliasing: opacity = sigmoid * m * c with c = sqrt(det0 / det1) (det0 without the dilation,
   // det1 = det with it), so dL/dopacity reaches Sigma2D through c too.
   if (cam.flags.x != 0u) {
     let pr = projected[i];
     let a0 = cv.x - cam.filter2d.x;
     let c0 = cv.z - cam.filter2d.x;
     let det0 = a0 * c0 - cv.y * cv.y;
-    let k = v_projected[i].c_o_rg.y * (pr.opacity / pr.comp) / (2.0 * pr.comp * det * det);
+    // d(opacity)/d(det0 / det1) = sigmoid * m / (2 c) with m the dropout's factor (opacity =
+    // sigmoid * m * c): that is opacity / (2 c^2) = opacity det1 / (2 det0), and the quotient
+    // rule's 1 / det1^2 leaves opacity / (2 det0 det1).
+    let k = v_projected[i].c_o_rg.y * pr.opacity / (2.0 * det0 * det);
     let off = k * cv.y * (det0 - det);
     g2 += mat2x2<f32>(vec2<f32>(k * (c0 * det - det0 * cv.z), off), vec2<f32>(off, k * (a0 * det - det0 * cv.x)));
   }

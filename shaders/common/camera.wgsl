@@ -14,8 +14,10 @@ struct CameraUniform {
   params: vec4<f32>,      // near plane z, splat scale, depth key offset, depth key scale (viewer sort)
   counts: vec4<u32>,      // splat count N, active SH degree, SH coefficients per splat in the buffer (K),
                           // largest quantised depth key (0: keys are the f32 bits of the depth)
-  flags: vec4<u32>,       // x: 1 = anti-aliasing (2D filter with opacity compensation); yzw unused
-  filter2d: vec4<f32>,    // x: the 2D filter's variance added to Sigma2D's diagonal (px^2); yzw unused
+  flags: vec4<u32>,       // x: 1 = anti-aliasing (2D filter with opacity compensation);
+                          // y: dropout threshold (rate times 2^32, 0 = none), z: its seed, w: its iteration
+  filter2d: vec4<f32>,    // x: the 2D filter's variance added to Sigma2D's diagonal (px^2);
+                          // y: the kept splats' opacity factor under dropout, 1 / (1 - rate); zw unused
 }
 
 @group(0) @binding(0) var<uniform> cam: CameraUniform;

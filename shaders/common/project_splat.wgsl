@@ -11,6 +11,7 @@
 #include "common/tiles.wgsl"
 #include "common/sh.wgsl"
 #include "common/gaussian.wgsl"
+#include "common/hash.wgsl"
 
 fn is_finite3(v: vec3<f32>) -> bool {
   // NaN fails every comparison; +-Inf fails the bound. Phrased positively so NaN culls.
@@ -61,6 +62,9 @@ struct Projection {
 // after it masked, its 60 parameter loads included; KernelShapes.earlyExit).
 override EARLY_EXIT: bool = true;
 
+// The dropout's stream of draws ("drop"; src/reference/dropout.ts reads it from here).
+const DROPOUT_STREAM: u32 = 0x64726f70u;
+
 fn culled_splat() -> Projection {
   var p: Projection;
   return p;
@@ -100,6 +104,13 @@ fn project_splat(i: u32) -> Projection {
   if (cam.flags.x != 0u) {
     let det0 = (cv.x - f2) * (cv.z - f2) - cv.y * cv.y;
     comp = sqrt(max(det0 / det, 0.0));
+  }
+  // Dropout (training only): a splat drawn below the threshold is left out of this frame, the
+  // others count 1 / (1 - rate) times. The factor rides on comp, so opacity / comp stays the
+  // sigmoid that the backward differentiates.
+  if (cam.flags.y != 0u) {
+    let h = pcg_hash(stream_key(cam.flags.z, cam.flags.w, DROPOUT_STREAM) + i);
+    comp *= select(cam.filter2d.y, 0.0, h < cam.flags.y);
   }
   let blended = opacity * comp;
   ok = ok & (blended >= ALPHA_MIN);

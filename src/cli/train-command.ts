@@ -13,7 +13,7 @@ import type { BackgroundMode, TrainConfig } from '../train/config';
 import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
-import { DEFAULT_TRAIN, resolveTrainConfig } from '../train/config';
+import { DEFAULT_TRAIN, MAX_DROPOUT, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
@@ -71,6 +71,8 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   if (p.flags.has('filter2d') && !p.flags.has('antialias')) throw new UsageError('--filter2d sizes the anti-aliasing filter: add --antialias');
   const filter2d = flagNumber(p, 'filter2d', DEFAULT_TRAIN.filter2d);
   if (!isFilter2d(filter2d)) throw new UsageError(`--filter2d must be a variance in [0, ${MAX_FILTER2D}] px^2, got ${flagString(p, 'filter2d')}`);
+  const dropout = flagNumber(p, 'dropout', DEFAULT_TRAIN.dropout);
+  if (!(dropout >= 0 && dropout <= MAX_DROPOUT)) throw new UsageError(`--dropout must be a rate in [0, ${MAX_DROPOUT}], got ${flagString(p, 'dropout')}`);
   const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
   if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
   return {
@@ -87,6 +89,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
       selectiveAdam: p.flags.has('selective-adam'),
       antialias: p.flags.has('antialias'),
       ...(p.flags.has('filter2d') ? { filter2d } : {}),
+      ...(p.flags.has('dropout') ? { dropout } : {}),
       schedule,
     },
     resolution: flagString(p, 'resolution') === undefined ? undefined : flagInt(p, 'resolution', 1),
@@ -128,6 +131,7 @@ export const trainCommand: Command = {
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
     { name: 'filter2d', value: 'S', help: "with --antialias: the 2D filter's variance in px^2, stored in the .ply (default 0.1, Mip-Splatting's; 0.3 is what viewers assume for files that name none)" },
+    { name: 'dropout', value: 'R', help: 'leave each splat out of a step with probability rising to R by the last step, the rest more opaque to match (DropGaussian: less overfitting of few photos; default 0)' },
     { name: 'export-every', value: 'N', help: 'rewrite --out with the scene so far every N iterations (default: only at the end)' },
     { name: 'checkpoint-every', value: 'N', help: 'save the training state every N iterations (default: never)' },
     { name: 'checkpoint-dir', value: 'DIR', help: 'folder of the checkpoints, <out name>.step-NNNNNN.ckpt (default: beside --out)' },

@@ -28,6 +28,29 @@ export interface FrameParams {
   antialias?: boolean;
   /** s, the 2D filter's variance added to Sigma2D's diagonal (px^2). Default COV2D_DILATION (0.3). */
   filter2d?: number;
+  /** Training only: this frame leaves splats out at random (Dropout). Absent: none. */
+  dropout?: Dropout;
+}
+
+/**
+ * DropGaussian (Park et al. 2025): each splat is left out of the frame with probability `rate`,
+ * drawn from a counter-based hash of (seed, iteration, splat index), and the kept splats'
+ * opacity is multiplied by 1 / (1 - rate), so a pixel's expected coverage stays.
+ */
+export interface Dropout {
+  rate: number;
+  seed: number;
+  iteration: number;
+}
+
+/** The largest dropout rate: 1 / (1 - rate) stays a finite f32 and some splats stay. */
+export const MAX_DROPOUT = 0.9;
+
+/** The rate as a u32 threshold (a splat is dropped when its hash is below it) and the kept splats' factor. */
+export function dropoutThreshold(rate: number): { threshold: number; keptScale: number } {
+  if (!(rate >= 0 && rate <= MAX_DROPOUT)) throw new RangeError(`dropout rate must be in [0, ${MAX_DROPOUT}], got ${rate}`);
+  const threshold = Math.round(rate * 2 ** 32);
+  return { threshold, keptScale: 1 / (1 - threshold / 2 ** 32) };
 }
 
 export function tileGrid(width: number, height: number): [number, number] {
@@ -48,6 +71,7 @@ export function worldToCameraFields(cam: Camera): { rot0: number[]; rot1: number
 function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer): void {
   if (out.byteLength < CAMERA_UNIFORM.bytes) throw new RangeError('camera uniform buffer too small');
   const margin = (FRUSTUM_CLAMP - 1) / 2; // 0.15: half of the 30% widening on each side
+  const drop = dropoutThreshold(p.dropout?.rate ?? 0);
   packStruct(
     CAMERA_UNIFORM,
     {
@@ -64,8 +88,8 @@ function packCameraUniform(cam: Camera, p: FrameParams, out: ArrayBuffer): void 
       image: [cam.width, cam.height, ...tileGrid(cam.width, cam.height)],
       params: [cam.near ?? DEFAULT_NEAR, p.splatScale, p.depthKey?.offset ?? 0, p.depthKey?.scale ?? 0],
       counts: [p.count, p.shDegree, p.shCoeffs, p.depthKey?.max ?? 0],
-      flags: [p.antialias ? 1 : 0],
-      filter2d: [p.filter2d ?? COV2D_DILATION],
+      flags: [p.antialias ? 1 : 0, drop.threshold, (p.dropout?.seed ?? 0) >>> 0, (p.dropout?.iteration ?? 0) >>> 0],
+      filter2d: [p.filter2d ?? COV2D_DILATION, drop.keptScale],
     },
     out,
   );

@@ -70,9 +70,10 @@ export function referenceBackward(
       out.v_logScales[3 * i + a] = geo.v_logScale[a];
     }
     out.v_quats.set(geo.v_quat, 4 * i);
-    // opacity = sigmoid(x) * compensation (1 without anti-aliasing).
-    const sig = p.opacity / p.compensation;
-    out.v_opacityLogits[i] = sig * (1 - sig) * p.compensation * raster.v_opacity[i];
+    // opacity = sigmoid(x) * compensation (1 without anti-aliasing) * dropScale (1 without dropout).
+    const factor = p.compensation * p.dropScale;
+    const sig = p.opacity / factor;
+    out.v_opacityLogits[i] = sig * (1 - sig) * factor * raster.v_opacity[i];
     out.densify.gradNormNdc[i] = Math.hypot(vMean2d[0] * (W / 2), vMean2d[1] * (H / 2));
     out.densify.visible[i] = 1;
     out.densify.radius[i] = p.radius;

@@ -8,6 +8,7 @@ import { shCoeffCount } from '../io/scene';
 import { ALPHA_MIN, EIGEN_FLOOR, EXTENT_SIGMA, FRUSTUM_CLAMP, SH_OFFSET, TILE_SIZE } from './constants';
 import { matMul3, matVec3, quatToRotation, sigmoid, transpose3, type Mat3, type Vec3 } from './math';
 import { shBasis } from './sh';
+import { dropoutFactor } from './dropout';
 import { resolveOptions, type ReferenceOptions, type ReferenceScene, type ResolvedOptions } from './types';
 
 /** Tiles [minX, maxX) x [minY, maxY) of the tile grid a splat is rendered in. */
@@ -29,13 +30,15 @@ export interface ProjectedSplat {
   cov2d: [number, number, number];
   /** Inverse of cov2d as (A, B, C) of [[A, B], [B, C]]. */
   conic: [number, number, number];
-  /** sigmoid(logit), times `compensation` with anti-aliasing: what the rasterizer blends with. */
+  /** sigmoid(logit) times `compensation` times `dropScale`: what the rasterizer blends with. */
   opacity: number;
   /**
    * sqrt(det(Sigma2D) / det(Sigma2D + filter2d I)) with anti-aliasing (the 2D filter keeps the
    * splat's energy), 1 without; 0 when culled.
    */
   compensation: number;
+  /** The dropout's factor for a kept splat, 1 / (1 - rate); 1 without dropout (dropout.ts). */
+  dropScale: number;
   /** Whether the 2D anti-aliasing filter applies (its gradient then flows into Sigma2D). */
   antialias: boolean;
   /** The variance added to Sigma2D's diagonal, px^2. */
@@ -106,6 +109,7 @@ export function culledSplat(): ProjectedSplat {
     conic: [0, 0, 0],
     opacity: 0,
     compensation: 0,
+    dropScale: 0,
     antialias: false,
     filter2d: 0,
     color: [0, 0, 0],
@@ -193,6 +197,8 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
     compensation = Math.sqrt(Math.max(det0 / det, 0));
     if (!(opacity * compensation >= ALPHA_MIN)) return culledSplat();
   }
+  const dropScale = dropoutFactor(o.dropout, i);
+  if (dropScale === 0) return culledSplat();
 
   const mid = 0.5 * (cov2d[0] + cov2d[2]);
   const lambdaMax = mid + Math.sqrt(Math.max(EIGEN_FLOOR, mid * mid - det));
@@ -223,8 +229,9 @@ export function projectSplat(scene: ReferenceScene, i: number, frame: CameraFram
     mean2d,
     cov2d,
     conic,
-    opacity: opacity * compensation,
+    opacity: opacity * compensation * dropScale,
     compensation,
+    dropScale,
     antialias: o.antialias,
     filter2d: f2,
     color,

@@ -2,6 +2,7 @@
 import { MAX_FILTER2D, isFilter2d, shCoeffCount } from '../io/scene';
 import type { Camera } from '../io/camera';
 import { COV2D_DILATION } from './constants';
+import type { DropoutOptions } from './dropout';
 
 /**
  * The raw parameters the reference reads: a `SplatScene` fits, and so does the same layout in
@@ -40,6 +41,8 @@ export interface ReferenceOptions {
    * reference's and gsplat's); Mip-Splatting trains with 0.1.
    */
   filter2d?: number;
+  /** A training step's dropout (dropout.ts): splats left out, the others' opacity scaled. Default none. */
+  dropout?: DropoutOptions;
 }
 
 /** Options with every default filled in. */
@@ -49,6 +52,7 @@ export interface ResolvedOptions {
   splatScale: number;
   antialias: boolean;
   filter2d: number;
+  dropout?: DropoutOptions;
 }
 
 /** Checks the scene's array sizes, the camera and the options; throws naming the problem. */
@@ -86,5 +90,7 @@ export function resolveOptions(scene: ReferenceScene, camera: Camera, opts: Refe
   if (!(splatScale > 0) || !Number.isFinite(splatScale)) fail(`splatScale must be a positive finite number, got ${splatScale}`);
   const filter2d = opts.filter2d ?? COV2D_DILATION;
   if (!isFilter2d(filter2d)) fail(`filter2d must be a number in [0, ${MAX_FILTER2D}] px^2, got ${filter2d}`);
-  return { shDegree, background: [background[0], background[1], background[2]], splatScale, antialias: opts.antialias ?? false, filter2d };
+  const dropout = opts.dropout;
+  if (dropout && !(dropout.rate >= 0 && dropout.rate <= 0.9)) fail(`dropout.rate must be in [0, 0.9], got ${dropout.rate}`);
+  return { shDegree, background: [background[0], background[1], background[2]], splatScale, antialias: opts.antialias ?? false, filter2d, dropout };
 }

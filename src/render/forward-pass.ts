@@ -8,7 +8,7 @@
  */
 import type { Camera } from '../io/camera';
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
-import { CameraUniform, type FrameParams, tileGrid } from '../kernels/camera-uniform';
+import { CameraUniform, type Dropout, type FrameParams, tileGrid } from '../kernels/camera-uniform';
 import { ISECT_COUNT, PROJECTED_SPLAT } from '../kernels/layouts';
 import { ProjectKernel } from '../kernels/project';
 import { GatherTileCountsKernel } from '../kernels/gather-tile-counts';
@@ -31,6 +31,8 @@ export interface ForwardOptions {
   antialias?: boolean;
   /** The 2D filter's variance added to every projected covariance, px^2. Default 0.3. */
   filter2d?: number;
+  /** Training only: splats left out of this frame at random (camera-uniform.ts). */
+  dropout?: Dropout;
 }
 
 export interface ForwardStats {
@@ -170,6 +172,7 @@ export class ForwardPass {
       background: opts.background,
       antialias: opts.antialias,
       filter2d: opts.filter2d,
+      dropout: opts.dropout,
     };
     this.uniform.write(cam, params);
     this.lastCamera = cam;

@@ -6,6 +6,9 @@ import type { DensityConfig } from './density-control';
 import type { McmcConfig } from './mcmc-config';
 import { type ScaledSchedule, type ScheduleName, schedulePlan } from './schedule';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
+import { MAX_DROPOUT } from '../kernels/camera-uniform';
+
+export { MAX_DROPOUT };
 
 export type BackgroundMode = 'black' | 'white' | 'random';
 
@@ -59,6 +62,13 @@ export interface TrainConfig {
    * files (bench/README.md). Without `antialias` the reference's 0.3 dilation always applies.
    */
   filter2d: number;
+  /**
+   * DropGaussian's largest rate: each step leaves every splat out of its render with probability
+   * dropout * step / iterations and multiplies the kept ones' opacity by 1 / (1 - rate), so fewer
+   * splats must explain each view (against overfitting few views). Evaluation, exports and
+   * the live view draw every splat. Default 0 (none).
+   */
+  dropout: number;
   /** Seeds the view order (a fresh permutation every epoch), random backgrounds and splits. */
   seed: number;
   /** The schedule length the means' learning rate decays over. Default: `iterations`. */
@@ -97,6 +107,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   selectiveAdam: false,
   antialias: false,
   filter2d: 0.1,
+  dropout: 0,
   seed: 0,
   schedule: 'reference',
 };
@@ -111,6 +122,8 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   out.selectiveAdam = c.selectiveAdam ?? DEFAULT_TRAIN.selectiveAdam;
   out.antialias = c.antialias ?? DEFAULT_TRAIN.antialias;
   out.filter2d = c.filter2d ?? DEFAULT_TRAIN.filter2d;
+  out.dropout = c.dropout ?? DEFAULT_TRAIN.dropout;
+  if (!(typeof out.dropout === 'number' && out.dropout >= 0 && out.dropout <= MAX_DROPOUT)) throw new Error(`dropout must be a number in [0, ${MAX_DROPOUT}], got ${c.dropout}`);
   if (!isFilter2d(out.filter2d)) throw new Error(`filter2d must be a number in [0, ${MAX_FILTER2D}] px^2, got ${c.filter2d}`);
   if (out.strategy !== 'adc' && out.strategy !== 'mcmc') throw new Error(`strategy must be adc or mcmc, got ${c.strategy}`);
   if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
@@ -120,6 +133,11 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   if (c.scaledSchedule) out.scaledSchedule = { ...c.scaledSchedule };
   schedulePlan(out); // throws on an unknown schedule or a bad scaled-schedule field
   return out;
+}
+
+/** The dropout rate of step `it` (1-based): linear from 0 to `dropout` over the run (DropGaussian's ramp). */
+export function dropoutRateAt(c: Pick<TrainConfig, 'dropout' | 'iterations'>, it: number): number {
+  return c.dropout * Math.min(Math.max(it / c.iterations, 0), 1);
 }
 
 /** Position learning rate at `step` (1-based): exp((1 - tau) ln a + tau ln b), tau = step / total. */

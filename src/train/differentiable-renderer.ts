@@ -91,7 +91,7 @@ export class DifferentiableRenderer {
   async run(scene: SplatScene, camera: Camera, target: Float32Array, opts: Partial<ForwardOptions> = {}): Promise<RunResult> {
     const gaussians = GaussianBuffers.upload(this.device, scene);
     try {
-      const full: ForwardOptions = { shDegree: opts.shDegree ?? scene.shDegree, splatScale: opts.splatScale ?? 1, background: opts.background ?? [0, 0, 0], antialias: opts.antialias, filter2d: opts.filter2d };
+      const full: ForwardOptions = { shDegree: opts.shDegree ?? scene.shDegree, splatScale: opts.splatScale ?? 1, background: opts.background ?? [0, 0, 0], antialias: opts.antialias, filter2d: opts.filter2d, dropout: opts.dropout };
       const stats = await this.step(gaussians, camera, target, full);
       const n = scene.count;
       const g = this.gradients;

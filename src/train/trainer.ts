@@ -13,7 +13,7 @@ import { FiniteCheckKernel } from '../kernels/finite-check';
 import { LOSS_STATS } from '../kernels/image-loss';
 import type { ForwardPass } from '../render/forward-pass';
 import { DifferentiableRenderer } from './differentiable-renderer';
-import { type TrainConfig, activeShDegree, meansLearningRate, resolveTrainConfig } from './config';
+import { type TrainConfig, activeShDegree, dropoutRateAt, meansLearningRate, resolveTrainConfig } from './config';
 import { Mulberry32, ViewSampler } from './random';
 import { type DensityStrategy, createDensityStrategy } from './density-strategy';
 import { mcmcInitialScene, resolveMcmcConfig } from './mcmc-config';
@@ -190,7 +190,9 @@ export class Trainer {
     let target: GPUBuffer | Float32Array = this.targets[viewIndex] ?? view.image;
     const small = coarseSize(cam.width, cam.height, this.plan.divisorAt(it), this.plan.minSide);
     if (small.width !== cam.width || small.height !== cam.height) ({ camera: cam, target } = this.coarse.prepare(cam, target, small.width, small.height));
-    const opts = { shDegree: this.shDegreeAt(it), splatScale: 1, background: this.background() };
+    const rate = dropoutRateAt(this.config, it);
+    const dropout = rate > 0 ? { rate, seed: this.config.seed, iteration: it } : undefined;
+    const opts = { shDegree: this.shDegreeAt(it), splatScale: 1, background: this.background(), dropout };
     const stats = await this.diff.step(this.renderSet(it), cam, target, { ...opts, ...this.filter2dOptions });
     const lossValue = stats[LOSS_STATS.loss];
     if (!Number.isFinite(lossValue)) {

@@ -1,11 +1,11 @@
 /**
- * CLI flags of the densification strategies, selective Adam and the anti-aliasing filter size (usage only; the training itself
+ * CLI flags of the densification strategies, selective Adam, the anti-aliasing filter size and dropout (usage only; the training itself
  * is tested in test/train/mcmc-trainer.test.ts): help lists them, bad combinations exit 2.
  */
 import { describe, expect, it } from 'vitest';
 import { splat } from './run-cli';
 
-describe('splat train --strategy / --splats / --selective-adam / --filter2d', () => {
+describe('splat train --strategy / --splats / --selective-adam / --filter2d / --dropout', () => {
   it('help lists the flags; a bad strategy or a budget without mcmc is a usage error', async () => {
     const help = await splat(['train', '--help']);
     expect(help.code).toBe(0);
@@ -27,5 +27,15 @@ describe('splat train --strategy / --splats / --selective-adam / --filter2d', ()
     const wide = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--antialias', '--filter2d', '9']);
     expect(wide.code).toBe(2);
     expect(wide.stderr).toMatch(/--filter2d must be a variance in \[0, 4\] px\^2, got 9/);
+  });
+
+  it('--dropout takes a rate in [0, 0.9]', async () => {
+    const help = await splat(['train', '--help']);
+    expect(help.stdout).toContain('--dropout');
+    const high = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--dropout', '0.95']);
+    expect(high.code).toBe(2);
+    expect(high.stderr).toMatch(/--dropout must be a rate in \[0, 0.9\], got 0.95/);
+    const word = await splat(['train', 'scenes/buddha13', '--out', '/tmp/x.ply', '--dropout', 'much']);
+    expect(word.code).toBe(2);
   });
 });

@@ -39,7 +39,8 @@ export function packProjected(projected: ProjectedSplat[]): ArrayBuffer {
   projected.forEach((p, i) => {
     const o = i * PROJECTED_SPLAT.floats;
     fl.set(p.mean2d, o + PROJECTED_SPLAT.xy);
-    fl[o + PROJECTED_SPLAT.comp] = p.compensation;
+    // The GPU record's comp carries the dropout's factor too (common/project_splat.wgsl).
+    fl[o + PROJECTED_SPLAT.comp] = p.compensation * p.dropScale;
     fl[o + PROJECTED_SPLAT.opacity] = p.visible ? p.opacity : 0;
     fl.set(p.conic, o + PROJECTED_SPLAT.conic);
     fl[o + PROJECTED_SPLAT.radius] = p.radius;

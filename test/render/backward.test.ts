@@ -14,6 +14,7 @@ import { getTestDevice } from '../helpers/gpu';
 import { EVERY_BRANCH, posed, randomScene, type RandomSceneOptions, testCamera } from '../helpers/scenes';
 import { nearThresholdPixels } from '../helpers/thresholds';
 import { gradientError, rng } from '../helpers/compare';
+import type { Dropout } from '../../src/kernels/camera-uniform';
 
 interface GpuGrads {
   v_means: Float32Array;
@@ -25,14 +26,14 @@ interface GpuGrads {
   raw: ArrayBuffer[];
 }
 
-async function gpuBackward(scene: SplatScene, cam: Camera, vImage4: Float32Array, shDegree: number, bg: [number, number, number], antialias = false, filter2d?: number): Promise<GpuGrads> {
+async function gpuBackward(scene: SplatScene, cam: Camera, vImage4: Float32Array, shDegree: number, bg: [number, number, number], antialias = false, filter2d?: number, dropout?: Dropout): Promise<GpuGrads> {
   const device = await getTestDevice();
   const gaussians = GaussianBuffers.upload(device, scene);
   const fwd = new ForwardPass(device);
   const bwd = new BackwardPass(device);
   const vImage = createBufferWithData(device, 'test.vImage', vImage4);
   try {
-    const opts = { shDegree, splatScale: 1, background: bg, antialias, filter2d } as const;
+    const opts = { shDegree, splatScale: 1, background: bg, antialias, filter2d, dropout } as const;
     await fwd.renderExact(gaussians, cam, opts);
     const enc = device.createCommandEncoder();
     fwd.encode(enc, gaussians, cam, opts);
@@ -88,7 +89,7 @@ describe('GPU backward vs float64 reference backward', () => {
   // one splat's f32 conic error shows in the log-scales), and the posed camera (the splat just
   // beyond the near plane: its view direction mean - centre has |.| ~ 0.016, and the f32 camera
   // centre alone moves it by ~4e-6).
-  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; filter2d?: number; measured: Record<Grad | 'densify', [number, number]> }[] = [
+  const cases: { name: string; w: number; h: number; n: number; deg: number; extra: Partial<RandomSceneOptions>; bg: [number, number, number]; pose?: boolean; antialias?: boolean; filter2d?: number; dropout?: Dropout; measured: Record<Grad | 'densify', [number, number]> }[] = [
     {
       name: 'SH 0, one tile',
       w: 16, h: 16, n: 6, deg: 0, extra: {}, bg: [0, 0, 0],
@@ -119,19 +120,31 @@ describe('GPU backward vs float64 reference backward', () => {
       w: 48, h: 40, n: 200, deg: 1, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.1, 0.3, 0.2], antialias: true, filter2d: 0.1,
       measured: { v_means: [2.7e-7, 3.3e-7], v_logScales: [6.9e-7, 7.5e-7], v_quats: [2.6e-6, 2.7e-6], v_opacityLogits: [3.4e-7, 1.5e-7], v_sh: [2.4e-7, 1.6e-7], densify: [1.6e-6, 1.5e-6] },
     },
+    {
+      // A third of the splats left out: their gradients are zero on both sides, the kept ones'
+      // opacity is 1.5x (DropGaussian; src/reference/dropout.ts).
+      name: 'dropout 1/3, SH 1, every branch',
+      w: 48, h: 40, n: 200, deg: 1, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.2, 0.1, 0.3], dropout: { rate: 1 / 3, seed: 3, iteration: 41 },
+      measured: { v_means: [1.5e-6, 8.5e-7], v_logScales: [7.3e-7, 8.9e-7], v_quats: [1.6e-6, 1.0e-6], v_opacityLogits: [2.0e-6, 1.6e-6], v_sh: [2.3e-7, 1.5e-7], densify: [1.5e-6, 1.4e-6] },
+    },
+    {
+      name: 'dropout 0.2 with the anti-aliasing filter, SH 1, every branch',
+      w: 48, h: 40, n: 200, deg: 1, extra: { behind: 0.05, opaque: 0.1, branches: true }, bg: [0.3, 0.3, 0.1], antialias: true, filter2d: 0.1, dropout: { rate: 0.2, seed: 9, iteration: 800 },
+      measured: { v_means: [1.9e-7, 1.7e-7], v_logScales: [6.1e-7, 5.5e-7], v_quats: [2.8e-6, 3.7e-6], v_opacityLogits: [2.8e-7, 1.3e-7], v_sh: [2.0e-7, 1.1e-7], densify: [1.6e-6, 1.1e-6] },
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const base = testCamera(c.w, c.h);
       const random = randomScene(base, { count: c.n, shDegree: c.deg, seed: 1000 + c.n, ...c.extra });
       const { scene, cam } = c.pose ? posed(random, base, c.n) : { scene: random, cam: base };
-      const opts = { shDegree: c.deg, background: c.bg, antialias: c.antialias, filter2d: c.filter2d };
+      const opts = { shDegree: c.deg, background: c.bg, antialias: c.antialias, filter2d: c.filter2d, dropout: c.dropout };
       if (c.extra.branches) {
         const counts = referenceBranchCounts(scene, cam, opts);
         for (const k of EVERY_BRANCH) expect(counts[k], `the scene no longer reaches ${k}`).toBeGreaterThan(0);
       }
       const { v4, v3 } = cotangent(c.w, c.h, c.n, nearThresholdPixels(referenceProject(scene, cam, opts), c.w, c.h));
-      const gpu = await gpuBackward(scene, cam, v4, c.deg, c.bg, c.antialias, c.filter2d);
+      const gpu = await gpuBackward(scene, cam, v4, c.deg, c.bg, c.antialias, c.filter2d, c.dropout);
       const ref = referenceBackward(scene, cam, v3, opts);
       const report: Record<string, string> = {};
       const check = (name: Grad | 'densify', a: ArrayLike<number>, b: ArrayLike<number>) => {

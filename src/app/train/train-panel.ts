@@ -4,7 +4,7 @@
  * reports clicks through callbacks; it keeps no state beyond the bindings.
  */
 import type { ButtonApi, FolderApi } from 'tweakpane';
-import { type BackgroundMode, DEFAULT_TRAIN, LEGACY_FILTER2D, type TrainConfig } from '../../train/config';
+import { type BackgroundMode, DEFAULT_TRAIN, LEGACY_FILTER2D, MAX_DROPOUT, type TrainConfig } from '../../train/config';
 import { DEFAULT_DENSITY } from '../../train/density-control';
 import type { ScheduleName } from '../../train/schedule';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
@@ -48,6 +48,11 @@ export interface TrainSettings {
    * trained with 0.3 and keep it.
    */
   filter2d?: number;
+  /**
+   * DropGaussian: the rate (reached at the last step) at which splats are left out of a step's
+   * render, against overfitting few photos. Default 0 (none); settings saved before it train without.
+   */
+  dropout?: number;
   /** Background under the splats while training. Default black. */
   background: BackgroundMode;
   /** Hold out every 8th image and report its PSNR. Default off (as the reference without --eval). */
@@ -80,6 +85,7 @@ export function defaultTrainSettings(): TrainSettings {
     selectiveAdam: false,
     antialias: false,
     filter2d: DEFAULT_TRAIN.filter2d,
+    dropout: DEFAULT_TRAIN.dropout,
     background: 'black',
     evaluation: false,
     evalEvery: 1000,
@@ -160,6 +166,7 @@ export class TrainPanel {
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
     s.addBinding(settings, 'filter2d', { options: { '0.1 px² (sharper)': 0.1, '0.3 px² (viewers)': 0.3 }, label: 'AA filter' });
+    s.addBinding(settings, 'dropout', { min: 0, max: MAX_DROPOUT, step: 0.05, label: 'dropout' });
     s.addBinding(settings, 'background', { options: { black: 'black', white: 'white', random: 'random' }, label: 'background' });
     s.addBinding(settings, 'evaluation', { label: 'evaluation' });
     s.addBinding(settings, 'evalEvery', { min: 1, max: 100_000, step: 1, label: 'eval every' });
@@ -234,6 +241,7 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     // Settings saved before these existed (browser checkpoints) train as they did: ADC, plain Adam.
     ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000 } } : {}),
     ...(s.selectiveAdam ? { selectiveAdam: true } : {}),
+    ...(s.dropout ? { dropout: s.dropout } : {}),
   };
 }
 
