@@ -20,6 +20,14 @@ describe('Train panel schedule', () => {
     expect(old.density).toMatchObject({ densifyUntil: s.densifyUntil });
   });
 
+  it("passes the dropout slider's rate to the trainer; off by default and for settings saved without it", () => {
+    const s = defaultTrainSettings();
+    expect(s.dropout).toBe(0);
+    expect(trainConfigOf(s)).not.toHaveProperty('dropout');
+    expect(trainConfigOf({ ...s, dropout: undefined })).not.toHaveProperty('dropout');
+    expect(trainConfigOf({ ...s, dropout: 0.1 }).dropout).toBe(0.1);
+  });
+
   it('estimates a scaled run as fewer full-size steps', () => {
     const s = { ...defaultTrainSettings(), iterations: 1000, resolution: 2 };
     expect(fullSizeSteps({ ...s, schedule: 'reference' }, SAMPLE_PHOTOS)).toBe(1000);
