@@ -52,8 +52,12 @@ const MAX_FRAME_DT = 1;
 const MIN_FRAMING_BAND = 0.4;
 /** Double-click pick radius in CSS pixels. */
 const PICK_RADIUS_CSS = 6;
-/** A still live view of a run training on a CPU adapter takes at most 1/4 of the time (live-pacing.ts). */
-const LIVE_IDLE_FACTOR = 3;
+/**
+ * A still live view of a run training on a CPU adapter takes at most 1/9 of the time
+ * (live-pacing.ts): "Train the sample" at 1100x800 ran 7.5 steps a second with 8 and 5.75 with
+ * 3 (0.53 and 1.0 frames a second; 8.56 with no view), bench/README.md.
+ */
+const LIVE_IDLE_FACTOR = 8;
 
 export class Viewer {
   readonly settings: ViewerSettings = defaultSettings();
