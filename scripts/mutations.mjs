@@ -800,6 +800,27 @@ export const MUTATIONS = [
     tests: ['test/train/mcmc-strategy.test.ts'],
   },
   {
+    name: 'mcmc: gradient-weighted draws ignore the gradient',
+    file: 'shaders/mcmc_weights.wgsl',
+    find: 'f = clamp(st.x / max(st.y, 1.0) / params.grad_ref, 0.1, 10.0) / 10.0;',
+    replace: 'f = 1.0;',
+    tests: ['test/train/mcmc-strategy.test.ts'],
+  },
+  {
+    name: 'mcmc: gradient-weighted draws use the gradient sum, not its mean over the views',
+    file: 'shaders/mcmc_weights.wgsl',
+    find: 'f = clamp(st.x / max(st.y, 1.0) / params.grad_ref, 0.1, 10.0) / 10.0;',
+    replace: 'f = clamp(st.x / params.grad_ref, 0.1, 10.0) / 10.0;',
+    tests: ['test/train/mcmc-strategy.test.ts'],
+  },
+  {
+    name: 'mcmc: the strategy refines without the statistics it was given',
+    file: 'src/train/mcmc-strategy.ts',
+    find: 'const r = await this.refine(it, state, stats);',
+    replace: 'const r = await this.refine(it, state, stats && undefined);',
+    tests: ['test/train/mcmc-trainer.test.ts'],
+  },
+  {
     name: 'mcmc: noise ignores the seed',
     file: 'shaders/mcmc_noise.wgsl',
     find: 'stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE)',

@@ -130,6 +130,7 @@ export const MCMC_WEIGHT_PARAMS = structLayout('mcmc_weights.wgsl', 'WeightParam
   count: u32(0),
   relocate: u32(1),
   dead_max_logit: f32(2),
+  grad_ref: f32(3),
 });
 
 export const MCMC_SAMPLE_PARAMS = structLayout('mcmc_sample.wgsl', 'SampleParams', 'uniform', 32, {

@@ -61,16 +61,20 @@ export interface WeightsArgs {
   opacityLogits: GPUBuffer;
   /** [2N] u32 out (relocation), [N] (growth). */
   flags: GPUBuffer;
+  /** [N, 4] f32 densification statistics (grad-norm sum, visible count), read when gradRef > 0. */
+  stats: GPUBuffer;
+  /** Reference gradient g0 of the weights' gradient factor; 0: by opacity alone. */
+  gradRef: number;
 }
 
 export class McmcWeightsKernel extends McmcKernel<FieldsOf<typeof MCMC_WEIGHT_PARAMS>> {
   constructor(device: GPUDevice) {
-    super(device, 'McmcWeights', MCMC_WEIGHT_PARAMS, ['read', 'rw']);
+    super(device, 'McmcWeights', MCMC_WEIGHT_PARAMS, ['read', 'rw', 'read']);
   }
 
   encode(pass: GPUComputePassEncoder, a: WeightsArgs): void {
-    this.params.write({ count: a.count, relocate: a.relocate ? 1 : 0, dead_max_logit: a.deadMaxLogit });
-    this.run(pass, [a.opacityLogits, a.flags], a.count);
+    this.params.write({ count: a.count, relocate: a.relocate ? 1 : 0, dead_max_logit: a.deadMaxLogit, grad_ref: a.gradRef });
+    this.run(pass, [a.opacityLogits, a.flags, a.stats], a.count);
   }
 }
 

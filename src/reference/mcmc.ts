@@ -70,9 +70,9 @@ export function relocatedSplat(logit: number, logScales: ArrayLike<number>, rati
   return { logit: Math.log(o2 / (1 - o2)), logScales: [0, 1, 2].map((k) => logScales[k] + logCoeff) };
 }
 
-/** Integer draw weights: max(1, floor(sigmoid(logit) * 2^bits)) where eligible, else 0. */
-export function drawWeights(logits: ArrayLike<number>, count: number, bits: number, eligible: (i: number) => boolean): number[] {
-  return Array.from({ length: count }, (_, i) => (eligible(i) ? Math.max(1, Math.floor(sigmoid(logits[i]) * 2 ** bits)) : 0));
+/** Integer draw weights: max(1, floor(sigmoid(logit) * factor(i) * 2^bits)) where eligible, else 0. */
+export function drawWeights(logits: ArrayLike<number>, count: number, bits: number, eligible: (i: number) => boolean, factor: (i: number) => number = () => 1): number[] {
+  return Array.from({ length: count }, (_, i) => (eligible(i) ? Math.max(1, Math.floor(sigmoid(logits[i]) * factor(i) * 2 ** bits)) : 0));
 }
 
 /** `draws` rows drawn with replacement by weight (none when every weight is 0). */
@@ -94,6 +94,20 @@ export interface McmcDrawOptions {
   seed: number;
   iteration: number;
   minOpacity: number;
+  /**
+   * Gradient-weighted draws: each weight's opacity times clamp(g / gradRef, 0.1, 10) / 10, g =
+   * stats[4i] / max(stats[4i + 1], 1) (grad-norm sum and visible count). Absent or 0: by opacity.
+   */
+  gradRef?: number;
+  stats?: ArrayLike<number>;
+}
+
+/** The gradient factor of splat i's draw weight (1 without gradient weighting). */
+export function gradientFactor(o: McmcDrawOptions, i: number): number {
+  if (!o.gradRef) return 1;
+  if (!o.stats) throw new Error('gradient-weighted draws need the statistics');
+  const g = o.stats[4 * i] / Math.max(o.stats[4 * i + 1], 1);
+  return Math.min(Math.max(g / o.gradRef, 0.1), 10) / 10;
 }
 
 export interface McmcRoundResult {
@@ -134,7 +148,7 @@ function applyCopies(s: HostSplats, out: HostSplats, sources: number[], dests: n
 export function mcmcRelocate(s: HostSplats, o: McmcDrawOptions): McmcRoundResult {
   const n = s.count;
   const dead = Array.from({ length: n }, (_, i) => sigmoid(s.params.opacityLogits[i]) <= o.minOpacity);
-  const weights = drawWeights(s.params.opacityLogits, n, mcmcWeightBits(n), (i) => !dead[i]);
+  const weights = drawWeights(s.params.opacityLogits, n, mcmcWeightBits(n), (i) => !dead[i], (i) => gradientFactor(o, i));
   const dests = dead.flatMap((d, i) => (d ? [i] : []));
   const sources = drawSources(weights, dests.length, mcmcKey(o.seed, o.iteration, MCMC_STREAM.relocate));
   const out = cloneHost(s);
@@ -147,7 +161,7 @@ export function mcmcRelocate(s: HostSplats, o: McmcDrawOptions): McmcRoundResult
 export function mcmcAdd(s: HostSplats, add: number, o: McmcDrawOptions): McmcRoundResult {
   const n = s.count;
   const K = s.shCoeffs;
-  const weights = drawWeights(s.params.opacityLogits, n, mcmcWeightBits(n), () => true);
+  const weights = drawWeights(s.params.opacityLogits, n, mcmcWeightBits(n), () => true, (i) => gradientFactor(o, i));
   const sources = drawSources(weights, add, mcmcKey(o.seed, o.iteration, MCMC_STREAM.add));
   const out = emptyHost(n + sources.length, K);
   for (const set of ['params', 'm', 'v'] as const) for (const g of HOST_GROUPS) out[set][g].set(s[set][g]);

@@ -56,6 +56,8 @@ export class McmcStrategy {
   private readonly info: GPUBuffer;
   /** Mappable: draws of the relocation and growth rounds. */
   private readonly readback: GPUBuffer;
+  /** [1, 4] f32 stand-in for the statistics when the weights do not read them. */
+  private readonly noStats: GPUBuffer;
 
   /**
    * `iterations` is the run's length (the growth schedule reaches the budget at its last
@@ -87,6 +89,7 @@ export class McmcStrategy {
     this.pairs = new GrowableBuffer(device, 'McmcStrategy.pairs', STORAGE);
     this.info = device.createBuffer({ label: 'McmcStrategy.info', size: 16, usage: STORAGE });
     this.readback = device.createBuffer({ label: 'McmcStrategy.readback', size: 16, usage: 0x1 | 0x8 }); // MAP_READ | COPY_DST
+    this.noStats = device.createBuffer({ label: 'McmcStrategy.noStats', size: 16, usage: 0x80 }); // STORAGE
   }
 
   /** Adds the regularisers' gradients (record before the optimizer step, same pass). */
@@ -113,7 +116,7 @@ export class McmcStrategy {
   async afterStep(it: number, state: SplatState, stats: GPUBuffer, _extent: number, meansLr: number): Promise<McmcStepResult> {
     const out: McmcStepResult = { densified: false, cloned: 0, split: 0, pruned: 0, reset: false, count: state.count, relocated: 0, added: 0 };
     if (mcmcRefineDue(it, this.config, this.iterations) && state.count > 0) {
-      const r = await this.refine(it, state);
+      const r = await this.refine(it, state, stats);
       const enc = this.device.createCommandEncoder({ label: 'McmcStrategy.clearStats' });
       enc.clearBuffer(stats);
       this.device.queue.submit([enc.finish()]);
@@ -123,18 +126,24 @@ export class McmcStrategy {
     return out;
   }
 
-  /** Relocates the dead and grows towards the budget now, whatever the schedule. */
-  async refine(it: number, state: SplatState): Promise<{ relocated: number; added: number }> {
+  /**
+   * Relocates the dead and grows towards the budget now, whatever the schedule. `stats` ([N, 4]
+   * densification statistics) weigh the draws when config.gradientWeight > 0.
+   */
+  async refine(it: number, state: SplatState, stats?: GPUBuffer): Promise<{ relocated: number; added: number }> {
+    if (this.config.gradientWeight > 0 && !stats) throw new Error('McmcStrategy.refine: gradientWeight needs the densification statistics');
     const n = state.count;
     const add = mcmcGrowthTarget(n, it, this.config, this.iterations) - n;
     this.flags.ensure(n * 8);
     this.scanned.ensure(n * 8 + 4);
     this.counts.ensure(n * 4);
     this.pairs.ensure(Math.max(n, add) * 8);
-    this.round(state, it, n, true, 0);
+    // The weights kernel binds the statistics even when it does not read them.
+    const weightStats = stats ?? this.noStats;
+    this.round(state, it, n, true, 0, weightStats);
     if (add > 0) {
       state.grow(n + add, n);
-      this.round(state, it, n, false, add);
+      this.round(state, it, n, false, add, weightStats);
     }
     await this.readback.mapAsync(0x1); // GPUMapMode.READ
     const [relocated, drawn] = new Uint32Array(this.readback.getMappedRange(0, 8).slice(0));
@@ -146,7 +155,7 @@ export class McmcStrategy {
   }
 
   /** One round over the first `n` rows: relocation (dead rows are the copies) or growth by `add`. */
-  private round(state: SplatState, it: number, n: number, relocate: boolean, add: number): void {
+  private round(state: SplatState, it: number, n: number, relocate: boolean, add: number, stats: GPUBuffer): void {
     const c = this.config;
     const enc = this.device.createCommandEncoder({ label: relocate ? 'McmcStrategy.relocate' : 'McmcStrategy.grow' });
     enc.clearBuffer(this.counts.buffer, 0, n * 4);
@@ -157,6 +166,8 @@ export class McmcStrategy {
       deadMaxLogit: logit(c.minOpacity),
       opacityLogits: state.params.opacityLogits.buffer,
       flags: this.flags.buffer,
+      stats,
+      gradRef: c.gradientWeight,
     });
     pass.end();
     this.scan.encode(enc, { input: this.flags.buffer, output: this.scanned.buffer, count: relocate ? 2 * n : n });
@@ -226,6 +237,7 @@ export class McmcStrategy {
     this.scan.destroy();
     for (const b of [this.flags, this.scanned, this.counts, this.pairs]) b.destroy();
     this.info.destroy();
+    this.noStats.destroy();
     this.readback.destroy();
   }
 }

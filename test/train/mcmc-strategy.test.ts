@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createBufferWithData, readF32 } from '../../src/gpu/buffers';
 import { HOST_GROUPS, type HostGroup, type HostSplats, emptyHost, hostWidth } from '../../src/reference/densify';
 import { sigmoid } from '../../src/reference/math';
-import { mcmcAdd, mcmcNoise, mcmcRegularizer, mcmcRelocate, mcmcWeightBits } from '../../src/reference/mcmc';
+import { gradientFactor, mcmcAdd, mcmcNoise, mcmcRegularizer, mcmcRelocate, mcmcWeightBits } from '../../src/reference/mcmc';
 import { McmcStrategy } from '../../src/train/mcmc-strategy';
 import { PARAM_GROUPS, SplatState } from '../../src/train/splat-state';
 import { expectClose, rng } from '../helpers/compare';
@@ -119,6 +119,54 @@ describe('MCMC refinement on the GPU vs the float64 reference', () => {
       strategy.destroy();
       st.destroy();
     }
+  });
+});
+
+describe('MCMC draws weighted by the image gradient (gradientWeight)', () => {
+  it("draws the reference's sources, which differ from draws by opacity alone", async () => {
+    const device = await getTestDevice();
+    const n = 800;
+    const add = 150;
+    const gradRef = 2e-4;
+    const host = randomHost(n, 31, 0.3);
+    // Statistics: grad-norm sums over 1..20 views, mean gradients from 1e-6 to 1e-2 (both clamps
+    // reached); rows never seen keep count 0. Logits are then re-picked so o * factor * 2^bits sits
+    // at least 0.05 from an integer (f32 gives the reference's integer weights).
+    const r = rng(77);
+    const stats = new Float32Array(n * 4);
+    const bits = mcmcWeightBits(n);
+    for (let i = 0; i < n; i++) {
+      const count = r() < 0.1 ? 0 : 1 + Math.floor(20 * r());
+      stats[4 * i] = f(10 ** (-6 + 4 * r()) * Math.max(count, 1));
+      stats[4 * i + 1] = count;
+      const dead = sigmoid(host.params.opacityLogits[i]) <= 0.005;
+      const factor = gradientFactor({ seed: 0, iteration: 0, minOpacity: 0.005, gradRef, stats }, i);
+      for (;;) {
+        const l = f(dead ? -8 + 2 * r() : -4 + 8 * r());
+        const x = sigmoid(l) * factor * 2 ** bits;
+        if (x - Math.floor(x) > 0.05 && x - Math.floor(x) < 0.95) {
+          host.params.opacityLogits[i] = l;
+          break;
+        }
+      }
+    }
+    const st = upload(device, host, 1);
+    const statsBuffer = createBufferWithData(device, 'test.stats', stats);
+    const it = 404;
+    const strategy = new McmcStrategy(device, { splats: n + add, refineFrom: 0, refineEvery: 1, gradientWeight: gradRef }, 5, it + 1);
+    const got = await strategy.refine(it, st, statsBuffer);
+    const opts = { seed: 5, iteration: it, minOpacity: 0.005, gradRef, stats };
+    const r0 = mcmcRelocate(host, opts);
+    const r1 = mcmcAdd(r0.splats, add, opts);
+    expect(got).toEqual({ relocated: r0.copies, added: add });
+    // Copies are exact (see the refinement cases above): the rows drawn are the reference's.
+    for (const g of ['means', 'sh'] as const) expectClose(await st.read('params', g), r1.splats.params[g], 0, 0, `params.${g}`);
+    // Without the gradient factor the same draw keys pick other rows.
+    const plain = mcmcRelocate(host, { seed: 5, iteration: it, minOpacity: 0.005 });
+    expect(plain.sources).not.toEqual(r0.sources);
+    strategy.destroy();
+    st.destroy();
+    statsBuffer.destroy();
   });
 });
 

@@ -41,13 +41,14 @@ function firstDifference(a: SplatScene, b: SplatScene): string | undefined {
 }
 
 describe('Trainer with MCMC', () => {
-  it('one seed gives bit-identical scenes; a restored run continues bit for bit; the count ends at the budget', async () => {
+  // gradientWeight > 0: the draws read the densification statistics, which a checkpoint carries.
+  for (const gradientWeight of [0, 2e-4]) it(`one seed gives bit-identical scenes; a restored run continues bit for bit; the count ends at the budget${gradientWeight ? ' (gradient-weighted draws)' : ''}`, async () => {
     const device = await getTestDevice();
     const dataset = await smallBuddha();
     const initial = initFromPoints(dataset.points, { shDegree: 1 });
     const budget = initial.count + 211;
     // Refinements at 4 and 6 (before the end at 7): relocation and growth after the checkpoint at 3.
-    const config: Partial<TrainConfig> = { iterations: 7, seed: 5, shDegree: 1, strategy: 'mcmc', mcmc: { splats: budget, refineFrom: 2, refineEvery: 2 } };
+    const config: Partial<TrainConfig> = { iterations: 7, seed: 5, shDegree: 1, strategy: 'mcmc', mcmc: { splats: budget, refineFrom: 2, refineEvery: 2, gradientWeight } };
     const identity = datasetIdentity('buddha13-small', dataset);
 
     const a = new Trainer(device, dataset, initial, config);
@@ -81,6 +82,12 @@ describe('Trainer with MCMC', () => {
     while (!d.done) await d.step();
     expect(firstDifference(await d.exportScene(), unbroken)).toBeDefined();
     d.destroy();
+
+    // The other weighting draws other copies.
+    const e = new Trainer(device, dataset, initial, { ...config, mcmc: { ...config.mcmc, gradientWeight: gradientWeight ? 0 : 2e-4 } });
+    while (!e.done) await e.step();
+    expect(firstDifference(await e.exportScene(), unbroken)).toBeDefined();
+    e.destroy();
   });
 
   it("starts its splats at the schedule's scale: 0.1 of the init (reference), 0.3 (scaled), or the config's", async () => {
