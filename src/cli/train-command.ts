@@ -13,7 +13,7 @@ import type { BackgroundMode, TrainConfig } from '../train/config';
 import type { DensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
-import { DEFAULT_TRAIN, MAX_DROPOUT, resolveTrainConfig } from '../train/config';
+import { DEFAULT_TRAIN, MAX_DROPOUT, isDropoutRate, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
@@ -72,7 +72,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   const filter2d = flagNumber(p, 'filter2d', DEFAULT_TRAIN.filter2d);
   if (!isFilter2d(filter2d)) throw new UsageError(`--filter2d must be a variance in [0, ${MAX_FILTER2D}] px^2, got ${flagString(p, 'filter2d')}`);
   const dropout = flagNumber(p, 'dropout', DEFAULT_TRAIN.dropout);
-  if (!(dropout >= 0 && dropout <= MAX_DROPOUT)) throw new UsageError(`--dropout must be a rate in [0, ${MAX_DROPOUT}], got ${flagString(p, 'dropout')}`);
+  if (!isDropoutRate(dropout)) throw new UsageError(`--dropout must be a rate in [0, ${MAX_DROPOUT}], got ${flagString(p, 'dropout')}`);
   const evalAt = (flagString(p, 'eval-at') ?? '').split(',').filter(Boolean);
   if (evalAt.some((v) => !/^\d+$/.test(v) || Number(v) < 1)) throw new UsageError(`--eval-at must be positive integers separated by commas, got "${flagString(p, 'eval-at')}"`);
   return {

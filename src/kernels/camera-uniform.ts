@@ -46,9 +46,14 @@ export interface Dropout {
 /** The largest dropout rate: 1 / (1 - rate) stays a finite f32 and some splats stay. */
 export const MAX_DROPOUT = 0.9;
 
+/** Whether `rate` is a dropout rate the kernels take: a number in [0, MAX_DROPOUT]. */
+export function isDropoutRate(rate: unknown): rate is number {
+  return typeof rate === 'number' && rate >= 0 && rate <= MAX_DROPOUT;
+}
+
 /** The rate as a u32 threshold (a splat is dropped when its hash is below it) and the kept splats' factor. */
 export function dropoutThreshold(rate: number): { threshold: number; keptScale: number } {
-  if (!(rate >= 0 && rate <= MAX_DROPOUT)) throw new RangeError(`dropout rate must be in [0, ${MAX_DROPOUT}], got ${rate}`);
+  if (!isDropoutRate(rate)) throw new RangeError(`dropout rate must be in [0, ${MAX_DROPOUT}], got ${rate}`);
   const threshold = Math.round(rate * 2 ** 32);
   return { threshold, keptScale: 1 / (1 - threshold / 2 ** 32) };
 }

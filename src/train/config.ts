@@ -6,9 +6,9 @@ import type { DensityConfig } from './density-control';
 import type { McmcConfig } from './mcmc-config';
 import { type ScaledSchedule, type ScheduleName, schedulePlan } from './schedule';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
-import { MAX_DROPOUT } from '../kernels/camera-uniform';
+import { MAX_DROPOUT, isDropoutRate } from '../kernels/camera-uniform';
 
-export { MAX_DROPOUT };
+export { MAX_DROPOUT, isDropoutRate };
 
 export type BackgroundMode = 'black' | 'white' | 'random';
 
@@ -123,7 +123,7 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   out.antialias = c.antialias ?? DEFAULT_TRAIN.antialias;
   out.filter2d = c.filter2d ?? DEFAULT_TRAIN.filter2d;
   out.dropout = c.dropout ?? DEFAULT_TRAIN.dropout;
-  if (!(typeof out.dropout === 'number' && out.dropout >= 0 && out.dropout <= MAX_DROPOUT)) throw new Error(`dropout must be a number in [0, ${MAX_DROPOUT}], got ${c.dropout}`);
+  if (!isDropoutRate(out.dropout)) throw new Error(`dropout must be a number in [0, ${MAX_DROPOUT}], got ${c.dropout}`);
   if (!isFilter2d(out.filter2d)) throw new Error(`filter2d must be a number in [0, ${MAX_FILTER2D}] px^2, got ${c.filter2d}`);
   if (out.strategy !== 'adc' && out.strategy !== 'mcmc') throw new Error(`strategy must be adc or mcmc, got ${c.strategy}`);
   if (!Number.isInteger(out.iterations) || out.iterations < 1) throw new Error(`iterations must be a positive integer, got ${c.iterations}`);
