@@ -19,8 +19,6 @@ struct SplitParams {
   log_divisor: f32,
 }
 
-const PI: f32 = 3.14159265358979;
-
 @group(0) @binding(0) var<uniform> params: SplitParams;
 @group(0) @binding(1) var<storage, read> actions: array<u32>;         // [N] final action word
 @group(0) @binding(2) var<storage, read> row_layout: array<u32>;          // [2N + 1] exclusive scan of rows
@@ -30,18 +28,9 @@ const PI: f32 = 3.14159265358979;
 @group(0) @binding(6) var<storage, read_write> dst_means: array<f32>; // [N', 3]
 @group(0) @binding(7) var<storage, read_write> dst_log_scales: array<f32>; // [N', 3]
 
-// Box-Muller with angles in [-pi, pi], where WGSL bounds the error of cos and sin.
 fn split_noise(i: u32, child: u32) -> vec3<f32> {
   let key = pcg_hash(pcg_hash(pcg_hash(i) ^ params.iteration) ^ params.seed);
-  let u0 = unit_open(pcg_hash(key + child * 4u));
-  let u1 = unit_open(pcg_hash(key + child * 4u + 1u));
-  let u2 = unit_open(pcg_hash(key + child * 4u + 2u));
-  let u3 = unit_open(pcg_hash(key + child * 4u + 3u));
-  let r0 = sqrt(-2.0 * log(u0));
-  let t0 = 2.0 * PI * u1 - PI;
-  let r1 = sqrt(-2.0 * log(u2));
-  let t1 = 2.0 * PI * u3 - PI;
-  return vec3<f32>(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1));
+  return normal3(key + child * 4u);
 }
 
 @compute @workgroup_size(WG_SIZE)

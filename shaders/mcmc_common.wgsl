@@ -7,6 +7,9 @@
 const MCMC_STREAM_RELOCATE: u32 = 0x6d636d30u;
 const MCMC_STREAM_ADD: u32 = 0x6d636d31u;
 const MCMC_STREAM_NOISE: u32 = 0x6d636d32u;
+// The offsets of the copies made by a relocation round and by a growth round.
+const MCMC_STREAM_RELOCATE_SPREAD: u32 = 0x6d636d33u;
+const MCMC_STREAM_ADD_SPREAD: u32 = 0x6d636d34u;
 
 // floor(a * b / 2^32), exact, from 16-bit halves (WGSL has no 64-bit integers).
 fn mul_hi32(a: u32, b: u32) -> u32 {

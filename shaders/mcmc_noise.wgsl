@@ -2,8 +2,8 @@
 //   scaler * sigmoid(-k (o - o0)) * Sigma z,  z ~ N(0, I),  Sigma = R diag(exp(2 s)) R^T
 // to its mean (gsplat's inject_noise_to_position with k = 100, o0 = 0.005): the gate is about
 // 1/2 at o = o0 and below 1% from o = 0.05, so only nearly transparent splats explore. z comes
-// from the counter-based hash of (seed, iteration, i) (mcmc_common.wgsl), two Box-Muller pairs
-// with angles in [-pi, pi] where WGSL bounds cos and sin; src/reference/mcmc.ts mcmcNoise.
+// from the counter-based hash of (seed, iteration, i) (common/hash.wgsl normal3);
+// src/reference/mcmc.ts mcmcNoise.
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
 #include "common/gaussian.wgsl"
@@ -19,8 +19,6 @@ struct NoiseParams {
   gate_opacity: f32,   // o0
 }
 
-const PI: f32 = 3.14159265358979;
-
 @group(0) @binding(0) var<uniform> params: NoiseParams;
 @group(0) @binding(1) var<storage, read_write> means: array<f32>;        // [N, 3]
 @group(0) @binding(2) var<storage, read> log_scales: array<f32>;         // [N, 3]
@@ -35,16 +33,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let o = 1.0 / (1.0 + exp(-opacity_logits[i]));
   // exp argument capped: past 80 the gate is 0 in f32 either way.
   let gate = 1.0 / (1.0 + exp(min(params.sharpness * (o - params.gate_opacity), 80.0)));
-  let base = stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE) + 4u * i;
-  let u0 = unit_open(pcg_hash(base));
-  let u1 = unit_open(pcg_hash(base + 1u));
-  let u2 = unit_open(pcg_hash(base + 2u));
-  let u3 = unit_open(pcg_hash(base + 3u));
-  let r0 = sqrt(-2.0 * log(u0));
-  let r1 = sqrt(-2.0 * log(u2));
-  let t0 = 2.0 * PI * u1 - PI;
-  let t1 = 2.0 * PI * u3 - PI;
-  let z = vec3<f32>(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1));
+  let z = normal3(stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE) + 4u * i);
   let q = vec4<f32>(quats[4u * i], quats[4u * i + 1u], quats[4u * i + 2u], quats[4u * i + 3u]);
   let rot = quat_to_mat(safe_normalize4(q));
   let s = vec3<f32>(log_scales[3u * i], log_scales[3u * i + 1u], log_scales[3u * i + 2u]);

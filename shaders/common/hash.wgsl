@@ -18,3 +18,20 @@ fn stream_key(seed: u32, iteration: u32, stream: u32) -> u32 {
 fn unit_open(h: u32) -> f32 {
   return (f32(h >> 8u) + 0.5) * (1.0 / 16777216.0);
 }
+
+const HASH_PI: f32 = 3.14159265358979;
+
+// Three N(0, 1) values from the hashes of base .. base + 3: two Box-Muller pairs with angles in
+// [-pi, pi], where WGSL bounds the error of cos and sin. src/reference/mcmc.ts noiseNormals and
+// src/reference/densify.ts splitNoise are the float64 twins.
+fn normal3(base: u32) -> vec3<f32> {
+  let u0 = unit_open(pcg_hash(base));
+  let u1 = unit_open(pcg_hash(base + 1u));
+  let u2 = unit_open(pcg_hash(base + 2u));
+  let u3 = unit_open(pcg_hash(base + 3u));
+  let r0 = sqrt(-2.0 * log(u0));
+  let r1 = sqrt(-2.0 * log(u2));
+  let t0 = 2.0 * HASH_PI * u1 - HASH_PI;
+  let t1 = 2.0 * HASH_PI * u3 - HASH_PI;
+  return vec3<f32>(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1));
+}

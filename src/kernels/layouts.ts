@@ -150,7 +150,11 @@ export const MCMC_COPY_PARAMS = structLayout('mcmc_copy.wgsl', 'CopyParams', 'un
 export const MCMC_RELOCATE_PARAMS = structLayout('mcmc_relocate.wgsl', 'RelocateParams', 'uniform', 32, {
   count: u32(0),
   mode: u32(1),
+  seed: u32(2),
+  iteration: u32(3),
   min_opacity: f32(4),
+  spread: f32(5),
+  relocate: u32(6),
 });
 
 export const MCMC_NOISE_PARAMS = structLayout('mcmc_noise.wgsl', 'NoiseParams', 'uniform', 32, {

@@ -143,16 +143,26 @@ export interface RelocateArgs {
   info: GPUBuffer;
   opacityLogits: GPUBuffer;
   logScales: GPUBuffer;
+  /**
+   * Copies move off their source by `spread` standard deviations along a normal draw hashed from
+   * (seed, iteration, the round's stream, draw); 0 keeps them on it. `relocate`: which round.
+   */
+  spread: number;
+  seed: number;
+  iteration: number;
+  relocate: boolean;
+  means: GPUBuffer;
+  quats: GPUBuffer;
 }
 
 export class McmcRelocateKernel extends McmcKernel<FieldsOf<typeof MCMC_RELOCATE_PARAMS>> {
   constructor(device: GPUDevice, label: string) {
-    super(device, label, MCMC_RELOCATE_PARAMS, ['read', 'read', 'read', 'rw', 'rw']);
+    super(device, label, MCMC_RELOCATE_PARAMS, ['read', 'read', 'read', 'rw', 'rw', 'rw', 'read']);
   }
 
   encode(pass: GPUComputePassEncoder, a: RelocateArgs): void {
-    this.params.write({ count: a.count, mode: a.mode === 'copies' ? 0 : 1, min_opacity: a.minOpacity });
-    this.run(pass, [a.pairs, a.counts, a.info, a.opacityLogits, a.logScales], a.count);
+    this.params.write({ count: a.count, mode: a.mode === 'copies' ? 0 : 1, seed: a.seed >>> 0, iteration: a.iteration >>> 0, relocate: a.relocate ? 1 : 0, min_opacity: a.minOpacity, spread: a.spread });
+    this.run(pass, [a.pairs, a.counts, a.info, a.opacityLogits, a.logScales, a.means, a.quats], a.count);
   }
 }
 

@@ -81,7 +81,15 @@ function unitOpen(h: number): number {
  */
 export function splitNoise(seed: number, iteration: number, index: number, child: number): [number, number, number] {
   const key = pcgHash((pcgHash((pcgHash(index >>> 0) ^ (iteration >>> 0)) >>> 0) ^ (seed >>> 0)) >>> 0);
-  const u = [0, 1, 2, 3].map((k) => unitOpen(pcgHash((key + child * 4 + k) >>> 0)));
+  return hashNormals(key + child * 4);
+}
+
+/**
+ * Three N(0, 1) values from the hashes of base .. base + 3 (u32, wrapping): two Box-Muller pairs
+ * with angles in [-pi, pi] (shaders/common/hash.wgsl normal3).
+ */
+export function hashNormals(base: number): [number, number, number] {
+  const u = [0, 1, 2, 3].map((k) => unitOpen(pcgHash((base + k) >>> 0)));
   const r0 = Math.sqrt(-2 * Math.log(u[0]));
   const t0 = 2 * Math.PI * u[1] - Math.PI;
   const r1 = Math.sqrt(-2 * Math.log(u[2]));

@@ -19,7 +19,7 @@
  * sources'; a copy's old moments belong to the dead splat it replaces, so they are zeroed too).
  * Written independently of the GPU kernels (shaders/mcmc_*.wgsl); it imports only the hash.
  */
-import { type HostSplats, HOST_GROUPS, cloneHost, emptyHost, hostWidth, pcgHash } from './densify';
+import { type HostSplats, HOST_GROUPS, cloneHost, emptyHost, hashNormals, hostWidth, pcgHash } from './densify';
 import { quatToRotation, sigmoid } from './math';
 
 /** A source drawn more often than this counts as drawn this often (gsplat's binomial table). */
@@ -27,7 +27,7 @@ export const MCMC_MAX_RATIO = 51;
 /** Largest opacity a relocation writes: 1 - 2^-23 (f32 epsilon). */
 export const MCMC_MAX_OPACITY = 1 - 2 ** -23;
 /** Stream tags keeping the draws of each round and the noise independent. */
-export const MCMC_STREAM = { relocate: 0x6d636d30, add: 0x6d636d31, noise: 0x6d636d32 } as const;
+export const MCMC_STREAM = { relocate: 0x6d636d30, add: 0x6d636d31, noise: 0x6d636d32, relocateSpread: 0x6d636d33, addSpread: 0x6d636d34 } as const;
 
 /** Bits of opacity resolution in the integer weights: 2^bits * n <= 2^31, at most 16. */
 export function mcmcWeightBits(n: number): number {
@@ -100,6 +100,11 @@ export interface McmcDrawOptions {
    */
   gradRef?: number;
   stats?: ArrayLike<number>;
+  /**
+   * Copies' offset in standard deviations: draw j's copy moves by spread R diag(exp(s')) z_j off
+   * its source, s' its new log-scales, z_j = noiseNormals(the round's spread key, j). Absent or 0: none.
+   */
+  spread?: number;
 }
 
 /** The gradient factor of splat i's draw weight (1 without gradient weighting). */
@@ -123,7 +128,7 @@ export interface McmcRoundResult {
  * and its copies (from the sources' values before the round); copies and sources get zero
  * moments. `out` already holds the untouched rows (and room for appended ones).
  */
-function applyCopies(s: HostSplats, out: HostSplats, sources: number[], dests: number[], minOpacity: number): void {
+function applyCopies(s: HostSplats, out: HostSplats, sources: number[], dests: number[], minOpacity: number, spread = 0, spreadKey = 0): void {
   const K = s.shCoeffs;
   const drawn = new Map<number, number>();
   for (const src of sources) drawn.set(src, (drawn.get(src) ?? 0) + 1);
@@ -140,8 +145,26 @@ function applyCopies(s: HostSplats, out: HostSplats, sources: number[], dests: n
     out.params.opacityLogits[row] = u.logit;
     out.params.logScales.set(u.logScales, row * 3);
   };
-  sources.forEach((src, j) => writeRow(dests[j], src));
+  sources.forEach((src, j) => {
+    writeRow(dests[j], src);
+    if (spread > 0) spreadCopy(out, dests[j], spread, noiseNormals(spreadKey, j));
+  });
   for (const src of drawn.keys()) writeRow(src, src);
+}
+
+/** Row-major rotation of row `row`'s quaternion (wxyz, normalised here). */
+function rowRotation(quats: ArrayLike<number>, row: number): number[] {
+  const [w, x, y, z] = [0, 1, 2, 3].map((k) => quats[row * 4 + k]);
+  const qn = Math.hypot(w, x, y, z) || 1;
+  return quatToRotation(w / qn, x / qn, y / qn, z / qn);
+}
+
+/** Moves row `row` (quaternion and log-scales already its own) by spread R diag(exp(s)) z. */
+function spreadCopy(out: HostSplats, row: number, spread: number, z: [number, number, number]): void {
+  const p = out.params;
+  const R = rowRotation(p.quats, row);
+  const d = z.map((x, a) => x * Math.exp(p.logScales[row * 3 + a]));
+  for (let r = 0; r < 3; r++) p.means[row * 3 + r] += spread * (R[r * 3] * d[0] + R[r * 3 + 1] * d[1] + R[r * 3 + 2] * d[2]);
 }
 
 /** Relocates every dead splat onto live ones (round 0 of a refinement). The count is unchanged. */
@@ -153,7 +176,7 @@ export function mcmcRelocate(s: HostSplats, o: McmcDrawOptions): McmcRoundResult
   const sources = drawSources(weights, dests.length, mcmcKey(o.seed, o.iteration, MCMC_STREAM.relocate));
   const out = cloneHost(s);
   if (sources.length === 0) return { splats: out, copies: 0, sources: [] };
-  applyCopies(s, out, sources, dests, o.minOpacity);
+  applyCopies(s, out, sources, dests, o.minOpacity, o.spread, mcmcKey(o.seed, o.iteration, MCMC_STREAM.relocateSpread));
   return { splats: out, copies: sources.length, sources };
 }
 
@@ -165,18 +188,13 @@ export function mcmcAdd(s: HostSplats, add: number, o: McmcDrawOptions): McmcRou
   const sources = drawSources(weights, add, mcmcKey(o.seed, o.iteration, MCMC_STREAM.add));
   const out = emptyHost(n + sources.length, K);
   for (const set of ['params', 'm', 'v'] as const) for (const g of HOST_GROUPS) out[set][g].set(s[set][g]);
-  applyCopies(s, out, sources, sources.map((_, j) => n + j), o.minOpacity);
+  applyCopies(s, out, sources, sources.map((_, j) => n + j), o.minOpacity, o.spread, mcmcKey(o.seed, o.iteration, MCMC_STREAM.addSpread));
   return { splats: out, copies: sources.length, sources };
 }
 
-/** Three N(0, 1) values for splat `index` from the noise stream's key (Box-Muller, angles in [-pi, pi]). */
+/** Three N(0, 1) values for draw or splat `index` of a stream's key (hashNormals of key + 4 index). */
 export function noiseNormals(key: number, index: number): [number, number, number] {
-  const u = [0, 1, 2, 3].map((c) => ((pcgHash((key + 4 * index + c) >>> 0) >>> 8) + 0.5) / 16777216);
-  const r0 = Math.sqrt(-2 * Math.log(u[0]));
-  const r1 = Math.sqrt(-2 * Math.log(u[2]));
-  const t0 = 2 * Math.PI * u[1] - Math.PI;
-  const t1 = 2 * Math.PI * u[3] - Math.PI;
-  return [r0 * Math.cos(t0), r0 * Math.sin(t0), r1 * Math.cos(t1)];
+  return hashNormals(key + 4 * index);
 }
 
 export interface NoiseOptions {
@@ -196,9 +214,7 @@ export function mcmcNoise(s: Pick<HostSplats, 'count' | 'params'>, o: NoiseOptio
   const key = mcmcKey(o.seed, o.iteration, MCMC_STREAM.noise);
   for (let i = 0; i < s.count; i++) {
     const gate = sigmoid(-o.sharpness * (sigmoid(p.opacityLogits[i]) - o.gateOpacity));
-    const q = p.quats.subarray(i * 4, i * 4 + 4);
-    const qn = Math.hypot(q[0], q[1], q[2], q[3]) || 1;
-    const R = quatToRotation(q[0] / qn, q[1] / qn, q[2] / qn, q[3] / qn);
+    const R = rowRotation(p.quats, i);
     const z = noiseNormals(key, i);
     // Sigma z = R diag(exp(2 s)) R^T z.
     const rtz = [0, 1, 2].map((a) => R[a] * z[0] + R[3 + a] * z[1] + R[6 + a] * z[2]);

@@ -44,6 +44,12 @@ export interface McmcConfig {
    * (ADC's densification statistic), so copies go where the image still pulls. Default 0.
    */
   gradientWeight: number;
+  /**
+   * Each copy a round makes moves off its source by spread R diag(scale') z, z ~ N(0, I) hashed
+   * from (seed, iteration, round, draw), scale' its new scale; 0 stacks it on the source, as
+   * gsplat does. Default 0 (the scaled schedule: ScaledSchedule.mcmcSpread).
+   */
+  spread: number;
 }
 
 export const DEFAULT_MCMC: McmcConfig = Object.freeze({
@@ -61,6 +67,7 @@ export const DEFAULT_MCMC: McmcConfig = Object.freeze({
   initOpacity: 0.5,
   initScale: 0.1,
   gradientWeight: 0,
+  spread: 0,
 });
 
 /** Fills defaults and checks every field; never mutates the caller's object. */
@@ -76,7 +83,7 @@ export function resolveMcmcConfig(c: Partial<McmcConfig> = {}): McmcConfig {
   if (!Number.isInteger(out.splats) || out.splats < 1 || out.splats >= 2 ** 31) bad('splats', 'an integer in 1..2^31 - 1');
   for (const k of ['refineFrom', 'refineUntil'] as const) if (!Number.isInteger(out[k]) || out[k] < 0) bad(k, 'a non-negative integer');
   if (!Number.isInteger(out.refineEvery) || out.refineEvery < 1) bad('refineEvery', 'a positive integer');
-  for (const k of ['growthRate', 'noiseLr', 'noiseSharpness', 'opacityReg', 'scaleReg', 'gradientWeight'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
+  for (const k of ['growthRate', 'noiseLr', 'noiseSharpness', 'opacityReg', 'scaleReg', 'gradientWeight', 'spread'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
   for (const k of ['minOpacity', 'noiseGateOpacity'] as const) if (!(out[k] >= 0 && out[k] < 1)) bad(k, 'in [0, 1)');
   if (!(out.initOpacity > 0 && out.initOpacity < 1)) bad('initOpacity', 'in (0, 1)');
   if (!(out.initScale > 0 && Number.isFinite(out.initScale))) bad('initScale', 'finite and > 0');

@@ -189,7 +189,18 @@ export class McmcStrategy {
       const rows = { param: state.params[g].buffer, m: state.m[g].buffer, v: state.v[g].buffer };
       this.copy[g].encode(pass, { count: draws, width: groupWidth(g, K), mode: 'copy', ...shared, ...rows });
     }
-    const values = { minOpacity: c.minOpacity, opacityLogits: state.params.opacityLogits.buffer, logScales: state.params.logScales.buffer, ...shared };
+    const values = {
+      minOpacity: c.minOpacity,
+      opacityLogits: state.params.opacityLogits.buffer,
+      logScales: state.params.logScales.buffer,
+      means: state.params.means.buffer,
+      quats: state.params.quats.buffer,
+      seed: this.seed,
+      iteration: it,
+      relocate,
+      spread: c.spread,
+      ...shared,
+    };
     this.relocateCopies.encode(pass, { count: draws, mode: 'copies', ...values });
     this.relocateSources.encode(pass, { count: n, mode: 'sources', ...values });
     for (const g of PARAM_GROUPS) {

@@ -89,6 +89,14 @@ export interface ScaledSchedule {
    * 32.20 at 32k splats (bench/README.md). Default 2e-4.
    */
   mcmcGradientWeight: number;
+  /**
+   * MCMC's copies start this many standard deviations off their source along a normal draw
+   * (McmcConfig.spread; gsplat stacks them on it: 0). A stacked copy gets nearly its source's
+   * gradients and parts from it slowly, so in a short run most copies add little. At 1,000
+   * steps on buddha13 (1/2) at ADC's count, 1 gave 21.24 dB held out against 20.52 stacked
+   * (training views 25.74 against 23.85; bench/README.md). Default 1.
+   */
+  mcmcSpread: number;
 }
 
 export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
@@ -108,6 +116,7 @@ export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
   minSide: 64,
   mcmcInitScale: 0.3,
   mcmcGradientWeight: 2e-4,
+  mcmcSpread: 1,
 });
 
 /** Fills defaults and checks every field; never mutates the caller's object. */
@@ -131,7 +140,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
   if (!(out.startDivisor >= 1 && Number.isFinite(out.startDivisor))) bad('startDivisor', 'finite and >= 1');
   if (!(Number.isInteger(out.minSide) && out.minSide >= 1)) bad('minSide', 'a positive integer');
   if (!(out.mcmcInitScale > 0 && Number.isFinite(out.mcmcInitScale))) bad('mcmcInitScale', 'finite and > 0');
-  if (!(out.mcmcGradientWeight >= 0 && Number.isFinite(out.mcmcGradientWeight))) bad('mcmcGradientWeight', 'finite and >= 0');
+  for (const k of ['mcmcGradientWeight', 'mcmcSpread'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
   return out;
 }
 
@@ -188,7 +197,7 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
     ...c.density,
   };
   // MCMC keeps the short window at every length (it has no reset; a longer window is untested).
-  const mcmc: Partial<McmcConfig> = { refineFrom: at(s.densifyFrom), refineUntil: at(s.densifyUntil), refineEvery: densifyEvery, initScale: s.mcmcInitScale, gradientWeight: s.mcmcGradientWeight, ...c.mcmc };
+  const mcmc: Partial<McmcConfig> = { refineFrom: at(s.densifyFrom), refineUntil: at(s.densifyUntil), refineEvery: densifyEvery, initScale: s.mcmcInitScale, gradientWeight: s.mcmcGradientWeight, spread: s.mcmcSpread, ...c.mcmc };
   const shIncreaseEvery = Math.max(1, Math.round((s.shFullAt * n) / Math.max(c.shDegree, 1)));
   const end = Math.max(1, s.fullResolutionAt * n);
   const divisorAt = (it: number): number => (s.startDivisor <= 1 || it >= end ? 1 : s.startDivisor ** (1 - Math.max(it - 1, 0) / end));
