@@ -849,6 +849,27 @@ export const MUTATIONS = [
     tests: ['test/train/schedule.test.ts'],
   },
   {
+    name: 'densify: clones stay stacked whatever cloneSpread says',
+    file: 'shaders/densify_split.wgsl',
+    find: 'if (!is_split && !(kind == ACTION_CLONE && params.clone_spread > 0.0)) { return; }',
+    replace: 'if (!is_split) { return; }',
+    tests: ['test/train/density-control.test.ts'],
+  },
+  {
+    name: 'densify: spread clones shrink like split children',
+    file: 'shaders/densify_split.wgsl',
+    find: 'let child_s = select(s, s - vec3<f32>(params.log_divisor), is_split);',
+    replace: 'let child_s = s - vec3<f32>(params.log_divisor);',
+    tests: ['test/train/density-control.test.ts'],
+  },
+  {
+    name: 'densify: the scaled schedule stacks clones (no cloneSpread)',
+    file: 'src/train/schedule.ts',
+    find: '    cloneSpread: s.cloneSpread,\n',
+    replace: '',
+    tests: ['test/train/schedule.test.ts'],
+  },
+  {
     name: 'mcmc: noise ignores the seed',
     file: 'shaders/mcmc_noise.wgsl',
     find: 'stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE)',

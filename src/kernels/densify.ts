@@ -157,6 +157,8 @@ export interface SplitArgs {
   iteration: number;
   /** log(splitScaleDivisor). */
   logDivisor: number;
+  /** Clones' copies move by this many standard deviations along the split's normal draw; 0: none. */
+  cloneSpread: number;
   actions: GPUBuffer;
   layout: GPUBuffer;
   srcMeans: GPUBuffer;
@@ -172,7 +174,7 @@ export class DensifySplitKernel extends DensifyKernel<FieldsOf<typeof DENSIFY_SP
   }
 
   encode(pass: GPUComputePassEncoder, a: SplitArgs): void {
-    this.params.write({ count: a.count, seed: a.seed >>> 0, iteration: a.iteration >>> 0, log_divisor: a.logDivisor });
+    this.params.write({ count: a.count, seed: a.seed >>> 0, iteration: a.iteration >>> 0, log_divisor: a.logDivisor, clone_spread: a.cloneSpread });
     this.run(pass, [a.actions, a.layout, a.srcMeans, a.srcLogScales, a.srcQuats, a.dstMeans, a.dstLogScales], a.count);
   }
 }

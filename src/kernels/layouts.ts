@@ -119,6 +119,7 @@ export const DENSIFY_SPLIT_PARAMS = structLayout('densify_split.wgsl', 'SplitPar
   seed: u32(1),
   iteration: u32(2),
   log_divisor: f32(4),
+  clone_spread: f32(5),
 });
 
 export const OPACITY_RESET_PARAMS = structLayout('opacity_reset.wgsl', 'ResetParams', 'uniform', 16, {

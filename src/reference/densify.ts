@@ -43,6 +43,8 @@ export interface DensifyOptions {
   /** Children per split parent (>= 1) and the divisor of their scales. */
   splitChildren: number;
   splitScaleDivisor: number;
+  /** A clone's copy moves by cloneSpread R diag(exp(s)) splitNoise(seed, iteration, i, 0); absent or 0: stacked. */
+  cloneSpread?: number;
   /** Growth stops at the first candidate whose new rows would take the count over this. */
   maxSplats: number;
   /** Scene extent E. */
@@ -95,6 +97,15 @@ export function hashNormals(base: number): [number, number, number] {
   const r1 = Math.sqrt(-2 * Math.log(u[2]));
   const t1 = 2 * Math.PI * u[3] - Math.PI;
   return [r0 * Math.cos(t0), r0 * Math.sin(t0), r1 * Math.cos(t1)];
+}
+
+/** R(q / |q|) (exp(s) * z): the offset of a sample z of the row's Gaussian from its mean. */
+function gaussianSample(params: Record<HostGroup, Float64Array>, z: [number, number, number]): number[] {
+  const q = params.quats;
+  const qn = Math.hypot(q[0], q[1], q[2], q[3]);
+  const R = quatToRotation(q[0] / qn, q[1] / qn, q[2] / qn, q[3] / qn);
+  const sd = [0, 1, 2].map((k) => Math.exp(params.logScales[k]));
+  return matVec3(R, [sd[0] * z[0], sd[1] * z[1], sd[2] * z[2]]);
 }
 
 function row(a: Float64Array, i: number, w: number): Float64Array {
@@ -161,13 +172,9 @@ export function densifyAndPrune(s: HostSplats, stats: ArrayLike<number>, o: Dens
     }
     if (granted && isSplit) {
       split++;
-      const q = params.quats;
-      const qn = Math.hypot(q[0], q[1], q[2], q[3]);
-      const R = quatToRotation(q[0] / qn, q[1] / qn, q[2] / qn, q[3] / qn);
       const sd = [0, 1, 2].map((k) => Math.exp(params.logScales[k]));
       for (let c = 0; c < o.splitChildren; c++) {
-        const z = splitNoise(o.seed, o.iteration, i, c);
-        const off = matVec3(R, [sd[0] * z[0], sd[1] * z[1], sd[2] * z[2]]);
+        const off = gaussianSample(params, splitNoise(o.seed, o.iteration, i, c));
         const child = { ...params };
         child.means = Float64Array.from([0, 1, 2], (k) => params.means[k] + off[k]);
         child.logScales = Float64Array.from(sd, (x) => Math.log(x / o.splitScaleDivisor));
@@ -178,7 +185,12 @@ export function densifyAndPrune(s: HostSplats, stats: ArrayLike<number>, o: Dens
     originals.push({ params, momentsFrom: i, isNew: false });
     if (granted && isClone) {
       cloned++;
-      added.push({ params, momentsFrom: -1, isNew: true });
+      const copy = { ...params };
+      if (o.cloneSpread) {
+        const off = gaussianSample(params, splitNoise(o.seed, o.iteration, i, 0));
+        copy.means = Float64Array.from([0, 1, 2], (k) => params.means[k] + o.cloneSpread! * off[k]);
+      }
+      added.push({ params: copy, momentsFrom: -1, isNew: true });
     }
   }
 

@@ -49,6 +49,12 @@ export interface DensityConfig {
   splitChildren: number;
   /** Split children's scales are the parent's divided by this. Default 1.6 (0.8 * 2). */
   splitScaleDivisor: number;
+  /**
+   * A clone's copy moves off its source by this many standard deviations along a normal draw
+   * (the split's); 0 stacks it on the source, as the reference does. Default 0 (the scaled
+   * schedule: ScaledSchedule.cloneSpread).
+   */
+  cloneSpread: number;
   /** Cap on the splat count (see the file header for how growth stops). Default 3,000,000. */
   maxSplats: number;
   /** Seeds the split children's noise. Default 0. */
@@ -68,6 +74,7 @@ export const DEFAULT_DENSITY: DensityConfig = Object.freeze({
   resetOpacity: 0.01,
   splitChildren: 2,
   splitScaleDivisor: 1.6,
+  cloneSpread: 0,
   maxSplats: 3_000_000,
   seed: 0,
 });
@@ -89,7 +96,7 @@ export function resolveDensityConfig(c: Partial<DensityConfig> = {}): DensityCon
   if (!Number.isInteger(out.splitChildren) || out.splitChildren < 1) bad('splitChildren', 'a positive integer');
   if (out.maxSplats > 0xffffffff) bad('maxSplats', 'below 2^32');
   if (!Number.isInteger(out.seed)) bad('seed', 'an integer');
-  for (const k of ['gradThreshold', 'percentDense', 'maxWorldScale'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
+  for (const k of ['gradThreshold', 'percentDense', 'maxWorldScale', 'cloneSpread'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
   if (!(out.splitScaleDivisor > 0 && Number.isFinite(out.splitScaleDivisor))) bad('splitScaleDivisor', 'finite and > 0');
   if (!(out.minOpacity >= 0 && out.minOpacity < 1)) bad('minOpacity', 'in [0, 1)');
   if (!(out.resetOpacity > 0 && out.resetOpacity < 1)) bad('resetOpacity', 'in (0, 1)');
@@ -255,6 +262,7 @@ export class DensityControl {
       seed: c.seed,
       iteration: it,
       logDivisor,
+      cloneSpread: c.cloneSpread,
       actions: this.actions.buffer,
       layout: this.prefix.buffer,
       srcMeans: state.params.means.buffer,

@@ -139,6 +139,9 @@ describe('DensityControl on the GPU vs the float64 reference', () => {
     { n: 300, sh: 1, it: 3100, seed: 4 }, // world-size prune
     { n: 257, sh: 1, it: 4000, seed: 5, config: { maxSplats: 170 }, cap: 'binds' },
     { n: 256, sh: 0, it: 700, seed: 6, config: { maxSplats: 10 }, cap: 'over' },
+    // Clones' copies offset from their sources (the scaled schedule's cloneSpread).
+    { n: 1, sh: 0, it: 600, seed: 1, config: { cloneSpread: 0.5 } },
+    { n: 300, sh: 1, it: 3100, seed: 4, config: { cloneSpread: 1 } },
   ];
   for (const tc of cases) {
     it(`${tc.n} splats, SH degree ${tc.sh}, iteration ${tc.it}${tc.config ? `, ${JSON.stringify(tc.config)}` : ''}`, async () => {
@@ -156,7 +159,7 @@ describe('DensityControl on the GPU vs the float64 reference', () => {
       const res = await dc.afterStep(tc.it, st, statsBuf, E);
 
       const cap = tc.config?.maxSplats ?? 3_000_000;
-      const ref = densifyAndPrune(host, stats, refOptions(tc.it, 11, cap));
+      const ref = densifyAndPrune(host, stats, { ...refOptions(tc.it, 11, cap), cloneSpread: tc.config?.cloneSpread });
       // Opacity reset every 3000 iterations, before 15,000.
       const reset = tc.it % 3000 === 0;
       const want = reset ? resetOpacity(ref.splats, RESET_OPACITY) : ref.splats;
