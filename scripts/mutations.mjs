@@ -865,8 +865,8 @@ export const MUTATIONS = [
   {
     name: 'densify: the scaled schedule stacks clones (no cloneSpread)',
     file: 'src/train/schedule.ts',
-    find: '    cloneSpread: s.cloneSpread,\n',
-    replace: '',
+    find: 'cloneSpread: long ? s.longCloneSpread : s.cloneSpread,',
+    replace: 'cloneSpread: s.longCloneSpread,',
     tests: ['test/train/schedule.test.ts'],
   },
   {
