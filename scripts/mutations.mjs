@@ -863,13 +863,6 @@ export const MUTATIONS = [
     tests: ['test/train/density-control.test.ts'],
   },
   {
-    name: 'densify: the scaled schedule stacks clones (no cloneSpread)',
-    file: 'src/train/schedule.ts',
-    find: 'cloneSpread: long ? s.longCloneSpread : s.cloneSpread,',
-    replace: 'cloneSpread: s.longCloneSpread,',
-    tests: ['test/train/schedule.test.ts'],
-  },
-  {
     name: 'mcmc: noise ignores the seed',
     file: 'shaders/mcmc_noise.wgsl',
     find: 'stream_key(params.seed, params.iteration, MCMC_STREAM_NOISE)',

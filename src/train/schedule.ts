@@ -61,15 +61,6 @@ export interface ScaledSchedule {
    */
   worldScalePruneAfter: number;
   /**
-   * ADC's clones start this many standard deviations off their source along a normal draw
-   * (DensityConfig.cloneSpread; the reference stacks them on it: 0), as MCMC's copies do
-   * (`mcmcSpread`). At 1,000 steps on buddha13 (1/2) 0.5 gave 21.12 dB held out against 20.33
-   * stacked (bench/README.md). Long runs (`longRunFrom`) use `longCloneSpread`. Default 0.5.
-   */
-  cloneSpread: number;
-  /** A long run's clone spread. Default 0: the reference's stacked clones, all that was measured at 5,000 steps. */
-  longCloneSpread: number;
-  /**
    * The SH degree reaches its maximum at this fraction, in equal steps (reference: 0.1 of 30,000).
    * Default 0.9: view-dependent colour fitted early overfits the training views of a sparse
    * capture (bench/README.md, 1,000 steps: buddha13 held out +0.7 dB against 0.1, the playbot ring
@@ -119,8 +110,6 @@ export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
   longResetAt: 0.6,
   longWorldScalePruneAfter: 0.6,
   worldScalePruneAfter: 1,
-  cloneSpread: 0.5,
-  longCloneSpread: 0,
   shFullAt: 0.9,
   startDivisor: 4,
   fullResolutionAt: 0.5,
@@ -151,7 +140,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
   if (!(out.startDivisor >= 1 && Number.isFinite(out.startDivisor))) bad('startDivisor', 'finite and >= 1');
   if (!(Number.isInteger(out.minSide) && out.minSide >= 1)) bad('minSide', 'a positive integer');
   if (!(out.mcmcInitScale > 0 && Number.isFinite(out.mcmcInitScale))) bad('mcmcInitScale', 'finite and > 0');
-  for (const k of ['cloneSpread', 'longCloneSpread', 'mcmcGradientWeight', 'mcmcSpread'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
+  for (const k of ['mcmcGradientWeight', 'mcmcSpread'] as const) if (!(out[k] >= 0 && Number.isFinite(out[k]))) bad(k, 'finite and >= 0');
   return out;
 }
 
@@ -205,7 +194,6 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
     densifyEvery,
     worldScalePruneAfter: pruneAfter >= 1 ? n : at(pruneAfter),
     opacityResetEvery: resetEvery,
-    cloneSpread: long ? s.longCloneSpread : s.cloneSpread,
     ...c.density,
   };
   // MCMC keeps the short window at every length (it has no reset; a longer window is untested).

@@ -34,20 +34,16 @@ describe('schedule plans', () => {
     // DEFAULT_SCALED_SCHEDULE written out: densify (10%, 50%) every 2% (at least 50 steps), no
     // reset, except runs of 5,000 steps or more: densify until 90% with one reset at 60% and the
     // world-size prune from 60% (short runs: none), SH degree 3 at 90%, images from 1/4 size to
-    // full size at 50%, shorter side >= 64; clones start half a standard deviation off their source (long runs: stacked); MCMC starts its splats at 0.3 of their kNN scale and draws copies by opacity times gradient, one standard deviation off their source.
+    // full size at 50%, shorter side >= 64; MCMC starts its splats at 0.3 of their kNN scale and draws copies by opacity times gradient, one standard deviation off their source.
     expect(DEFAULT_SCALED_SCHEDULE).toEqual({
       densifyFrom: 0.1, densifyUntil: 0.5, densifyEvery: 0.02, minDensifyEvery: 50, opacityResetEvery: 0,
       longRunFrom: 5000, longDensifyUntil: 0.9, longResetAt: 0.6, longWorldScalePruneAfter: 0.6,
-      worldScalePruneAfter: 1, cloneSpread: 0.5, longCloneSpread: 0, shFullAt: 0.9, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64, mcmcInitScale: 0.3,
+      worldScalePruneAfter: 1, shFullAt: 0.9, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64, mcmcInitScale: 0.3,
       mcmcGradientWeight: 2e-4,
       mcmcSpread: 1,
     });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
-    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 4500, densifyEvery: 100, worldScalePruneAfter: 3000, opacityResetEvery: 3000, cloneSpread: 0 });
-    expect(schedulePlan(resolveTrainConfig({ iterations: 4999, schedule: 'scaled' })).density.cloneSpread).toBe(0.5);
-    expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', scaledSchedule: { longCloneSpread: 0.25 } })).density.cloneSpread).toBe(0.25);
-    expect(schedulePlan(resolveTrainConfig({ iterations: 1000, schedule: 'scaled', density: { cloneSpread: 0 } })).density.cloneSpread).toBe(0);
-    expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { cloneSpread: -1 } })).toThrow(/cloneSpread must be finite and >= 0/);
+    expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 4500, densifyEvery: 100, worldScalePruneAfter: 3000, opacityResetEvery: 3000 });
     // One reset: at 3,000, not again before densification ends.
     const resets = Array.from({ length: 5000 }, (_, i) => i + 1).filter((it) => densitySchedule(it, resolveDensityConfig(p.density)).reset);
     expect(resets).toEqual([3000]);
