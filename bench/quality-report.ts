@@ -53,7 +53,7 @@ function targets(runs: QualityRun[]): string[] {
 
 /**
  * MCMC against ADC's scaled run of the same length: the plain MCMC runs (the scaled schedule,
- * only the budget set) at ADC's final count (within 2%: target >= +0.3 dB) and at a third of it
+ * only the budget set, the same seed) at ADC's final count (within 2%: target >= +0.3 dB) and at a third of it
  * (within 2%: target no worse).
  */
 function mcmcTargets(runs: QualityRun[]): string[] {
@@ -61,7 +61,7 @@ function mcmcTargets(runs: QualityRun[]): string[] {
   for (const adc of runs.filter((r) => r.label === 'scaled')) {
     const plain = runs.filter((r) => {
       const m = r.config.mcmc;
-      return r.iterations === adc.iterations && r.config.strategy === 'mcmc' && r.config.schedule === 'scaled' && m !== undefined && Object.keys(m).join() === 'splats' && Object.keys(r.config).every((k) => ['seed', 'schedule', 'strategy', 'mcmc', 'iterations'].includes(k));
+      return r.iterations === adc.iterations && (r.config.seed ?? 0) === (adc.config.seed ?? 0) && r.config.strategy === 'mcmc' && r.config.schedule === 'scaled' && m !== undefined && Object.keys(m).join() === 'splats' && Object.keys(r.config).every((k) => ['seed', 'schedule', 'strategy', 'mcmc', 'iterations'].includes(k));
     });
     for (const [fraction, what, target] of [[1, "ADC's count", '>= +0.3'], [1 / 3, "a third of ADC's count", '>= 0']] as const) {
       const want = adc.splats * fraction;
