@@ -99,13 +99,11 @@ export function hashNormals(base: number): [number, number, number] {
   return [r0 * Math.cos(t0), r0 * Math.sin(t0), r1 * Math.cos(t1)];
 }
 
-/** R(q / |q|) (exp(s) * z): the offset of a sample z of the row's Gaussian from its mean. */
-function gaussianSample(params: Record<HostGroup, Float64Array>, z: [number, number, number]): number[] {
-  const q = params.quats;
-  const qn = Math.hypot(q[0], q[1], q[2], q[3]);
-  const R = quatToRotation(q[0] / qn, q[1] / qn, q[2] / qn, q[3] / qn);
-  const sd = [0, 1, 2].map((k) => Math.exp(params.logScales[k]));
-  return matVec3(R, [sd[0] * z[0], sd[1] * z[1], sd[2] * z[2]]);
+/** R(q / |q|) (exp(s) * z): the offset of a sample z of a splat's Gaussian (quat wxyz, log-scales) from its mean. */
+export function gaussianOffset(quat: ArrayLike<number>, logScales: ArrayLike<number>, z: [number, number, number]): number[] {
+  const qn = Math.hypot(quat[0], quat[1], quat[2], quat[3]);
+  const R = quatToRotation(quat[0] / qn, quat[1] / qn, quat[2] / qn, quat[3] / qn);
+  return matVec3(R, [0, 1, 2].map((k) => Math.exp(logScales[k]) * z[k]));
 }
 
 function row(a: Float64Array, i: number, w: number): Float64Array {
@@ -174,7 +172,7 @@ export function densifyAndPrune(s: HostSplats, stats: ArrayLike<number>, o: Dens
       split++;
       const sd = [0, 1, 2].map((k) => Math.exp(params.logScales[k]));
       for (let c = 0; c < o.splitChildren; c++) {
-        const off = gaussianSample(params, splitNoise(o.seed, o.iteration, i, c));
+        const off = gaussianOffset(params.quats, params.logScales, splitNoise(o.seed, o.iteration, i, c));
         const child = { ...params };
         child.means = Float64Array.from([0, 1, 2], (k) => params.means[k] + off[k]);
         child.logScales = Float64Array.from(sd, (x) => Math.log(x / o.splitScaleDivisor));
@@ -187,7 +185,7 @@ export function densifyAndPrune(s: HostSplats, stats: ArrayLike<number>, o: Dens
       cloned++;
       const copy = { ...params };
       if (o.cloneSpread) {
-        const off = gaussianSample(params, splitNoise(o.seed, o.iteration, i, 0));
+        const off = gaussianOffset(params.quats, params.logScales, splitNoise(o.seed, o.iteration, i, 0));
         copy.means = Float64Array.from([0, 1, 2], (k) => params.means[k] + o.cloneSpread! * off[k]);
       }
       added.push({ params: copy, momentsFrom: -1, isNew: true });

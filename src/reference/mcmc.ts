@@ -19,7 +19,7 @@
  * sources'; a copy's old moments belong to the dead splat it replaces, so they are zeroed too).
  * Written independently of the GPU kernels (shaders/mcmc_*.wgsl); it imports only the hash.
  */
-import { type HostSplats, HOST_GROUPS, cloneHost, emptyHost, hashNormals, hostWidth, pcgHash } from './densify';
+import { type HostSplats, HOST_GROUPS, cloneHost, emptyHost, gaussianOffset, hashNormals, hostWidth, pcgHash } from './densify';
 import { quatToRotation, sigmoid } from './math';
 
 /** A source drawn more often than this counts as drawn this often (gsplat's binomial table). */
@@ -162,9 +162,8 @@ function rowRotation(quats: ArrayLike<number>, row: number): number[] {
 /** Moves row `row` (quaternion and log-scales already its own) by spread R diag(exp(s)) z. */
 function spreadCopy(out: HostSplats, row: number, spread: number, z: [number, number, number]): void {
   const p = out.params;
-  const R = rowRotation(p.quats, row);
-  const d = z.map((x, a) => x * Math.exp(p.logScales[row * 3 + a]));
-  for (let r = 0; r < 3; r++) p.means[row * 3 + r] += spread * (R[r * 3] * d[0] + R[r * 3 + 1] * d[1] + R[r * 3 + 2] * d[2]);
+  const d = gaussianOffset(p.quats.subarray(row * 4, row * 4 + 4), p.logScales.subarray(row * 3, row * 3 + 3), z);
+  for (let r = 0; r < 3; r++) p.means[row * 3 + r] += spread * d[r];
 }
 
 /** Relocates every dead splat onto live ones (round 0 of a refinement). The count is unchanged. */
