@@ -17,7 +17,8 @@
  * (seed, iteration, round, draw), so the GPU reproduces the same sources. Adam moments move with
  * the rows: the copies and every drawn source restart with zero moments (gsplat zeroes the
  * sources'; a copy's old moments belong to the dead splat it replaces, so they are zeroed too).
- * Written independently of the GPU kernels (shaders/mcmc_*.wgsl); it imports only the hash.
+ * Written independently of the GPU kernels (shaders/mcmc_*.wgsl); it imports only the hash, its
+ * normal draw and the Gaussian sample offset from the densification reference.
  */
 import { type HostSplats, HOST_GROUPS, cloneHost, emptyHost, gaussianOffset, hashNormals, hostWidth, pcgHash } from './densify';
 import { quatToRotation, sigmoid } from './math';
@@ -152,13 +153,6 @@ function applyCopies(s: HostSplats, out: HostSplats, sources: number[], dests: n
   for (const src of drawn.keys()) writeRow(src, src);
 }
 
-/** Row-major rotation of row `row`'s quaternion (wxyz, normalised here). */
-function rowRotation(quats: ArrayLike<number>, row: number): number[] {
-  const [w, x, y, z] = [0, 1, 2, 3].map((k) => quats[row * 4 + k]);
-  const qn = Math.hypot(w, x, y, z) || 1;
-  return quatToRotation(w / qn, x / qn, y / qn, z / qn);
-}
-
 /** Moves row `row` (quaternion and log-scales already its own) by spread R diag(exp(s)) z. */
 function spreadCopy(out: HostSplats, row: number, spread: number, z: [number, number, number]): void {
   const p = out.params;
@@ -213,7 +207,9 @@ export function mcmcNoise(s: Pick<HostSplats, 'count' | 'params'>, o: NoiseOptio
   const key = mcmcKey(o.seed, o.iteration, MCMC_STREAM.noise);
   for (let i = 0; i < s.count; i++) {
     const gate = sigmoid(-o.sharpness * (sigmoid(p.opacityLogits[i]) - o.gateOpacity));
-    const R = rowRotation(p.quats, i);
+    const q = p.quats.subarray(i * 4, i * 4 + 4);
+    const qn = Math.hypot(q[0], q[1], q[2], q[3]) || 1;
+    const R = quatToRotation(q[0] / qn, q[1] / qn, q[2] / qn, q[3] / qn);
     const z = noiseNormals(key, i);
     // Sigma z = R diag(exp(2 s)) R^T z.
     const rtz = [0, 1, 2].map((a) => R[a] * z[0] + R[3 + a] * z[1] + R[6 + a] * z[2]);
