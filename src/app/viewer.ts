@@ -9,6 +9,7 @@
 import type { GpuContext } from '../gpu/device';
 import { DEFAULT_FILTER2D, type SplatScene } from '../io/scene';
 import { SplatRenderer, type RenderOptions } from '../render/splat-renderer';
+import { FrameClock } from './frame-clock';
 import { choosePresentMode, createPresenter, type Presenter } from './present';
 import { CameraInput } from './input';
 import { OrbitController } from './orbit-controller';
@@ -78,8 +79,7 @@ export class Viewer {
   private readyGeneration = -1;
   private inFlight = 0;
   private lastTime = -1;
-  private lastDone = 0;
-  private fpsWindow = { start: 0, frames: 0 };
+  private readonly clock = new FrameClock();
   private urlDirty = false;
   private lastMotion = 0;
   private stopped = false;
@@ -379,20 +379,13 @@ export class Viewer {
   private frameDone(submitted: number, generation: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1); // recreate() forgot the lost device's frames
     const done = performance.now();
-    // A frame queued behind the previous one only starts when that one is done.
-    this.stats.frameMs = done - Math.max(submitted, this.lastDone);
-    this.lastDone = done;
-    this.livePacing?.drawn(done, this.stats.frameMs);
+    const busy = this.clock.finished(submitted, done);
+    this.stats.fps = this.clock.fps;
+    this.stats.frameMs = this.clock.frameMs;
+    this.livePacing?.drawn(done, busy);
     this.stats.intersections = this.renderer.frameStats.intersections;
     this.stats.splats = this.renderer.frameStats.splats; // live Gaussians change count while training
     window.__frames = (window.__frames ?? 0) + 1;
-    const w = this.fpsWindow;
-    if (w.frames === 0) w.start = done;
-    w.frames++;
-    if (done - w.start >= 500) {
-      this.stats.fps = ((w.frames - 1) * 1000) / (done - w.start);
-      w.frames = 0;
-    }
     if (generation === this.readyGeneration) {
       window.__ready = true;
       this.readyGeneration = -1;
