@@ -10,13 +10,13 @@ import { writePly } from '../io/ply-writer';
 import { initFromPoints } from '../train/init';
 import { Trainer, type EvalResult } from '../train/trainer';
 import type { BackgroundMode, TrainConfig } from '../train/config';
-import type { DensityConfig } from '../train/density-control';
+import { type DensityConfig, resolveDensityConfig } from '../train/density-control';
 import { type Checkpoint, checkpointScene } from '../train/checkpoint';
 import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpoint-resume';
 import { DEFAULT_TRAIN, MAX_DROPOUT, isDropoutRate, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
-import { mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
+import { autoMcmcSplats, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
@@ -49,6 +49,8 @@ interface TrainOptions {
   checkpointDir: string;
   keepCheckpoints: number;
   resume: string | undefined;
+  /** --splats auto: the MCMC budget from the initial points (autoMcmcSplats), or the resumed run's. */
+  autoSplats: boolean;
 }
 
 function trainOptions(p: ParsedArgs): TrainOptions {
@@ -65,7 +67,9 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   const strategy = flagString(p, 'strategy') ?? 'adc';
   if (strategy !== 'adc' && strategy !== 'mcmc') throw new UsageError(`--strategy must be adc or mcmc, got "${strategy}"`);
   if (p.flags.has('splats') && strategy !== 'mcmc') throw new UsageError('--splats sets the MCMC budget: add --strategy mcmc');
-  const mcmc = p.flags.has('splats') ? { splats: flagInt(p, 'splats', 1) } : {};
+  // `auto` is resolved once the initial points are known (run below).
+  const autoSplats = flagString(p, 'splats') === 'auto';
+  const mcmc = p.flags.has('splats') && !autoSplats ? { splats: flagInt(p, 'splats', 1) } : {};
   const schedule = (flagString(p, 'schedule') ?? CLI_SCHEDULE) as ScheduleName;
   if (!SCHEDULE_NAMES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULE_NAMES.join(' or ')}, got "${schedule}"`);
   if (p.flags.has('filter2d') && !p.flags.has('antialias')) throw new UsageError('--filter2d sizes the anti-aliasing filter: add --antialias');
@@ -100,6 +104,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
     checkpointDir: flagString(p, 'checkpoint-dir') ?? dirname(out),
     keepCheckpoints: flagInt(p, 'keep-checkpoints', 3, 0),
     resume: flagString(p, 'resume'),
+    autoSplats,
   };
 }
 
@@ -127,7 +132,7 @@ export const trainCommand: Command = {
     { name: 'densify-every', value: 'N', help: 'densify every N iterations (default 100)' },
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
     { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
-    { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with (default 1000000)' },
+    { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with, or auto: 3x the SfM points, at least 10000, at most --max-splats (default 1000000)' },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
     { name: 'filter2d', value: 'S', help: "with --antialias: the 2D filter's variance in px^2, stored in the .ply (default 0.1, Mip-Splatting's; 0.3 is what viewers assume for files that name none)" },
@@ -147,12 +152,15 @@ export const trainCommand: Command = {
     const writer = new CheckpointWriter(o.checkpointDir, o.out, o.keepCheckpoints);
     await checkWritable(writer.pathFor(config.iterations));
     const resumed: Checkpoint | undefined = o.resume ? await readCheckpointFile(o.resume) : undefined;
+    // A resumed run keeps the budget it started with: its checkpoint is not the points it came from.
+    if (o.autoSplats && resumed) config.mcmc = { ...config.mcmc, splats: resumed.config.mcmc.splats };
     if (resumed) checkSettings(resumed, config, o.resume!); // before the images load
     const dataset = await loadDataset(o.dir, o.resolution, o.evalOn);
     const identity = datasetIdentity(basename(resolve(o.dir)), dataset);
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
+    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats) };
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);

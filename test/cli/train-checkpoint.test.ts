@@ -83,6 +83,27 @@ describe('train: outputs and checkpoints', () => {
     expect(c.stderr).toBe(`splat train: ${cut}: truncated: 100000 of ${readFileSync(ckpt).length} bytes\n`);
   });
 
+  it('--splats auto: the MCMC budget comes from the SfM points, and a resumed run keeps it', async () => {
+    const dir = join(tmp, 'auto');
+    mkdirSync(dir);
+    // The scaled schedule refines once in 110 steps (step 50), straight to the budget:
+    // 3 x 1,338 points is under the floor of 10,000 (mcmc-config.ts autoMcmcSplats).
+    const AUTO = [...SMALL, '--schedule', 'scaled', '--strategy', 'mcmc', '--splats', 'auto', '--iters', '110'];
+    const unbroken = join(dir, 'a.ply');
+    const a = await splat(['train', ...AUTO, '--out', unbroken, '--checkpoint-every', '60']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout).splats).toBe(10_000);
+    // The checkpoint holds 10,000 splats; "auto" must not become 3 x 10,000 on resume.
+    const ckpt = join(dir, 'a.step-000060.ckpt');
+    const b = await splat(['train', ...AUTO, '--out', join(dir, 'b.ply'), '--resume', ckpt]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'b.ply')), readFileSync(unbroken))).toBe(0);
+    // --max-splats caps it.
+    const capped = await splat(['train', ...AUTO, '--max-splats', '6000', '--out', join(dir, 'c.ply')]);
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(JSON.parse(capped.stdout).splats).toBe(6_000);
+  });
+
   it('--export-every writes the scene so far; Ctrl-C stops after the step in flight, saving --out and a checkpoint', async () => {
     const dir = join(tmp, 'sigint');
     mkdirSync(dir);

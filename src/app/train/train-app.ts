@@ -8,6 +8,7 @@ import type { ColmapDataset, DatasetSource } from '../../io/colmap/dataset';
 import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
+import { autoMcmcSplats } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
@@ -145,7 +146,7 @@ export class TrainingApp {
     const name = this.settings.preset;
     if (name !== 'custom') {
       const p = PRESETS[name];
-      Object.assign(this.settings, { iterations: p.iterations, resolution: p.resolution, densifyUntil: p.densifyUntil });
+      Object.assign(this.settings, { iterations: p.iterations, resolution: p.resolution, densifyUntil: p.densifyUntil, strategy: p.strategy });
     }
     this.panel.refresh();
     this.refreshEstimate();
@@ -226,7 +227,11 @@ export class TrainingApp {
       }
     }
     const initial = initFromPoints(dataset.data.points, { shDegree: s.shDegree });
-    await this.launch(dataset, { ...s }, initial, undefined);
+    // The run's own settings (saved with its checkpoints) hold the automatic budget's number:
+    // a resumed run starts from its checkpoint, not from the points the budget came from.
+    const settings = { ...s };
+    if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, settings.maxSplats);
+    await this.launch(dataset, settings, initial, undefined);
   }
 
   /**

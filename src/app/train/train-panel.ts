@@ -31,9 +31,12 @@ export interface TrainSettings {
   densifyUntil: number;
   /** Splat cap. Default 3,000,000. */
   maxSplats: number;
-  /** Densification: 'adc' (the reference's clone/split/prune) or 'mcmc' (3DGS-MCMC). Default 'adc'. */
+  /** Densification: 'adc' (the reference's clone/split/prune) or 'mcmc' (3DGS-MCMC). Default: the quick preview's 'mcmc'; settings saved without it train with 'adc'. */
   strategy?: 'adc' | 'mcmc';
-  /** With 'mcmc': the splat count the run ends with. Default 300,000. */
+  /**
+   * With 'mcmc': the splat count the run ends with; 0 = automatic (autoMcmcSplats: 3x the SfM
+   * points), resolved when a run starts, so the run's saved settings hold the number. Default 0.
+   */
   splats?: number;
   /** Update only splats the step's view sees. Default off. */
   selectiveAdam?: boolean;
@@ -80,8 +83,8 @@ export function defaultTrainSettings(): TrainSettings {
     schedule: 'scaled',
     densifyUntil: quick.densifyUntil,
     maxSplats: DEFAULT_DENSITY.maxSplats,
-    strategy: 'adc',
-    splats: 300_000,
+    strategy: quick.strategy,
+    splats: 0,
     selectiveAdam: false,
     antialias: false,
     filter2d: DEFAULT_TRAIN.filter2d,
@@ -162,7 +165,7 @@ export class TrainPanel {
     this.densifyUntil.disabled = settings.schedule === 'scaled';
     s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
     s.addBinding(settings, 'strategy', { options: { 'ADC (reference)': 'adc', 'MCMC (budget)': 'mcmc' }, label: 'densification' });
-    s.addBinding(settings, 'splats', { min: 1000, max: 20_000_000, step: 1000, label: 'MCMC splats' });
+    s.addBinding(settings, 'splats', { min: 0, max: 20_000_000, step: 1000, format: (v: number) => (v === 0 ? 'auto' : v.toFixed(0)), label: 'MCMC splats' });
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
     s.addBinding(settings, 'filter2d', { options: { '0.1 px² (sharper)': 0.1, '0.3 px² (viewers)': 0.3 }, label: 'AA filter' });

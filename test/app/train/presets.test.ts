@@ -10,6 +10,8 @@ describe('training presets', () => {
     expect(PRESETS.full).toMatchObject({ iterations: 30_000, resolution: 0, densifyUntil: 15_000 });
     for (const p of Object.values(PRESETS)) expect(p.densifyUntil).toBeLessThan(p.iterations);
     expect(PRESETS.quick.iterations).toBeLessThan(PRESETS.balanced.iterations);
+    // MCMC where it was measured ahead (the quick preview's shape); ADC for the long runs.
+    expect(Object.values(PRESETS).map((p) => p.strategy)).toEqual(['mcmc', 'adc', 'adc']);
   });
 
   it('are recognised from the settings, anything else is custom', () => {

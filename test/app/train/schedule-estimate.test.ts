@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultTrainSettings, trainConfigOf } from '../../../src/app/train/train-panel';
+import { autoMcmcSplats } from '../../../src/train/mcmc-config';
 import { fullSizeRate, fullSizeSteps } from '../../../src/app/train/schedule-estimate';
 import { SAMPLE_PHOTOS } from '../../../src/app/train/sample';
 
@@ -18,6 +19,18 @@ describe('Train panel schedule', () => {
     const old = trainConfigOf({ ...s, schedule: undefined });
     expect(old.schedule).toBe('reference');
     expect(old.density).toMatchObject({ densifyUntil: s.densifyUntil });
+  });
+
+  it('the quick preview trains with MCMC at the automatic budget; settings saved without a strategy keep ADC', () => {
+    const s = defaultTrainSettings();
+    expect([s.preset, s.strategy, s.splats]).toEqual(['quick', 'mcmc', 0]);
+    // Resolved when the run starts (train-app.ts): 3x the sample's 21,402 SfM points.
+    expect(autoMcmcSplats(21_402, s.maxSplats)).toBe(64_206);
+    expect(autoMcmcSplats(21_402, 50_000)).toBe(50_000); // never past max splats
+    expect(autoMcmcSplats(800, s.maxSplats)).toBe(10_000); // a floor for sparse SfM models
+    expect(trainConfigOf({ ...s, splats: 64_206 })).toMatchObject({ strategy: 'mcmc', mcmc: { splats: 64_206 } });
+    expect(trainConfigOf({ ...s, strategy: undefined })).not.toHaveProperty('strategy');
+    expect(trainConfigOf({ ...s, strategy: 'mcmc', splats: undefined }).mcmc).toEqual({ splats: 300_000 }); // saved by an older version
   });
 
   it("passes the dropout slider's rate to the trainer; off by default and for settings saved without it", () => {
