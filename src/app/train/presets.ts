@@ -19,10 +19,11 @@ export interface TrainPreset {
   /**
    * Densification the preset picks (the user may change it afterwards). The quick preview uses
    * MCMC at the automatic budget (autoMcmcSplats): at 2,000 steps it ended 1.2 dB higher held
-   * out than ADC on the rendered ring (30,000 splats against ADC's 40,623, in 0.57x the time)
-   * and 0.85 dB higher on buddha13 at 1/4 size at ADC's count, and MCMC was ahead in every
-   * 1,000-step comparison on both bench captures (bench/README.md, "Reading the quality
-   * tables"). Longer presets keep ADC: MCMC's 5,000-step and longer runs are not measured here.
+   * out than ADC on the rendered ring (30,000 splats against ADC's 40,623, in two thirds of its
+   * CPU time) and 1.33 dB higher on buddha13 at 1/4 size (64,206 splats against 67,470), and
+   * MCMC was ahead in every 1,000-step comparison on both bench captures (bench/README.md,
+   * "Reading the quality tables"). Longer presets keep ADC: MCMC's 5,000-step and longer runs
+   * are not measured here.
    */
   strategy: 'adc' | 'mcmc';
 }
