@@ -15,6 +15,14 @@ export interface ShownRun {
   progress: TrainProgress;
   /** Live splat count when no step has reported one yet. */
   splats: number;
+  /** MCMC's budget (the count the run grows to); undefined with ADC. */
+  budget?: number;
+}
+
+/** The panel's splat count: with MCMC, against the budget it grows to ("21,402 of 64,206 (MCMC)"). */
+export function splatsReadout(count: number, budget: number | undefined): string {
+  const n = count.toLocaleString('en-US');
+  return budget === undefined ? n : `${n} of ${budget.toLocaleString('en-US')} (MCMC)`;
 }
 
 interface DatasetLike {
@@ -109,7 +117,7 @@ export class RunView {
     const r = this.readout;
     r.iteration = `${p.iteration.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`;
     r.speed = active && Number.isFinite(rate) ? `${rate.toFixed(2)} it/s, ETA ${formatDuration(p.eta())}` : '-';
-    r.splats = st.splats.toLocaleString('en-US');
+    r.splats = splatsReadout(st.splats, run.budget);
     r.loss = last ? last.loss.toFixed(4) : '-';
     r.psnr = last ? `${last.psnr.toFixed(2)} dB` : '-';
     r.heldOut = held ? `${held.psnr.toFixed(2)} dB (SSIM ${held.ssim.toFixed(3)})` : '-';

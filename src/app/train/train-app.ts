@@ -8,7 +8,7 @@ import type { ColmapDataset, DatasetSource } from '../../io/colmap/dataset';
 import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
-import { autoMcmcSplats } from '../../train/mcmc-config';
+import { autoMcmcSplats, resolveMcmcConfig } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
@@ -294,7 +294,8 @@ export class TrainingApp {
     });
     progress.resume(performance.now(), trainer.iteration);
     this.onRunStart?.(run, resume !== undefined);
-    this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count });
+    const budget = trainer.config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc).splats : undefined;
+    this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count, budget });
     this.showLive();
     if (dataset.isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
     this.refreshState();

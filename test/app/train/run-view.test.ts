@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetReadout, runStateText, runTitle } from '../../../src/app/train/run-view';
+import { datasetReadout, runStateText, runTitle, splatsReadout } from '../../../src/app/train/run-view';
 
 describe('run status text', () => {
   it('tells stopped from done, with the step', () => {
@@ -22,5 +22,10 @@ describe('run status text', () => {
     expect(datasetReadout(a, a, true)).toBe('a (2 train, 1 test)');
     expect(datasetReadout(a, b, false)).toBe('b (1 train, 0 test)');
     expect(datasetReadout(undefined, undefined, false)).toBe('-');
+  });
+
+  it("shows an MCMC run's count against the budget it grows to; ADC's count alone", () => {
+    expect(splatsReadout(21_402, 64_206)).toBe('21,402 of 64,206 (MCMC)');
+    expect(splatsReadout(31_655, undefined)).toBe('31,655');
   });
 });
