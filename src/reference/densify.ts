@@ -99,9 +99,12 @@ export function hashNormals(base: number): [number, number, number] {
   return [r0 * Math.cos(t0), r0 * Math.sin(t0), r1 * Math.cos(t1)];
 }
 
-/** R(q / |q|) (exp(s) * z): the offset of a sample z of a splat's Gaussian (quat wxyz, log-scales) from its mean. */
+/**
+ * R(q / |q|) (exp(s) * z): the offset of a sample z of a splat's Gaussian (quat wxyz, log-scales)
+ * from its mean. A zero quaternion is the identity, as the kernels' safe_normalize4 makes it.
+ */
 export function gaussianOffset(quat: ArrayLike<number>, logScales: ArrayLike<number>, z: [number, number, number]): number[] {
-  const qn = Math.hypot(quat[0], quat[1], quat[2], quat[3]);
+  const qn = Math.hypot(quat[0], quat[1], quat[2], quat[3]) || 1;
   const R = quatToRotation(quat[0] / qn, quat[1] / qn, quat[2] / qn, quat[3] / qn);
   return matVec3(R, [0, 1, 2].map((k) => Math.exp(logScales[k]) * z[k]));
 }

@@ -5,6 +5,7 @@ import {
   HOST_GROUPS,
   densifyAndPrune,
   emptyHost,
+  gaussianOffset,
   hostWidth,
   pcgHash,
   resetOpacity,
@@ -117,6 +118,16 @@ describe('pcgHash and splitNoise', () => {
       for (let b = 0; b < 3; b++) expect(Math.abs(cov[a * 3 + b] / n - (a === b ? 1 : 0))).toBeLessThan(a === b ? 0.035 : 0.025);
     }
     expect(Math.abs(childCorr / n)).toBeLessThan(0.025);
+  });
+});
+
+describe('gaussianOffset', () => {
+  it('rotates the scaled draw by the normalised quaternion; a zero quaternion is the identity', () => {
+    // 90 degrees about z, unnormalised (w = z = 2): x -> y, y -> -x.
+    const off = gaussianOffset([2, 0, 0, 2], [Math.log(2), Math.log(3), 0], [1, 1, 1]);
+    // Measured error 1.3e-15 (float64 rounding of cos/sin of 90 degrees); tolerance 10x.
+    off.forEach((v, k) => expect(Math.abs(v - [-3, 2, 1][k])).toBeLessThan(1.3e-14));
+    expect(gaussianOffset([0, 0, 0, 0], [0, Math.log(2), 0], [1, 1, 1])).toEqual([1, 2, 1]);
   });
 });
 
