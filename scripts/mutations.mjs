@@ -1058,4 +1058,11 @@ export const MUTATIONS = [
     replace: '',
     tests: ['test/train/antialias-scales.test.ts'],
   },
+  {
+    name: 'cli: --mcmc-spread is parsed but never reaches the trainer',
+    file: 'src/cli/train-command.ts',
+    find: '    mcmc.spread = spread;\n',
+    replace: '',
+    tests: ['test/cli/train-checkpoint.test.ts'],
+  },
 ];

@@ -16,7 +16,7 @@ import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpo
 import { DEFAULT_TRAIN, MAX_DROPOUT, isDropoutRate, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
-import { autoMcmcSplats, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
+import { MAX_SPREAD, type McmcConfig, autoMcmcSplats, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
@@ -69,7 +69,13 @@ function trainOptions(p: ParsedArgs): TrainOptions {
   if (p.flags.has('splats') && strategy !== 'mcmc') throw new UsageError('--splats sets the MCMC budget: add --strategy mcmc');
   // `auto` is resolved once the initial points are known (run below).
   const autoSplats = flagString(p, 'splats') === 'auto';
-  const mcmc = p.flags.has('splats') && !autoSplats ? { splats: flagInt(p, 'splats', 1) } : {};
+  const mcmc: Partial<McmcConfig> = p.flags.has('splats') && !autoSplats ? { splats: flagInt(p, 'splats', 1) } : {};
+  if (p.flags.has('mcmc-spread')) {
+    if (strategy !== 'mcmc') throw new UsageError('--mcmc-spread places MCMC copies: add --strategy mcmc');
+    const spread = flagNumber(p, 'mcmc-spread', 0);
+    if (!(spread >= 0 && spread <= MAX_SPREAD)) throw new UsageError(`--mcmc-spread must be standard deviations in [0, ${MAX_SPREAD}], got ${flagString(p, 'mcmc-spread')}`);
+    mcmc.spread = spread;
+  }
   const schedule = (flagString(p, 'schedule') ?? CLI_SCHEDULE) as ScheduleName;
   if (!SCHEDULE_NAMES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULE_NAMES.join(' or ')}, got "${schedule}"`);
   if (p.flags.has('filter2d') && !p.flags.has('antialias')) throw new UsageError('--filter2d sizes the anti-aliasing filter: add --antialias');
@@ -133,6 +139,7 @@ export const trainCommand: Command = {
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
     { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
     { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with, or auto: 3x the SfM points, at least 10000, at most --max-splats (default 1000000)' },
+    { name: 'mcmc-spread', value: 'S', help: "with --strategy mcmc: each copy starts S standard deviations off its source along a random direction (default 1 with --schedule scaled; 0, gsplat's stacked copies, with reference)" },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
     { name: 'filter2d', value: 'S', help: "with --antialias: the 2D filter's variance in px^2, stored in the .ply (default 0.1, Mip-Splatting's; 0.3 is what viewers assume for files that name none)" },
@@ -221,11 +228,14 @@ export const trainCommand: Command = {
     const scene = await trainer.exportScene();
     await writeOutput(o.out, writePly(scene));
     const resumeWith = interrupted && !error ? checkpoints[checkpoints.length - 1].file : undefined;
+    // The budget (`--splats auto` resolved) and the copy spread the run used.
+    const mcmcUsed = config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc) : undefined;
     const summary = {
       out: o.out,
       adapter: gpu.adapterName,
       iterations: trainer.iteration,
       schedule: config.schedule,
+      mcmc: mcmcUsed && { splats: mcmcUsed.splats, spread: mcmcUsed.spread },
       resumedFrom: resumed ? { file: o.resume, iteration: start } : undefined,
       seconds: round(seconds, 2),
       iterationsPerSecond: round((trainer.iteration - start) / seconds, 3),

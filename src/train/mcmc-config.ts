@@ -52,6 +52,13 @@ export interface McmcConfig {
   spread: number;
 }
 
+/**
+ * Largest copy spread the CLI accepts, in standard deviations: a copy's centre 4 SD off its
+ * source lies outside the source's visible footprint (alpha there is e^-8 of the peak, under the
+ * 1/255 renderers skip), so it no longer refines what its source drew (bench/README.md measured 0-3).
+ */
+export const MAX_SPREAD = 4;
+
 export const DEFAULT_MCMC: McmcConfig = Object.freeze({
   splats: 1_000_000,
   refineFrom: 500,

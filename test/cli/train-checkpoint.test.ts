@@ -93,6 +93,8 @@ describe('train: outputs and checkpoints', () => {
     const a = await splat(['train', ...AUTO, '--out', unbroken, '--checkpoint-every', '60']);
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout).splats).toBe(10_000);
+    // The summary names the budget and the copy spread (the scaled schedule's 1).
+    expect(JSON.parse(a.stdout).mcmc).toEqual({ splats: 10_000, spread: 1 });
     // The checkpoint holds 10,000 splats; "auto" must not become 3 x 10,000 on resume.
     const ckpt = join(dir, 'a.step-000060.ckpt');
     const b = await splat(['train', ...AUTO, '--out', join(dir, 'b.ply'), '--resume', ckpt]);
@@ -102,6 +104,15 @@ describe('train: outputs and checkpoints', () => {
     const capped = await splat(['train', ...AUTO, '--max-splats', '6000', '--out', join(dir, 'c.ply')]);
     expect(capped.code, capped.stderr).toBe(0);
     expect(JSON.parse(capped.stdout).splats).toBe(6_000);
+    // --mcmc-spread reaches the trainer: copies stacked on their sources train to another scene.
+    const stacked = await splat(['train', ...AUTO, '--mcmc-spread', '0', '--out', join(dir, 'd.ply')]);
+    expect(stacked.code, stacked.stderr).toBe(0);
+    expect(JSON.parse(stacked.stdout).mcmc).toEqual({ splats: 10_000, spread: 0 });
+    expect(Buffer.compare(readFileSync(join(dir, 'd.ply')), readFileSync(unbroken))).not.toBe(0);
+    // A checkpoint of one spread does not resume under another.
+    const other = await splat(['train', ...AUTO, '--mcmc-spread', '2', '--out', join(dir, 'e.ply'), '--resume', ckpt]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/mcmc\.spread/);
   });
 
   it('--export-every writes the scene so far; Ctrl-C stops after the step in flight, saving --out and a checkpoint', async () => {
