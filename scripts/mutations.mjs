@@ -1065,4 +1065,11 @@ export const MUTATIONS = [
     replace: '',
     tests: ['test/cli/train-checkpoint.test.ts'],
   },
+  {
+    name: "panel: the MCMC spread setting does not reach the trainer",
+    file: 'src/app/train/train-panel.ts',
+    find: '...(s.spread !== undefined ? { spread: s.spread } : {})',
+    replace: '',
+    tests: ['test/app/train/schedule-estimate.test.ts'],
+  },
 ];
