@@ -171,11 +171,10 @@ export const trainCommand: Command = {
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
-    if (config.strategy === 'mcmc') {
-      const mcmc = resolveMcmcConfig(trainer.plan.mcmc);
-      if (trainer.state.count < mcmc.splats && mcmcRefinesLeft(trainer.iteration + 1, mcmc, config.iterations) === 0) {
-        console.error(`notice: no MCMC refinement falls in this run (every ${mcmc.refineEvery} iterations after ${mcmc.refineFrom}); it ends with ${trainer.state.count} splats, not ${mcmc.splats}`);
-      }
+    // The MCMC settings the run follows (`--splats auto` resolved), for the notice and the summary.
+    const mcmc = config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc) : undefined;
+    if (mcmc && trainer.state.count < mcmc.splats && mcmcRefinesLeft(trainer.iteration + 1, mcmc, config.iterations) === 0) {
+      console.error(`notice: no MCMC refinement falls in this run (every ${mcmc.refineEvery} iterations after ${mcmc.refineFrom}); it ends with ${trainer.state.count} splats, not ${mcmc.splats}`);
     }
     const start = trainer.iteration;
 
@@ -228,14 +227,12 @@ export const trainCommand: Command = {
     const scene = await trainer.exportScene();
     await writeOutput(o.out, writePly(scene));
     const resumeWith = interrupted && !error ? checkpoints[checkpoints.length - 1].file : undefined;
-    // The budget (`--splats auto` resolved) and the copy spread the run used.
-    const mcmcUsed = config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc) : undefined;
     const summary = {
       out: o.out,
       adapter: gpu.adapterName,
       iterations: trainer.iteration,
       schedule: config.schedule,
-      mcmc: mcmcUsed && { splats: mcmcUsed.splats, spread: mcmcUsed.spread },
+      mcmc: mcmc && { splats: mcmc.splats, spread: mcmc.spread },
       resumedFrom: resumed ? { file: o.resume, iteration: start } : undefined,
       seconds: round(seconds, 2),
       iterationsPerSecond: round((trainer.iteration - start) / seconds, 3),
