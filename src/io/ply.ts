@@ -231,7 +231,8 @@ async function readBinary(
     const len = n * el.stride;
     const f32 = start % 4 === 0
       ? new Float32Array(bytes.buffer, start, len / 4)
-      : new Float32Array(bytes.slice(offset, offset + len).buffer);
+      // A copy, not slice(): a Node Buffer's slice is a view whose .buffer is the whole pool.
+      : new Float32Array(new Uint8Array(bytes.subarray(offset, offset + len)).buffer);
     const rowFloats = el.stride / 4;
     for (let i = 0; i < n; i++) {
       builder.push(f32, i * rowFloats);

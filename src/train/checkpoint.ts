@@ -175,8 +175,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
     const want = expectedFloats(name, count, shDegree);
     if (floats !== want || Number.isNaN(want)) fail(`section ${name} holds ${floats} floats, expected ${want} for ${count} splats`);
     if (at + floats * 4 > bytes.length) fail(`section ${name} runs past the end of the file`);
-    // slice: the section may not be 4-byte aligned within the caller's buffer.
-    arrays.set(name, new Float32Array(bytes.slice(at, at + floats * 4).buffer));
+    // A copy: the section may not be 4-byte aligned within the caller's buffer. Not slice():
+    // a Node Buffer's slice is a view whose .buffer is the whole file (or Node's shared pool).
+    arrays.set(name, new Float32Array(new Uint8Array(bytes.subarray(at, at + floats * 4)).buffer));
     at += floats * 4;
   }
   const get = (name: string): Float32Array => arrays.get(name) ?? fail(`section ${name} is missing`);

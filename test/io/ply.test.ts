@@ -238,6 +238,12 @@ describe('readPly variants equal the binary float file', () => {
     for (const comment of ['x', 'xy', 'xyz']) {
       const bytes = buildPly('binary_little_endian', floatProps, rows, { comment });
       expectScenesEqual((await readPly(bytes, 'm.ply')).scene, reference);
+      // The same bytes as a Node Buffer (what readFileSync returns) one byte into a larger
+      // buffer: its slice() is a view, not a copy, so the misaligned path must not rely on it.
+      const wider = new ArrayBuffer(bytes.length + 2);
+      const buffer = Buffer.from(wider, 1, bytes.length);
+      buffer.set(bytes);
+      expectScenesEqual((await readPly(buffer, 'b.ply')).scene, reference);
     }
   });
 

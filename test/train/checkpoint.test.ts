@@ -77,6 +77,10 @@ describe('checkpoint format', () => {
     const padded = new Uint8Array(bytes.length + 3);
     padded.set(bytes, 1);
     expect(decodeCheckpoint(padded.subarray(1, 1 + bytes.length), 'y.ckpt').state.params.means).toEqual(checkpoint(5, 0).state.params.means);
+    // A Node Buffer (what readFileSync returns), whose slice() is a view and not a copy.
+    const buffer = Buffer.from(padded.buffer, 1, bytes.length);
+    const d = decodeCheckpoint(buffer, 'z.ckpt');
+    for (const g of PARAM_GROUPS) expect(d.state.v[g]).toEqual(checkpoint(5, 0).state.v[g]);
   });
 
   it('names the file and the problem for every kind of damage', () => {
