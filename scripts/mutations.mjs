@@ -1072,4 +1072,11 @@ export const MUTATIONS = [
     replace: '',
     tests: ['test/app/train/schedule-estimate.test.ts'],
   },
+  {
+    name: "viewer: the near plane stays at the renderer's fixed 0.01 world units",
+    file: 'src/app/viewer.ts',
+    find: '    this.camera.near = viewNear(this.current?.bounds?.radius, this.pose);\n',
+    replace: '',
+    tests: ['test/e2e/viewer.test.ts'],
+  },
 ];

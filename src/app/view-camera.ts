@@ -24,6 +24,26 @@ export const DEFAULT_FOV_Y = 50;
 export const COLMAP_UP: Vec3 = [0, -1, 0];
 
 /**
+ * The viewer's near plane, as a fraction of the scene's radius (RobustBounds.radius) and of the
+ * orbit distance, whichever is smaller. Scene files come in any units: the renderer's default
+ * (0.01, the reference's, in world units) culled a whole scene a few millimetres across, drawn
+ * in metres, and every splat within 0.01 of the eye when zoomed close. 0.005 radii is about
+ * 0.01 for the sample scenes (radius 1.6-2.4); a tenth of the orbit distance keeps the target
+ * visible however far in the wheel zooms (down to 1e-4 radii).
+ */
+export const NEAR_PER_RADIUS = 0.005;
+export const NEAR_PER_DISTANCE = 0.1;
+
+/** Near plane for a scene of `radius` (world units) seen from `pose`; see NEAR_PER_RADIUS. */
+export function viewNear(radius: number | undefined, pose: ViewPose): number {
+  const r = radius !== undefined && radius > 0 && Number.isFinite(radius) ? radius : 1;
+  const [ex, ey, ez] = pose.eye;
+  const [tx, ty, tz] = pose.target;
+  const distance = Math.hypot(ex - tx, ey - ty, ez - tz);
+  return Math.min(NEAR_PER_RADIUS * r, distance > 0 && Number.isFinite(distance) ? NEAR_PER_DISTANCE * distance : Infinity);
+}
+
+/**
  * Camera basis for a pose: `right`, `down` and `forward` rows of R. Writes into the given
  * outputs so the frame loop allocates nothing. Returns false when eye == target.
  */

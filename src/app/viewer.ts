@@ -17,7 +17,7 @@ import type { Overlay } from './overlay';
 import { defaultSettings, ViewerPanel, type ViewerSettings, type ViewerStats } from './panel';
 import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds, type RobustBounds } from './scene-framing';
 import { openScene, type SceneSource } from './scene-source';
-import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose } from './view-camera';
+import { COLMAP_UP, DEFAULT_FOV_Y, poseToCamera, type Vec3, type ViewPose, viewNear } from './view-camera';
 import { formatViewSearch, type SceneLink } from './view-url';
 import { DOWNLOAD_FORMATS, downloadScene, saveBlob } from './download';
 import { downloadName } from './file-names';
@@ -309,6 +309,7 @@ export class Viewer {
     const h = this.canvas.clientHeight || 1;
     // Pick in CSS pixels: the render resolution does not matter for choosing a point.
     const cam = poseToCamera(this.controller.getGoalPose(), w, h);
+    cam.near = viewNear(this.current?.bounds?.radius, this.controller.getGoalPose());
     const target = this.controller.getGoalPose().target;
     const scene = this.current.scene;
     const p = (scene && pickPoint(scene, cam, cssX, cssY, PICK_RADIUS_CSS)) ?? pickOnTargetPlane(cam, target, cssX, cssY);
@@ -350,6 +351,7 @@ export class Viewer {
     const width = Math.max(1, Math.round(this.canvas.width * s.resolutionScale));
     const height = Math.max(1, Math.round(this.canvas.height * s.resolutionScale));
     poseToCamera(this.controller.getPose(this.pose), width, height, this.camera);
+    this.camera.near = viewNear(this.current?.bounds?.radius, this.pose);
     const o = this.renderOptions;
     o.shDegree = s.shDegree;
     o.splatScale = s.splatScale;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poseToCamera, focalFromFovY, type ViewPose, type Vec3 } from '../../src/app/view-camera';
+import { poseToCamera, focalFromFovY, viewNear, type ViewPose, type Vec3 } from '../../src/app/view-camera';
 import type { Camera } from '../../src/io/camera';
 import { rng } from '../helpers/compare';
 
@@ -67,5 +67,19 @@ describe('poseToCamera', () => {
 
   it('rejects eye == target', () => {
     expect(() => poseToCamera({ eye: [1, 2, 3], target: [1, 2, 3], up: [0, -1, 0], fovY: 50 }, 10, 10)).toThrow(/coincide/);
+  });
+});
+
+describe('viewNear', () => {
+  const at = (d: number): ViewPose => ({ eye: [0, 0, -d], target: [0, 0, 0], up: [0, -1, 0], fovY: 50 });
+  it('scales with the scene, so a scene in other units is cut the same', () => {
+    expect(viewNear(2, at(5))).toBeCloseTo(0.01, 12);
+    expect(viewNear(2 / 1024, at(5 / 1024))).toBeCloseTo(0.01 / 1024, 15);
+    expect(viewNear(2000, at(5000))).toBeCloseTo(10, 9);
+  });
+  it('stays in front of the target when zoomed in closer than the plane, and has a default radius', () => {
+    expect(viewNear(2, at(0.02))).toBeCloseTo(0.002, 12);
+    expect(viewNear(undefined, at(5))).toBeCloseTo(0.005, 12);
+    expect(viewNear(2, at(0))).toBeCloseTo(0.01, 12);
   });
 });
