@@ -1079,4 +1079,32 @@ export const MUTATIONS = [
     replace: '',
     tests: ['test/e2e/viewer.test.ts'],
   },
+  {
+    name: 'mcmc: the scale regulariser ignores the scene extent',
+    file: 'src/train/mcmc-strategy.ts',
+    find: 'scaleCoeff: c.scaleReg / (3 * n * this.unit),',
+    replace: 'scaleCoeff: c.scaleReg / (3 * n),',
+    tests: ['test/train/scale-invariance.test.ts'],
+  },
+  {
+    name: 'mcmc: the position noise ignores the scene extent',
+    file: 'src/train/mcmc-strategy.ts',
+    find: 'scaler: (meansLr * c.noiseLr) / (this.unit * this.unit),',
+    replace: 'scaler: meansLr * c.noiseLr,',
+    tests: ['test/train/scale-invariance.test.ts'],
+  },
+  {
+    name: "init: a small cloud's points are clamped at the fixed 1e-7 squared distance",
+    file: 'src/train/init.ts',
+    find: 'return d2 > 0 && d2 < 1 ? MIN_DIST2 * d2 : MIN_DIST2;',
+    replace: 'return MIN_DIST2;',
+    tests: ['test/train/scale-invariance.test.ts'],
+  },
+  {
+    name: 'colmap: a capture in small units keeps the fixed near plane',
+    file: 'src/io/colmap/dataset.ts',
+    find: '  if (near < DEFAULT_NEAR) for (const v of views) v.camera.near = near;\n',
+    replace: '',
+    tests: ['test/train/scale-invariance.test.ts'],
+  },
 ];

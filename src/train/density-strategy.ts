@@ -35,9 +35,11 @@ export interface StrategyOptions {
   mcmc: Partial<McmcConfig>;
   seed: number;
   iterations: number;
+  /** The scene's extent (dataset.extent): MCMC sizes its world-unit terms by it. */
+  extent: number;
 }
 
 export function createDensityStrategy(device: GPUDevice, o: StrategyOptions): DensityStrategy {
-  if (o.strategy === 'mcmc') return new McmcStrategy(device, o.mcmc, o.seed, o.iterations);
+  if (o.strategy === 'mcmc') return new McmcStrategy(device, o.mcmc, o.seed, o.iterations, o.extent);
   return new DensityControl(device, { seed: o.seed, ...o.density });
 }

@@ -18,8 +18,25 @@ export interface InitOptions {
 
 export const INIT_DEFAULTS = { shDegree: 3, opacity: 0.1, neighbours: 3 } as const;
 
-/** Lower clamp of the mean squared neighbour distance, so duplicated points get a finite log-scale. */
+/**
+ * Lower clamp of the mean squared neighbour distance, so duplicated points get a finite
+ * log-scale (the reference's 1e-7, in squared world units). For a cloud whose bounding box is
+ * less than 1 across the clamp shrinks with the square of its diagonal: in small units (a capture
+ * in kilometres) the fixed value would clamp nearly every point and start them all too large.
+ */
 export const MIN_DIST2 = 1e-7;
+
+/** The clamp for a cloud of [P, 3] `xyz` (see MIN_DIST2). */
+export function minDist2(xyz: ArrayLike<number>): number {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xyz.length; i++) {
+    lo[i % 3] = Math.min(lo[i % 3], xyz[i]);
+    hi[i % 3] = Math.max(hi[i % 3], xyz[i]);
+  }
+  const d2 = (hi[0] - lo[0]) ** 2 + (hi[1] - lo[1]) ** 2 + (hi[2] - lo[2]) ** 2;
+  return d2 > 0 && d2 < 1 ? MIN_DIST2 * d2 : MIN_DIST2;
+}
 
 export function initFromPoints(points: ColmapPoints, opts: InitOptions = {}): SplatScene {
   const shDegree = opts.shDegree ?? INIT_DEFAULTS.shDegree;
@@ -39,10 +56,11 @@ export function initFromPoints(points: ColmapPoints, opts: InitOptions = {}): Sp
   const scene = emptyScene(n, shDegree);
   scene.means.set(points.xyz);
   const dist2 = meanNeighbourDist2(points.xyz, k);
+  const floor = minDist2(points.xyz);
   const logitOpacity = Math.log(opacity / (1 - opacity));
   const stride = shCoeffCount(shDegree) * 3;
   for (let i = 0; i < n; i++) {
-    const s = Math.log(Math.sqrt(Math.max(dist2[i], MIN_DIST2)));
+    const s = Math.log(Math.sqrt(Math.max(dist2[i], floor)));
     scene.logScales[i * 3] = s;
     scene.logScales[i * 3 + 1] = s;
     scene.logScales[i * 3 + 2] = s;

@@ -24,7 +24,7 @@ export interface McmcConfig {
   growthRate: number;
   /** Splats with opacity <= this are dead (relocated); copies never go below it. Default 0.005. */
   minOpacity: number;
-  /** Position noise: means learning rate times this scales Sigma z. Default 5e5. */
+  /** Position noise: means learning rate times this scales Sigma z (in a scene of extent MCMC_UNIT_EXTENT; see there). Default 5e5. */
   noiseLr: number;
   /** The noise gate sigmoid(-k (o - o0)): k. Default 100. */
   noiseSharpness: number;
@@ -32,7 +32,7 @@ export interface McmcConfig {
   noiseGateOpacity: number;
   /** Loss term lambda_o mean(opacity). Default 0.01. */
   opacityReg: number;
-  /** Loss term lambda_s mean(exp(log-scale)). Default 0.01. */
+  /** Loss term lambda_s mean(exp(log-scale)), lengths in units of extent / MCMC_UNIT_EXTENT. Default 0.01. */
   scaleReg: number;
   /** A fresh run starts every splat at this opacity (gsplat's MCMC preset). Default 0.5. */
   initOpacity: number;
@@ -50,6 +50,23 @@ export interface McmcConfig {
    * gsplat does. Default 0 (the scaled schedule: ScaledSchedule.mcmcSpread).
    */
   spread: number;
+}
+
+/**
+ * The scene extent (dataset.extent: 1.1 x the largest distance of a training camera from their
+ * mean) at which the regularisers and the position noise take their configured strength.
+ * Both are in world units (lambda_s exp(s), a length; the noise's Sigma z times the means'
+ * learning rate, a length cubed), so unscaled they would train a capture in millimetres
+ * differently from the same capture in metres: McmcStrategy divides the scale term by
+ * extent / MCMC_UNIT_EXTENT and the noise by its square, which makes MCMC, like the rest of
+ * the trainer, independent of the capture's units. 1.1 is the extent of gsplat's normalised
+ * world (cameras about 1 from the centre), where its defaults (and ours) come from.
+ */
+export const MCMC_UNIT_EXTENT = 1.1;
+
+/** The run's length unit against MCMC_UNIT_EXTENT (see there); 1 when the extent is not usable. */
+export function mcmcLengthUnit(extent: number): number {
+  return extent > 0 && Number.isFinite(extent) ? extent / MCMC_UNIT_EXTENT : 1;
 }
 
 /**

@@ -15,7 +15,7 @@ import { GrowableBuffer, STORAGE } from '../gpu/buffers';
 import { McmcCopyKernel, McmcNoiseKernel, McmcRegularizeKernel, McmcRelocateKernel, McmcSampleKernel, McmcWeightsKernel } from '../kernels/mcmc';
 import { PrefixSum } from '../kernels/prefix-sum';
 import type { DensityStepResult } from './density-control';
-import { type McmcConfig, mcmcGrowthTarget, mcmcRefineDue, resolveMcmcConfig } from './mcmc-config';
+import { MCMC_UNIT_EXTENT, type McmcConfig, mcmcGrowthTarget, mcmcLengthUnit, mcmcRefineDue, resolveMcmcConfig } from './mcmc-config';
 import { PARAM_GROUPS, type ParamGroup, type SplatState, groupWidth } from './splat-state';
 
 export interface McmcStepResult extends DensityStepResult {
@@ -58,18 +58,23 @@ export class McmcStrategy {
   private readonly readback: GPUBuffer;
   /** [1, 4] f32 stand-in for the statistics when the weights do not read them. */
   private readonly noStats: GPUBuffer;
+  /** The scene's length against MCMC_UNIT_EXTENT: scales the world-unit regulariser and noise. */
+  private readonly unit: number;
 
   /**
    * `iterations` is the run's length (the growth schedule reaches the budget at its last
-   * refinement); `seed` keys every draw and the noise.
+   * refinement); `seed` keys every draw and the noise; `extent` is the scene's
+   * (dataset.extent), against which the scale regulariser and the noise are sized.
    */
   constructor(
     private readonly device: GPUDevice,
     config: Partial<McmcConfig>,
     private readonly seed: number,
     private readonly iterations: number,
+    extent: number = MCMC_UNIT_EXTENT,
   ) {
     this.config = resolveMcmcConfig(config);
+    this.unit = mcmcLengthUnit(extent);
     this.weights = new McmcWeightsKernel(device);
     this.sample = new McmcSampleKernel(device);
     this.copy = {} as Record<ParamGroup, McmcCopyKernel>;
@@ -100,7 +105,8 @@ export class McmcStrategy {
     this.regularize.encode(pass, {
       count: n,
       opacityCoeff: c.opacityReg / n,
-      scaleCoeff: c.scaleReg / (3 * n),
+      // lambda_s exp(s) is a length: in units of the scene's extent, so any capture units train alike.
+      scaleCoeff: c.scaleReg / (3 * n * this.unit),
       opacityLogits: state.params.opacityLogits.buffer,
       logScales: state.params.logScales.buffer,
       vOpacityLogits: grads.vOpacityLogits,
@@ -222,7 +228,8 @@ export class McmcStrategy {
       count: state.count,
       seed: this.seed,
       iteration: it,
-      scaler: meansLr * c.noiseLr,
+      // meansLr (a length) times Sigma (a length squared): back to one length of this scene.
+      scaler: (meansLr * c.noiseLr) / (this.unit * this.unit),
       sharpness: c.noiseSharpness,
       gateOpacity: c.noiseGateOpacity,
       means: state.params.means.buffer,

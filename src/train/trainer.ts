@@ -106,7 +106,7 @@ export class Trainer {
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
     const { strategy, seed, iterations } = this.config;
-    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations });
+    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations, extent: dataset.extent });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();

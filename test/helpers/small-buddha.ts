@@ -1,12 +1,17 @@
 /** buddha13 made cheap for GPU trainer tests on SwiftShader. */
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readImagesBin, readPoints3DBin } from '../../src/io/colmap/binary-reader';
+import { writeImagesBin, writePoints3DBin } from '../../src/io/colmap/binary-writer';
 import { loadColmapDataset, type ColmapDataset } from '../../src/io/colmap/dataset';
 import { nodeDirectorySource } from '../../src/io/colmap/node-source';
 import type { SplatScene } from '../../src/io/scene';
 
-/** buddha13 at 1/`resolution` (default 16: 43x24) with every 16th point: about 1,300 splats. */
-export async function smallBuddha(resolution = 16, evalSplit = false): Promise<ColmapDataset> {
-  const ds = await loadColmapDataset(nodeDirectorySource(resolve(__dirname, '../../scenes/buddha13')), { resolution, evalSplit });
+export const BUDDHA13 = resolve(__dirname, '../../scenes/buddha13');
+
+/** buddha13 (or a copy of it at `root`) at 1/`resolution` (default 16: 43x24) with every 16th point: about 1,300 splats. */
+export async function smallBuddha(resolution = 16, evalSplit = false, root = BUDDHA13): Promise<ColmapDataset> {
+  const ds = await loadColmapDataset(nodeDirectorySource(root), { resolution, evalSplit });
   const keep = Array.from({ length: Math.floor(ds.points.xyz.length / 48) }, (_, i) => i * 16);
   const xyz = Float32Array.from(keep.flatMap((i) => [...ds.points.xyz.subarray(i * 3, i * 3 + 3)]));
   const rgb = Uint8Array.from(keep.flatMap((i) => [...ds.points.rgb.subarray(i * 3, i * 3 + 3)]));
@@ -23,4 +28,21 @@ export function firstDifference(a: SplatScene, b: SplatScene): string | undefine
     if (i >= 0) return `${k}[${i}]`;
   }
   return undefined;
+}
+
+/**
+ * Writes buddha13 in other units to `dir` (a COLMAP export whose camera positions and points
+ * are multiplied by `factor`, the photos linked) and returns `dir`.
+ */
+export function buddhaInUnits(dir: string, factor: number): string {
+  const sparse = join(dir, 'sparse/0');
+  mkdirSync(sparse, { recursive: true });
+  const from = join(BUDDHA13, 'sparse/0');
+  copyFileSync(join(from, 'cameras.bin'), join(sparse, 'cameras.bin'));
+  const images = readImagesBin(new Uint8Array(readFileSync(join(from, 'images.bin'))));
+  writeFileSync(join(sparse, 'images.bin'), writeImagesBin(images.map((im) => ({ ...im, tvec: im.tvec.map((x) => x * factor) }))));
+  const points = readPoints3DBin(new Uint8Array(readFileSync(join(from, 'points3D.bin'))));
+  writeFileSync(join(sparse, 'points3D.bin'), writePoints3DBin({ ...points, xyz: points.xyz.map((x) => x * factor) }));
+  symlinkSync(join(BUDDHA13, 'images'), join(dir, 'images'));
+  return dir;
 }

@@ -66,6 +66,24 @@ describe('initFromPoints', () => {
     expect(Math.abs(dcGot[2] - 0.5 / SH_C0)).toBeLessThan(5.3e-7);
   });
 
+  it('clamps duplicates at the reference 1e-7 for clouds at least 1 across, and at 1e-7 d^2 for smaller ones', () => {
+    // The same cloud at 1/1024: every log-scale shifts by log(1/1024), the duplicate's too.
+    const small = xyz.map((v) => v / 1024);
+    const a = initFromPoints({ xyz, rgb });
+    const b = initFromPoints({ xyz: small, rgb });
+    // Points 0-3 coincide (clamped); the rest shift by log(1/1024). f32 log-scales of f64
+    // values: measured 5.0e-7 apart after the shift; 10x.
+    let worst = 0;
+    for (let i = 12; i < a.logScales.length; i++) worst = Math.max(worst, Math.abs(b.logScales[i] - a.logScales[i] - Math.log(1 / 1024)));
+    expect(worst).toBeLessThan(5e-6);
+    const lo = [0, 1, 2].map((k) => Math.min(...Array.from({ length: n }, (_, i) => small[i * 3 + k])));
+    const hi = [0, 1, 2].map((k) => Math.max(...Array.from({ length: n }, (_, i) => small[i * 3 + k])));
+    const d2 = lo.reduce((s, l, k) => s + (hi[k] - l) ** 2, 0);
+    expect(d2).toBeLessThan(1);
+    expect(a.logScales[0]).toBeCloseTo(Math.log(Math.sqrt(1e-7)), 6);
+    expect(b.logScales[0]).toBeCloseTo(Math.log(Math.sqrt(1e-7 * d2)), 6);
+  });
+
   it('honours the SH degree and opacity options', () => {
     const scene = initFromPoints({ xyz, rgb }, { shDegree: 0, opacity: 0.5 });
     expect(scene.shDegree).toBe(0);

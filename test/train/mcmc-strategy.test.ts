@@ -9,6 +9,7 @@ import { HOST_GROUPS, type HostGroup, type HostSplats, emptyHost, hostWidth } fr
 import { sigmoid } from '../../src/reference/math';
 import { gradientFactor, mcmcAdd, mcmcNoise, mcmcRegularizer, mcmcRelocate, mcmcWeightBits } from '../../src/reference/mcmc';
 import { McmcStrategy } from '../../src/train/mcmc-strategy';
+import { MCMC_UNIT_EXTENT } from '../../src/train/mcmc-config';
 import { PARAM_GROUPS, SplatState } from '../../src/train/splat-state';
 import { expectClose, rng } from '../helpers/compare';
 import { getTestDevice } from '../helpers/gpu';
@@ -221,6 +222,15 @@ describe('MCMC noise and regularisers on the GPU vs the float64 reference', () =
     expect(await again.read('params', 'means')).toEqual(got);
     strategy.noise(1235, again, scaler / 5e5);
     expect(await again.read('params', 'means')).not.toEqual(got);
+    // In a scene of 4x the extent (MCMC_UNIT_EXTENT's), the noise (a length cubed) is divided by
+    // 16: sixteen times the learning rate moves these splats as far as above, to f32 rounding.
+    const wide = new McmcStrategy(device, {}, 5, 30_000, 4 * MCMC_UNIT_EXTENT);
+    const far = upload(device, host, 1);
+    wide.noise(1234, far, (16 * scaler) / 5e5);
+    const farMeans = await far.read('params', 'means');
+    farMeans.forEach((v, i) => expect(Math.abs(v - got[i])).toBeLessThanOrEqual(2.4e-7 * 2));
+    wide.destroy();
+    far.destroy();
     strategy.destroy();
     st.destroy();
     again.destroy();
@@ -237,13 +247,15 @@ describe('MCMC noise and regularisers on the GPU vs the float64 reference', () =
       const s0 = Float32Array.from({ length: 3 * n }, (_, i) => (i % 2 ? (r() - 0.5) * 1e-3 : 0));
       const vOpacityLogits = createBufferWithData(device, 'vOpacity', g0);
       const vLogScales = createBufferWithData(device, 'vScales', s0);
-      const strategy = new McmcStrategy(device, { opacityReg: 0.01, scaleReg: 0.02 }, 0, 100);
+      // Scenes of 1, 2 and 4 times MCMC_UNIT_EXTENT: the scale term (a length) is divided by it.
+      const unit = 2 ** (n % 3);
+      const strategy = new McmcStrategy(device, { opacityReg: 0.01, scaleReg: 0.02 }, 0, 100, unit * MCMC_UNIT_EXTENT);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       strategy.encodeGradientTerms(pass, st, { vOpacityLogits, vLogScales });
       pass.end();
       device.queue.submit([enc.finish()]);
-      const ref = mcmcRegularizer(host.params.opacityLogits, host.params.logScales, n, 0.01, 0.02);
+      const ref = mcmcRegularizer(host.params.opacityLogits, host.params.logScales, n, 0.01, 0.02 / unit);
       // Measured on SwiftShader: the added term within 5.9e-7 relative (f32 exp and the
       // coefficient); 10x, plus half an f32 ulp of the sum where the gradient was not 0.
       const check = (got: Float32Array, base: Float32Array, add: Float64Array, name: string) => {

@@ -7,7 +7,7 @@
  * a browser folder drop or a zip.
  */
 import type { Camera } from '../camera';
-import { cameraCentre } from '../camera';
+import { DEFAULT_NEAR, cameraCentre } from '../camera';
 import { resizeImage } from '../image-resize';
 import { readCamerasBin, readImagesBin, readPoints3DBin } from './binary-reader';
 import { PINHOLE_MODELS, UNDISTORTED_MODELS } from './camera-models';
@@ -259,7 +259,22 @@ export async function loadColmapDataset(source: DatasetSource, opts: ColmapLoadO
     const which = count === 1 ? `${source.name}/${first} is` : `${count} images (${source.name}/${first}, ...) are`;
     return `${which} ${to}, ${scale < 1 ? 'smaller' : 'larger'} than the ${from.width}x${from.height} that camera ${from.id} in ${camFile} says; intrinsics scaled by ${scale.toPrecision(3)} to match`;
   });
-  return { train, test, points: model.points, extent: sceneExtent(train, model.points), notices };
+  const extent = sceneExtent(train, model.points);
+  const near = captureNear(extent);
+  if (near < DEFAULT_NEAR) for (const v of views) v.camera.near = near;
+  return { train, test, points: model.points, extent, notices };
+}
+
+/**
+ * Near plane of a capture's views: NEAR_PER_EXTENT of its extent, at most the renderer's default
+ * (0.01 world units, the reference's). A capture in small units (extent below 1: a few
+ * millimetres across in metres, or kilometres) would otherwise have every point culled; larger
+ * ones keep the reference's plane, so their training is unchanged.
+ */
+export const NEAR_PER_EXTENT = 0.01;
+
+export function captureNear(extent: number): number {
+  return extent > 0 && Number.isFinite(extent) ? Math.min(DEFAULT_NEAR, NEAR_PER_EXTENT * extent) : DEFAULT_NEAR;
 }
 
 /** Maps image names to source paths under `<root>images/`; exact match first, then case-insensitive. */
