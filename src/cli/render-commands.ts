@@ -1,7 +1,7 @@
 /** `splat info <scene>` and `splat render <scene> --camera cam.json --out img.png|img.jpg`. */
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { parseCameraJson } from '../io/camera';
+import { DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
 import { DEFAULT_FILTER2D, sceneBounds, sceneFilter2d } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
@@ -104,6 +104,14 @@ export const renderCommand: Command = {
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);
       console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
+      if (renderer.frameStats.intersections === 0) {
+        // An empty image is written (it may be meant), but say why when the units are the likely cause.
+        const near = countBeforeNear(loaded.scene.means, camera);
+        const why = near > 0
+          ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR}); for a scene in small units set a smaller "near" in ${cameraPath}`
+          : `: no splat is in front of the camera and inside its view (check "R" and "t" in ${cameraPath})`;
+        console.error(`warning: ${outPath} shows only the background${why}`);
+      }
     } finally {
       renderer.destroy();
       gpu.device.destroy();

@@ -54,6 +54,18 @@ function flatNumbers(v: unknown, n: number, key: string, file: string): number[]
   return flat as number[];
 }
 
+/** How many of the [N, 3] `means` lie in front of `cam` but not beyond its near plane (0 < z <= near). */
+export function countBeforeNear(means: ArrayLike<number>, cam: Camera): number {
+  const { R, t } = cam;
+  const near = cam.near ?? DEFAULT_NEAR;
+  let n = 0;
+  for (let i = 0; i + 2 < means.length; i += 3) {
+    const z = R[6] * means[i] + R[7] * means[i + 1] + R[8] * means[i + 2] + t[2];
+    if (z > 0 && z <= near) n++;
+  }
+  return n;
+}
+
 /** Camera centre in world space: -R^T t. */
 export function cameraCentre(cam: Camera): [number, number, number] {
   const { R, t } = cam;

@@ -49,6 +49,30 @@ describe('splat CLI', () => {
     expect(lit).toBeGreaterThan(48 * 40 * 0.2);
   });
 
+  it('render of a scene in small units: warns that the near plane hides it, and draws it with the "near" the warning asks for', async () => {
+    const file = join(DATA, 'ply/playbot-1873.ply');
+    const scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
+    const tiny = join(tmp, 'tiny-units.ply');
+    writeFileSync(tiny, writePly({ ...scene, means: scene.means.map((v) => v / 1024), logScales: scene.logScales.map((v) => v - Math.log(1024)) }));
+    const cam = { width: 48, height: 40, fx: 45, fy: 45, cx: 24, cy: 20, R: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], t: [0, 0.5 / 1024, 2.8 / 1024] };
+    const camPath = join(tmp, 'cam-tiny.json');
+    writeFileSync(camPath, JSON.stringify(cam));
+    const out = join(tmp, 'tiny.png');
+    const r = await splat(['render', tiny, '--camera', camPath, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*tiny\.png shows only the background: 18\d\d splats lie in front of the camera but nearer than its near plane \(0\.01\); .*"near" in .*cam-tiny\.json/);
+    expect(decodePng(readFileSync(out)).data.every((v) => v === 0)).toBe(true);
+    writeFileSync(camPath, JSON.stringify({ ...cam, near: 1e-5 }));
+    const again = await splat(['render', tiny, '--camera', camPath, '--out', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/warning/);
+    expect(decodePng(readFileSync(out)).data.filter((v) => v > 0).length).toBeGreaterThan(48 * 40 * 0.2);
+    // A camera looking away from the scene: the other reason.
+    writeFileSync(camPath, JSON.stringify({ ...cam, t: [0, 0, -1] }));
+    const away = await splat(['render', tiny, '--camera', camPath, '--out', out]);
+    expect(away.stderr).toMatch(/shows only the background: no splat is in front of the camera and inside its view \(check "R" and "t"/);
+  });
+
   it("an antialiased scene with its own 2D filter size: info names it, render draws with it, .spz warns it is lost", async () => {
     const file = join(DATA, 'ply/playbot-1873.ply');
     const scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
