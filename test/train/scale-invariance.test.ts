@@ -2,8 +2,8 @@
  * A capture's units do not change what the trainer learns: buddha13 (small) and the same COLMAP
  * export with every length multiplied by 1024 (metres to about millimetres) or by 1/1024 (to
  * about kilometres: an extent of 0.0026, where the reference's fixed near plane of 0.01 would
- * cull every point) train to the same scene up to that factor, with ADC and with MCMC (whose
- * regulariser and position noise are world-unit terms, sized by the extent). 1024 is a power of
+ * cull every point) train to the same scene up to that factor, with ADC, with anti-aliasing and
+ * with MCMC (whose regulariser and position noise are world-unit terms, sized by the extent). 1024 is a power of
  * two, so most of the arithmetic scales exactly and what is left is rounding.
  */
 import { mkdtempSync } from 'node:fs';
