@@ -5,24 +5,13 @@
  * captures the same bytes it was given, and a trainer that has not stepped yet can be saved.
  */
 import { describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { loadColmapDataset, type ColmapDataset } from '../../src/io/colmap/dataset';
-import { nodeDirectorySource } from '../../src/io/colmap/node-source';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
 import type { TrainConfig } from '../../src/train/config';
 import { checkpointScene, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint';
 import { datasetIdentity } from '../../src/train/checkpoint-resume';
 import { getTestDevice } from '../helpers/gpu';
-
-/** buddha13 at 1/16 with every 16th point: about 1,300 splats, so a step is cheap on SwiftShader. */
-async function smallBuddha(): Promise<ColmapDataset> {
-  const ds = await loadColmapDataset(nodeDirectorySource(resolve(__dirname, '../../scenes/buddha13')), { resolution: 16 });
-  const keep = Array.from({ length: Math.floor(ds.points.xyz.length / 48) }, (_, i) => i * 16);
-  const xyz = Float32Array.from(keep.flatMap((i) => [...ds.points.xyz.subarray(i * 3, i * 3 + 3)]));
-  const rgb = Uint8Array.from(keep.flatMap((i) => [...ds.points.rgb.subarray(i * 3, i * 3 + 3)]));
-  return { ...ds, points: { ...ds.points, xyz, rgb } };
-}
+import { smallBuddha } from '../helpers/small-buddha';
 
 /** Random backgrounds draw from their RNG every step; densification at 4 and 6 moves rows. */
 const CONFIG: Partial<TrainConfig> = { iterations: 7, seed: 9, background: 'random', density: { densifyFrom: 2, densifyEvery: 2 } };

@@ -5,10 +5,7 @@
  * their parameters and moments bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { loadColmapDataset, type ColmapDataset } from '../../src/io/colmap/dataset';
-import { nodeDirectorySource } from '../../src/io/colmap/node-source';
-import type { SplatScene } from '../../src/io/scene';
+import type { ColmapDataset } from '../../src/io/colmap/dataset';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
 import type { TrainConfig } from '../../src/train/config';
@@ -18,27 +15,8 @@ import { PROJECTED_SPLAT } from '../../src/kernels/layouts';
 import { readU32 } from '../../src/gpu/buffers';
 import { PARAM_GROUPS } from '../../src/train/splat-state';
 import { getTestDevice } from '../helpers/gpu';
+import { firstDifference, smallBuddha } from '../helpers/small-buddha';
 import { rng } from '../helpers/compare';
-
-/** buddha13 at 1/16 with every 16th point: about 1,300 splats, so a step is cheap on SwiftShader. */
-async function smallBuddha(): Promise<ColmapDataset> {
-  const ds = await loadColmapDataset(nodeDirectorySource(resolve(__dirname, '../../scenes/buddha13')), { resolution: 16 });
-  const keep = Array.from({ length: Math.floor(ds.points.xyz.length / 48) }, (_, i) => i * 16);
-  const xyz = Float32Array.from(keep.flatMap((i) => [...ds.points.xyz.subarray(i * 3, i * 3 + 3)]));
-  const rgb = Uint8Array.from(keep.flatMap((i) => [...ds.points.rgb.subarray(i * 3, i * 3 + 3)]));
-  return { ...ds, points: { ...ds.points, xyz, rgb } };
-}
-
-function firstDifference(a: SplatScene, b: SplatScene): string | undefined {
-  if (a.count !== b.count) return `count ${a.count} vs ${b.count}`;
-  for (const k of ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const) {
-    const x = new Uint32Array(a[k].buffer, a[k].byteOffset, a[k].length);
-    const y = new Uint32Array(b[k].buffer, b[k].byteOffset, b[k].length);
-    const i = x.findIndex((v, j) => v !== y[j]);
-    if (i >= 0) return `${k}[${i}]`;
-  }
-  return undefined;
-}
 
 describe('Trainer with MCMC', () => {
   // gradientWeight > 0: the draws read the densification statistics, which a checkpoint carries.
