@@ -20,7 +20,8 @@ export interface TrainPreset {
    * Densification the preset picks (the user may change it afterwards). The quick preview uses
    * MCMC at the automatic budget (autoMcmcSplats): at 2,000 steps it ended 1.2 dB higher held
    * out than ADC on the rendered ring (30,000 splats against ADC's 40,623, in two thirds of its
-   * CPU time) and 1.33 dB higher on buddha13 at 1/4 size (64,206 splats against 67,470), and
+   * CPU time) and 0.6 dB higher on buddha13 at 1/4 size (64,206 splats against 67,470; 1.3
+   * before MCMC's noise and scale regulariser were sized by the scene's extent), and
    * MCMC was ahead in every 1,000-step comparison on both bench captures (bench/README.md,
    * "Reading the quality tables"). Longer presets keep ADC: MCMC's 5,000-step and longer runs
    * are not measured here.
