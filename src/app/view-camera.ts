@@ -37,9 +37,10 @@ export const NEAR_PER_DISTANCE = 0.1;
 /** Near plane for a scene of `radius` (world units) seen from `pose`; see NEAR_PER_RADIUS. */
 export function viewNear(radius: number | undefined, pose: ViewPose): number {
   const r = radius !== undefined && radius > 0 && Number.isFinite(radius) ? radius : 1;
-  const [ex, ey, ez] = pose.eye;
-  const [tx, ty, tz] = pose.target;
-  const distance = Math.hypot(ex - tx, ey - ty, ez - tz);
+  // Indexed, not destructured: the frame loop calls this every frame and allocates nothing.
+  const e = pose.eye;
+  const t = pose.target;
+  const distance = Math.hypot(e[0] - t[0], e[1] - t[1], e[2] - t[2]);
   return Math.min(NEAR_PER_RADIUS * r, distance > 0 && Number.isFinite(distance) ? NEAR_PER_DISTANCE * distance : Infinity);
 }
 
