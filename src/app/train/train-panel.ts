@@ -42,7 +42,7 @@ export interface TrainSettings {
   /**
    * With 'mcmc': standard deviations each copy starts off its source (McmcConfig.spread; 0 stacks
    * it, as gsplat does). Default 1, the scaled schedule's; settings saved without it train with
-   * their schedule's default, as they did. 2 with SH degree 1 gave buddha13 +2.2 dB at 1,000 steps
+   * their schedule's default, as they did. 2 with SH degree 1 gave buddha13 +2.0 dB at 1,000 steps
    * at 1/2 size, but 2 lost 1.6 dB at 1/4 size (bench/README.md).
    */
   spread?: number;
