@@ -16,7 +16,7 @@ import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpo
 import { DEFAULT_TRAIN, MAX_DROPOUT, isDropoutRate, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
-import { MAX_SPREAD, type McmcConfig, autoMcmcSplats, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
+import { MAX_SPREAD, type McmcConfig, autoMcmcSplats, mcmcPruneIteration, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
@@ -51,6 +51,8 @@ interface TrainOptions {
   resume: string | undefined;
   /** --splats auto: the MCMC budget from the initial points (autoMcmcSplats), or the resumed run's. */
   autoSplats: boolean;
+  /** --mcmc-peak auto (the default with --strategy mcmc): the automatic budget, or the resumed run's peak. */
+  autoPeak: boolean;
 }
 
 function trainOptions(p: ParsedArgs): TrainOptions {
@@ -75,6 +77,13 @@ function trainOptions(p: ParsedArgs): TrainOptions {
     const spread = flagNumber(p, 'mcmc-spread', 0);
     if (!(spread >= 0 && spread <= MAX_SPREAD)) throw new UsageError(`--mcmc-spread must be standard deviations in [0, ${MAX_SPREAD}], got ${flagString(p, 'mcmc-spread')}`);
     mcmc.spread = spread;
+  }
+  const peak = flagString(p, 'mcmc-peak');
+  if (peak !== undefined && strategy !== 'mcmc') throw new UsageError('--mcmc-peak sets how far MCMC grows before pruning to --splats: add --strategy mcmc');
+  const autoPeak = strategy === 'mcmc' && (peak === undefined || peak === 'auto');
+  if (peak !== undefined && peak !== 'auto') {
+    if (!/^\d+$/.test(peak) || Number(peak) >= 2 ** 31) throw new UsageError(`--mcmc-peak must be a splat count, auto or 0, got ${peak}`);
+    mcmc.peak = Number(peak);
   }
   const schedule = (flagString(p, 'schedule') ?? CLI_SCHEDULE) as ScheduleName;
   if (!SCHEDULE_NAMES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULE_NAMES.join(' or ')}, got "${schedule}"`);
@@ -111,6 +120,7 @@ function trainOptions(p: ParsedArgs): TrainOptions {
     keepCheckpoints: flagInt(p, 'keep-checkpoints', 3, 0),
     resume: flagString(p, 'resume'),
     autoSplats,
+    autoPeak,
   };
 }
 
@@ -139,6 +149,7 @@ export const trainCommand: Command = {
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
     { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
     { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with, or auto: 3x the SfM points, at least 10000, at most --max-splats (default 1000000)' },
+    { name: 'mcmc-peak', value: 'N', help: 'with --strategy mcmc and a smaller --splats: grow to N splats first and keep the --splats that draw most at 60% of the run (--schedule scaled; reference: step 25000); auto (default): the automatic budget; 0: grow straight to --splats' },
     { name: 'mcmc-spread', value: 'S', help: "with --strategy mcmc: each copy starts S standard deviations off its source along a random direction (default 1 with --schedule scaled; 0, gsplat's stacked copies, with reference)" },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
@@ -161,13 +172,17 @@ export const trainCommand: Command = {
     const resumed: Checkpoint | undefined = o.resume ? await readCheckpointFile(o.resume) : undefined;
     // A resumed run keeps the budget it started with: its checkpoint is not the points it came from.
     if (o.autoSplats && resumed) config.mcmc = { ...config.mcmc, splats: resumed.config.mcmc.splats };
+    if (o.autoPeak && resumed) config.mcmc = { ...config.mcmc, peak: resolveMcmcConfig(resumed.config.mcmc).peak };
     if (resumed) checkSettings(resumed, config, o.resume!); // before the images load
     const dataset = await loadDataset(o.dir, o.resolution, o.evalOn);
     const identity = datasetIdentity(basename(resolve(o.dir)), dataset);
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
-    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats) };
+    const autoCount = () => autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats);
+    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoCount() };
+    // A budget below the automatic one grows to it first and prunes to the budget (McmcConfig.peak).
+    if (o.autoPeak && !resumed) config.mcmc = { ...config.mcmc, peak: autoCount() };
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
@@ -232,7 +247,7 @@ export const trainCommand: Command = {
       adapter: gpu.adapterName,
       iterations: trainer.iteration,
       schedule: config.schedule,
-      mcmc: mcmc && { splats: mcmc.splats, spread: mcmc.spread },
+      mcmc: mcmc && { splats: mcmc.splats, spread: mcmc.spread, ...(mcmc.peak > mcmc.splats ? { peak: mcmc.peak, pruneAt: mcmcPruneIteration(mcmc, config.iterations) } : {}) },
       resumedFrom: resumed ? { file: o.resume, iteration: start } : undefined,
       seconds: round(seconds, 2),
       iterationsPerSecond: round((trainer.iteration - start) / seconds, 3),

@@ -88,6 +88,11 @@ export class BackwardPass {
     this.grads.densify.ensure(n * 16);
   }
 
+  /** [N] ProjectedGrad by splat: the last encode's gradients of the projected splats (valid for splats with tiles). */
+  get projectedGradients(): GPUBuffer {
+    return this.vProjected.buffer;
+  }
+
   /** Copies of each intersection's partial gradient (the rasterizer backward's shape). */
   get partialCopies(): number {
     return this.raster.copies;

@@ -242,10 +242,7 @@ export class DensityControl {
     // old ones: no intermediate grown copy.
     state.reserveForReplacement(newCount);
     const K = state.shCoeffs;
-    const fresh = (set: 'params' | 'm' | 'v', g: ParamGroup): GrowableBuffer =>
-      new GrowableBuffer(d, state[set][g].label, STORAGE, state.capacity * groupWidth(g, K) * 4);
-    const next = { params: {}, m: {}, v: {} } as Record<'params' | 'm' | 'v', Record<ParamGroup, GrowableBuffer>>;
-    for (const g of PARAM_GROUPS) for (const set of ['params', 'm', 'v'] as const) next[set][g] = fresh(set, g);
+    const next = state.freshBuffers();
 
     const enc2 = d.createCommandEncoder({ label: 'DensityControl.scatter' });
     pass = enc2.beginComputePass({ label: 'DensityControl.scatter' });
@@ -275,14 +272,7 @@ export class DensityControl {
     pass.end();
     enc2.clearBuffer(stats);
     d.queue.submit([enc2.finish()]);
-    // Destroying after submit is safe: WebGPU frees a buffer once the queued work using it is done.
-    for (const set of ['params', 'm', 'v'] as const) {
-      for (const g of PARAM_GROUPS) {
-        state[set][g].destroy();
-        state[set][g] = next[set][g];
-      }
-    }
-    state.count = newCount;
+    state.adopt(next, newCount);
     const grown = n + cloned + split * (c.splitChildren - 1);
     return { densified: true, cloned, split, pruned: grown - newCount, reset: false, count: newCount };
   }

@@ -9,7 +9,7 @@
 import type { GaussianGradients } from '../render/backward-pass';
 import { DensityControl, type DensityConfig, type DensityStepResult } from './density-control';
 import type { McmcConfig } from './mcmc-config';
-import { McmcStrategy } from './mcmc-strategy';
+import { McmcStrategy, type PruneScores } from './mcmc-strategy';
 import type { SplatState } from './splat-state';
 
 export type StrategyName = 'adc' | 'mcmc';
@@ -37,9 +37,11 @@ export interface StrategyOptions {
   iterations: number;
   /** The scene's extent (dataset.extent): MCMC sizes its world-unit terms by it. */
   extent: number;
+  /** MCMC with a peak: each splat's score at the prune of iteration `it` (the run's blend weights; contributions.ts). */
+  pruneScores?: PruneScores;
 }
 
 export function createDensityStrategy(device: GPUDevice, o: StrategyOptions): DensityStrategy {
-  if (o.strategy === 'mcmc') return new McmcStrategy(device, o.mcmc, o.seed, o.iterations, o.extent);
+  if (o.strategy === 'mcmc') return new McmcStrategy(device, o.mcmc, o.seed, o.iterations, o.extent, o.pruneScores);
   return new DensityControl(device, { seed: o.seed, ...o.density });
 }

@@ -11,6 +11,7 @@ import { GrowableBuffer, STORAGE, readF32 } from '../gpu/buffers';
 import { PatientWait } from '../gpu/patient-wait';
 import { ImageLoss, LOSS_STATS, type LossStats } from '../kernels/image-loss';
 import { ISECT_COUNT } from '../kernels/layouts';
+import { SplatContributionKernel } from '../kernels/splat-contribution';
 import { ForwardPass, type ForwardOptions } from '../render/forward-pass';
 import { BackwardPass, type GaussianGradients } from '../render/backward-pass';
 import { GaussianBuffers, type GaussianSet } from '../render/gaussian-buffers';
@@ -36,6 +37,7 @@ export class DifferentiableRenderer {
   private readonly vImage: GrowableBuffer;
   private readonly readback: GPUBuffer;
   private readonly wait: PatientWait;
+  private readonly contribution: SplatContributionKernel;
 
   constructor(
     private readonly device: GPUDevice,
@@ -46,6 +48,7 @@ export class DifferentiableRenderer {
     this.loss = new ImageLoss(device, opts);
     this.vImage = new GrowableBuffer(device, 'DifferentiableRenderer.vImage', STORAGE);
     this.wait = new PatientWait(device);
+    this.contribution = new SplatContributionKernel(device);
     this.readback = device.createBuffer({ label: 'DifferentiableRenderer.readback', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   }
 
@@ -76,6 +79,52 @@ export class DifferentiableRenderer {
       if (total > this.forward.maxCapacity) break;
       // More intersections than the buffers hold: grow them and redo the view.
       this.forward.requireCapacity(total);
+    }
+    throw new RangeError(
+      `this view needs ${this.forward.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.forward.maxCapacity})`,
+    );
+  }
+
+  /**
+   * Adds every splat's blend weight in `camera`'s view, the sum over its pixels of alpha T, to
+   * `total` ([N] f32; splats outside the view add nothing). The backward gives it: under the image
+   * gradient 1 in red and 0 elsewhere, each splat's gradient of its projected red is that sum, with
+   * the forward's own skip and stop rules. Overwrites `vImage`, the image and the gradients.
+   */
+  async addContributions(gaussians: GaussianSet, camera: Camera, opts: ForwardOptions, total: GPUBuffer): Promise<void> {
+    const pixels = camera.width * camera.height;
+    this.vImage.ensure(pixels * 16);
+    const unitRed = new Float32Array(pixels * 4);
+    for (let i = 0; i < unitRed.length; i += 4) unitRed[i] = 1;
+    this.device.queue.writeBuffer(this.vImage.buffer, 0, unitRed);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const enc = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.contributions' });
+      this.forward.encode(enc, gaussians, camera, opts);
+      this.backward.encode(enc, this.forward, gaussians, this.vImage.buffer);
+      enc.copyBufferToBuffer(this.forward.isectCount, ISECT_COUNT.fields.total.at * 4, this.readback, 0, 4);
+      const capacity = this.forward.capacity;
+      this.device.queue.submit([enc.finish()]);
+      await this.wait.run(() => this.readback.mapAsync(GPUMapMode.READ));
+      const count = new Uint32Array(this.readback.getMappedRange(0, 4))[0];
+      this.readback.unmap();
+      this.forward.stats.intersections = count;
+      if (count <= capacity) {
+        // Only a frame that fit: an overflowed one left the projected gradients stale.
+        const add = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.addContributions' });
+        const pass = add.beginComputePass({ label: 'SplatContribution' });
+        const u = this.forward.uniform.buffer;
+        this.contribution.dispatchItems(
+          pass,
+          this.contribution.bindCamera(u),
+          this.contribution.bindAll({ projected: this.forward.projected.buffer, vProjected: this.backward.projectedGradients, total }),
+          gaussians.count,
+        );
+        pass.end();
+        this.device.queue.submit([add.finish()]);
+        return;
+      }
+      if (count > this.forward.maxCapacity) break;
+      this.forward.requireCapacity(count);
     }
     throw new RangeError(
       `this view needs ${this.forward.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.forward.maxCapacity})`,

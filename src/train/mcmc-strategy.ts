@@ -12,10 +12,12 @@
  * (the draws made) per refinement.
  */
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
+import { DensifyScatterKernel } from '../kernels/densify';
 import { McmcCopyKernel, McmcNoiseKernel, McmcRegularizeKernel, McmcRelocateKernel, McmcSampleKernel, McmcWeightsKernel } from '../kernels/mcmc';
 import { PrefixSum } from '../kernels/prefix-sum';
 import type { DensityStepResult } from './density-control';
-import { MCMC_UNIT_EXTENT, type McmcConfig, mcmcGrowthTarget, mcmcLengthUnit, mcmcRefineDue, resolveMcmcConfig } from './mcmc-config';
+import { MCMC_UNIT_EXTENT, type McmcConfig, mcmcGrowthTarget, mcmcLengthUnit, mcmcPruneIteration, mcmcRefineDue, resolveMcmcConfig } from './mcmc-config';
+import { pruneLayout, pruneRows } from './mcmc-prune';
 import { PARAM_GROUPS, type ParamGroup, type SplatState, groupWidth } from './splat-state';
 
 export interface McmcStepResult extends DensityStepResult {
@@ -31,6 +33,9 @@ export interface RegularizedGradients {
   vLogScales: GPUBuffer;
 }
 
+/** [N] scores of the state's splats at iteration `it`; a prune keeps the highest. */
+export type PruneScores = (state: SplatState, it: number) => Promise<Float32Array>;
+
 const logit = (p: number): number => Math.log(p / (1 - p));
 
 export class McmcStrategy {
@@ -44,6 +49,8 @@ export class McmcStrategy {
   private readonly noiseKernel: McmcNoiseKernel;
   private readonly regularize: McmcRegularizeKernel;
   private readonly scan: PrefixSum;
+  /** The prune's compaction, per group. */
+  private readonly scatter: Record<ParamGroup, DensifyScatterKernel>;
   /** [2N] u32 weights, then dead flags. */
   private readonly flags: GrowableBuffer;
   /** [2N + 1] u32 exclusive scan of flags. */
@@ -72,6 +79,7 @@ export class McmcStrategy {
     private readonly seed: number,
     private readonly iterations: number,
     extent: number = MCMC_UNIT_EXTENT,
+    private readonly pruneScores?: PruneScores,
   ) {
     this.config = resolveMcmcConfig(config);
     this.unit = mcmcLengthUnit(extent);
@@ -88,6 +96,8 @@ export class McmcStrategy {
     this.noiseKernel = new McmcNoiseKernel(device);
     this.regularize = new McmcRegularizeKernel(device);
     this.scan = new PrefixSum(device, 'McmcStrategy.scan');
+    this.scatter = {} as Record<ParamGroup, DensifyScatterKernel>;
+    for (const g of PARAM_GROUPS) this.scatter[g] = new DensifyScatterKernel(device, `McmcPrune.${g}`);
     this.flags = new GrowableBuffer(device, 'McmcStrategy.flags', STORAGE);
     this.scanned = new GrowableBuffer(device, 'McmcStrategy.scan', STORAGE);
     this.counts = new GrowableBuffer(device, 'McmcStrategy.counts', STORAGE);
@@ -129,7 +139,45 @@ export class McmcStrategy {
       Object.assign(out, { densified: true, relocated: r.relocated, added: r.added, count: state.count });
     }
     this.noise(it, state, meansLr);
+    if (it === mcmcPruneIteration(this.config, this.iterations) && state.count > this.config.splats) {
+      out.pruned = await this.prune(state, it, stats);
+      Object.assign(out, { densified: true, count: state.count });
+    }
     return out;
+  }
+
+  /**
+   * Keeps the budget's worth of splats with the highest scores (the constructor's `pruneScores`
+   * at iteration `it`; mcmc-prune.ts), parameters and Adam moments, in row order, and zeroes
+   * `stats`, whose rows no longer match. Returns how many were removed.
+   */
+  async prune(state: SplatState, it: number, stats?: GPUBuffer): Promise<number> {
+    const n = state.count;
+    const keep = this.config.splats;
+    if (n <= keep) return 0;
+    if (!this.pruneScores) throw new Error('McmcStrategy.prune: a run with a peak needs the prune scores');
+    const scores = await this.pruneScores(state, it);
+    if (scores.length !== n) throw new RangeError(`McmcStrategy.prune: ${scores.length} scores for ${n} splats`);
+    const layout = pruneLayout(pruneRows(scores, keep), n);
+    this.scanned.ensure(layout.byteLength);
+    this.device.queue.writeBuffer(this.scanned.buffer, 0, layout);
+    const next = state.freshBuffers();
+    const enc = this.device.createCommandEncoder({ label: 'McmcStrategy.prune' });
+    const pass = enc.beginComputePass({ label: 'McmcPrune' });
+    for (const g of PARAM_GROUPS) {
+      this.scatter[g].encode(pass, {
+        count: n,
+        width: groupWidth(g, state.shCoeffs),
+        layout: this.scanned.buffer,
+        src: { param: state.params[g].buffer, m: state.m[g].buffer, v: state.v[g].buffer },
+        dst: { param: next.params[g].buffer, m: next.m[g].buffer, v: next.v[g].buffer },
+      });
+    }
+    pass.end();
+    if (stats) enc.clearBuffer(stats);
+    this.device.queue.submit([enc.finish()]);
+    state.adopt(next, keep);
+    return n - keep;
   }
 
   /**
@@ -253,6 +301,7 @@ export class McmcStrategy {
     this.noiseKernel.destroy();
     this.regularize.destroy();
     this.scan.destroy();
+    for (const g of PARAM_GROUPS) this.scatter[g].destroy();
     for (const b of [this.flags, this.scanned, this.counts, this.pairs]) b.destroy();
     this.info.destroy();
     this.noStats.destroy();

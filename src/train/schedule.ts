@@ -97,6 +97,12 @@ export interface ScaledSchedule {
    * (training views 25.74 against 23.85; bench/README.md). Default 1.
    */
   mcmcSpread: number;
+  /**
+   * With an MCMC peak (McmcConfig.peak), the prune to the budget comes after this fraction of
+   * the run (McmcConfig.pruneAt), once the copies made until densifyUntil have trained, leaving
+   * the rest of the run to fit the kept splats. Default 0.6.
+   */
+  mcmcPruneAt: number;
 }
 
 export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
@@ -117,6 +123,7 @@ export const DEFAULT_SCALED_SCHEDULE: ScaledSchedule = Object.freeze({
   mcmcInitScale: 0.3,
   mcmcGradientWeight: 2e-4,
   mcmcSpread: 1,
+  mcmcPruneAt: 0.6,
 });
 
 /** Fills defaults and checks every field; never mutates the caller's object. */
@@ -129,7 +136,7 @@ export function resolveScaledSchedule(c: Partial<ScaledSchedule> = {}): ScaledSc
   const bad = (k: keyof ScaledSchedule, need: string): never => {
     throw new RangeError(`scaled schedule: ${k} must be ${need}, got ${String(out[k])}`);
   };
-  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'longDensifyUntil', 'longResetAt', 'longWorldScalePruneAfter', 'worldScalePruneAfter', 'shFullAt', 'fullResolutionAt'] as const) {
+  for (const k of ['densifyFrom', 'densifyUntil', 'densifyEvery', 'opacityResetEvery', 'longDensifyUntil', 'longResetAt', 'longWorldScalePruneAfter', 'worldScalePruneAfter', 'shFullAt', 'fullResolutionAt', 'mcmcPruneAt'] as const) {
     if (!(out[k] >= 0 && out[k] <= 1)) bad(k, 'a fraction in [0, 1]');
   }
   if (!(Number.isInteger(out.longRunFrom) && out.longRunFrom >= 0)) bad('longRunFrom', 'a non-negative integer');
@@ -197,7 +204,7 @@ export function schedulePlan(c: ScheduleInputs): SchedulePlan {
     ...c.density,
   };
   // MCMC keeps the short window at every length (it has no reset; a longer window is untested).
-  const mcmc: Partial<McmcConfig> = { refineFrom: at(s.densifyFrom), refineUntil: at(s.densifyUntil), refineEvery: densifyEvery, initScale: s.mcmcInitScale, gradientWeight: s.mcmcGradientWeight, spread: s.mcmcSpread, ...c.mcmc };
+  const mcmc: Partial<McmcConfig> = { refineFrom: at(s.densifyFrom), refineUntil: at(s.densifyUntil), refineEvery: densifyEvery, initScale: s.mcmcInitScale, gradientWeight: s.mcmcGradientWeight, spread: s.mcmcSpread, pruneAt: Math.max(1, at(s.mcmcPruneAt)), ...c.mcmc };
   const shIncreaseEvery = Math.max(1, Math.round((s.shFullAt * n) / Math.max(c.shDegree, 1)));
   const end = Math.max(1, s.fullResolutionAt * n);
   const divisorAt = (it: number): number => (s.startDivisor <= 1 || it >= end ? 1 : s.startDivisor ** (1 - Math.max(it - 1, 0) / end));

@@ -28,6 +28,10 @@ export function groupWidth(group: ParamGroup, shCoeffs: number): number {
 
 export type GroupBuffers = Record<ParamGroup, GrowableBuffer>;
 
+/** Parameters and their two Adam moments. */
+export const STATE_SETS = ['params', 'm', 'v'] as const;
+export type StateBuffers = Record<(typeof STATE_SETS)[number], GroupBuffers>;
+
 export class SplatState implements GaussianSet {
   /** Live splat count (rows in use; buffers hold `capacity` rows). */
   count: number;
@@ -105,6 +109,33 @@ export class SplatState implements GaussianSet {
    */
   reserveForReplacement(rows: number): void {
     while (this.capacityRows < rows) this.capacityRows *= 2;
+  }
+
+  /**
+   * Fresh buffers of `capacity` rows for every set and group: the destination of a compaction
+   * (densification, an MCMC prune), which reads the old ones. `adopt` swaps them in.
+   */
+  freshBuffers(): StateBuffers {
+    const out = { params: {}, m: {}, v: {} } as StateBuffers;
+    for (const set of STATE_SETS) {
+      for (const g of PARAM_GROUPS) out[set][g] = new GrowableBuffer(this.device, this[set][g].label, STORAGE, this.capacityRows * groupWidth(g, this.shCoeffs) * 4);
+    }
+    return out;
+  }
+
+  /**
+   * Replaces every buffer with `next` holding `count` live rows. Call after submitting the
+   * commands that read the old buffers: WebGPU frees a destroyed buffer once queued work using
+   * it is done.
+   */
+  adopt(next: StateBuffers, count: number): void {
+    for (const set of STATE_SETS) {
+      for (const g of PARAM_GROUPS) {
+        this[set][g].destroy();
+        this[set][g] = next[set][g];
+      }
+    }
+    this.count = count;
   }
 
   get means(): GPUBuffer {

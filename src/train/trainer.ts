@@ -24,6 +24,7 @@ import type { GaussianSet } from '../render/gaussian-buffers';
 import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-state';
 import { Snapshot } from './snapshot';
 import { evaluateViews } from './evaluate';
+import { spacedViews, splatContributions } from './contributions';
 import type { GroupArrays, TrainerState } from './checkpoint';
 
 export interface StepInfo {
@@ -106,7 +107,10 @@ export class Trainer {
     this.adam = {} as Record<ParamGroup, AdamKernel>;
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
     const { strategy, seed, iterations } = this.config;
-    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations, extent: dataset.extent });
+    const pruneCameras = spacedViews(dataset.train.length).map((i) => dataset.train[i].camera);
+    const pruneScores = (_: SplatState, it: number) =>
+      splatContributions(device, this.diff, this.renderSet(it), pruneCameras, { shDegree: this.shDegreeAt(it), splatScale: 1, background: [0, 0, 0], ...this.filter2dOptions });
+    this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations, extent: dataset.extent, pruneScores });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);
     this.snapshot = new Snapshot();

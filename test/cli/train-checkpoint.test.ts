@@ -115,6 +115,35 @@ describe('train: outputs and checkpoints', () => {
     expect(other.stderr).toMatch(/mcmc\.spread/);
   });
 
+  it('--splats below the automatic budget grows to it first and prunes to --splats; --mcmc-peak 0 grows straight to it', async () => {
+    const dir = join(tmp, 'peak');
+    mkdirSync(dir);
+    // 1,338 SfM points: the automatic budget is its floor, 10,000. The scaled schedule refines once
+    // in 110 steps (step 50), to the peak, and prunes at 60% (step 66).
+    const RUN = [...SMALL, '--schedule', 'scaled', '--strategy', 'mcmc', '--splats', '3000', '--iters', '110'];
+    const unbroken = join(dir, 'a.ply');
+    const a = await splat(['train', ...RUN, '--out', unbroken, '--checkpoint-every', '60']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout).splats).toBe(3000);
+    expect(JSON.parse(a.stdout).mcmc).toEqual({ splats: 3000, spread: 1, peak: 10_000, pruneAt: 66 });
+    // The checkpoint at 60 holds the peak's 10,000 splats; the resumed run prunes as the unbroken one did.
+    const ckpt = join(dir, 'a.step-000060.ckpt');
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(ckpt)), ckpt).state.count).toBe(10_000);
+    const b = await splat(['train', ...RUN, '--out', join(dir, 'b.ply'), '--resume', ckpt]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'b.ply')), readFileSync(unbroken))).toBe(0);
+    const straight = await splat(['train', ...RUN, '--mcmc-peak', '0', '--out', join(dir, 'c.ply')]);
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(JSON.parse(straight.stdout)).toMatchObject({ splats: 3000, mcmc: { splats: 3000, spread: 1 } });
+    expect(Buffer.compare(readFileSync(join(dir, 'c.ply')), readFileSync(unbroken))).not.toBe(0);
+    const bad = await splat(['train', ...RUN, '--mcmc-peak', 'lots', '--out', join(dir, 'd.ply')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^splat train: --mcmc-peak must be a splat count, auto or 0, got lots\n/);
+    const adc = await splat(['train', ...SMALL, '--mcmc-peak', '5000', '--out', join(dir, 'e.ply'), '--iters', '2']);
+    expect(adc.code).toBe(2);
+    expect(adc.stderr).toMatch(/--mcmc-peak .*add --strategy mcmc/);
+  });
+
   it('--export-every writes the scene so far; Ctrl-C stops after the step in flight, saving --out and a checkpoint', async () => {
     const dir = join(tmp, 'sigint');
     mkdirSync(dir);

@@ -19,7 +19,7 @@ import {
   relocatedSplat,
   relocationDenominator,
 } from '../../src/reference/mcmc';
-import { DEFAULT_MCMC, type McmcConfig, mcmcGrowthTarget, mcmcInitialScene, mcmcRefineDue, mcmcRefinesLeft, resolveMcmcConfig } from '../../src/train/mcmc-config';
+import { DEFAULT_MCMC, type McmcConfig, mcmcGrowthCap, mcmcGrowthTarget, mcmcInitialScene, mcmcPruneIteration, mcmcRefineDue, mcmcRefinesLeft, resolveMcmcConfig } from '../../src/train/mcmc-config';
 import { emptyScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
 
@@ -218,6 +218,32 @@ describe('MCMC schedule', () => {
     expect(mcmcGrowthTarget(70_000, 600, c, 1000)).toBe(70_000);
   });
 
+  it('with a peak: grows to the peak by the last refinement before the prune, never past the budget after it', () => {
+    const p = resolveMcmcConfig({ splats: 10_000, peak: 64_000, pruneAt: 600, refineFrom: 100, refineUntil: 500, refineEvery: 20 });
+    expect(mcmcGrowthCap(p)).toBe(64_000);
+    expect(mcmcPruneIteration(p, 1000)).toBe(600);
+    expect(mcmcPruneIteration(p, 400)).toBe(400); // a run ending first prunes at its last step
+    expect(mcmcPruneIteration({ ...p, peak: 10_000 }, 1000)).toBeUndefined(); // a peak at the budget is none
+    expect(mcmcPruneIteration({ ...p, peak: 0 }, 1000)).toBeUndefined();
+    expect(mcmcGrowthCap({ ...p, peak: 0 })).toBe(10_000);
+    let n = 21_402;
+    const counts: number[] = [];
+    for (let it = 1; it <= 1000; it++) if (mcmcRefineDue(it, p, 1000)) counts.push((n = mcmcGrowthTarget(n, it, p, 1000)));
+    // Refinements at 120, 140, ..., 480: 19, the last reaching the peak.
+    expect(counts.length).toBe(19);
+    expect(counts[18]).toBe(64_000);
+    expect(counts[17]).toBeLessThan(64_000);
+    // The refinements left stop at the prune when it comes before the window's end.
+    const early = { ...p, pruneAt: 300 };
+    expect(mcmcRefinesLeft(1, early, 1000)).toBe(9); // 120, ..., 280
+    expect(mcmcGrowthTarget(30_000, 280, early, 1000)).toBe(64_000);
+    // From the prune on, the cap is the budget: a pruned run relocates but does not grow.
+    expect(mcmcGrowthTarget(10_000, 300, early, 1000)).toBe(10_000);
+    expect(mcmcGrowthTarget(9_000, 320, early, 1000)).toBe(10_000);
+    expect(() => resolveMcmcConfig({ peak: -1 })).toThrow(/peak must be an integer/);
+    expect(() => resolveMcmcConfig({ pruneAt: 0 })).toThrow(/pruneAt must be a positive integer/);
+  });
+
   it('a fresh run starts from at most the budget, at the initial opacity and scale', () => {
     const scene = emptyScene(1000, 0);
     for (let i = 0; i < 1000; i++) scene.means[i * 3] = i;
@@ -230,6 +256,9 @@ describe('MCMC schedule', () => {
     expect(Math.abs(sigmoid(a.opacityLogits[5]) - 0.5)).toBeLessThan(1e-7);
     expect(a.logScales[0]).toBeCloseTo(Math.log(0.1), 6);
     expect(mcmcInitialScene(scene, resolveMcmcConfig({ splats: 5000 }), 7).count).toBe(1000);
+    // With a peak it starts from at most the peak.
+    expect(mcmcInitialScene(scene, resolveMcmcConfig({ splats: 300, peak: 700 }), 7).count).toBe(700);
+    expect(mcmcInitialScene(scene, resolveMcmcConfig({ splats: 300, peak: 5000 }), 7).count).toBe(1000);
     expect(() => resolveMcmcConfig({ splats: 0 })).toThrow(/splats/);
     expect(() => resolveMcmcConfig({ bogus: 1 } as Partial<McmcConfig>)).toThrow(/unknown option 'bogus'/);
   });

@@ -273,3 +273,44 @@ describe('MCMC noise and regularisers on the GPU vs the float64 reference', () =
     }
   });
 });
+
+describe('MCMC prune to the budget on the GPU', () => {
+  it('keeps the budget of highest scores, with their parameters and moments bit for bit, in row order', async () => {
+    const device = await getTestDevice();
+    const n = 1500;
+    const keep = 437;
+    const host = randomHost(n, 11, 0.2, 2);
+    const st = upload(device, host, 2);
+    const r = rng(12);
+    // Ties (a run of equal scores straddles the cut) go to the lower row; NaN ranks last.
+    const scores = Float32Array.from({ length: n }, () => Math.floor(r() * 40));
+    scores[3] = Number.NaN;
+    const asked: number[] = [];
+    const strategy = new McmcStrategy(device, { splats: keep, peak: n, pruneAt: 9 }, 1, 20, MCMC_UNIT_EXTENT, async (s, it) => {
+      asked.push(it, s.count);
+      return scores;
+    });
+    const stats = createBufferWithData(device, 'stats', new Float32Array(n * 4).fill(3));
+    expect(await strategy.prune(st, 9, stats)).toBe(n - keep);
+    expect(asked).toEqual([9, n]);
+    expect(st.count).toBe(keep);
+    // The reference choice, written out: sort by score descending then row ascending, take `keep`.
+    const rows = [...Array(n).keys()].filter((i) => i !== 3).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, keep).sort((a, b) => a - b);
+    const cut = scores[[...rows].sort((a, b) => scores[a] - scores[b])[0]];
+    expect(rows.some((i) => scores[i] === cut) && [...Array(n).keys()].some((i) => scores[i] === cut && !rows.includes(i))).toBe(true);
+    for (const set of ['params', 'm', 'v'] as const) {
+      for (const g of PARAM_GROUPS) {
+        const w = host[set][g as HostGroup].length / n;
+        const want = new Float32Array(keep * w);
+        rows.forEach((src, i) => want.set(Float32Array.from(host[set][g as HostGroup]).subarray(src * w, (src + 1) * w), i * w));
+        expectClose(await st.read(set, g), want, 0, 0, `${set}.${g}`);
+      }
+    }
+    expect(Array.from(await readF32(device, stats, n * 4)).every((v) => v === 0)).toBe(true);
+    // At or under the budget, nothing to prune.
+    expect(await strategy.prune(st, 9, stats)).toBe(0);
+    strategy.destroy();
+    st.destroy();
+    stats.destroy();
+  });
+});

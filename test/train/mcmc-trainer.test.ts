@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ColmapDataset } from '../../src/io/colmap/dataset';
+import type { SplatScene } from '../../src/io/scene';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
 import type { TrainConfig } from '../../src/train/config';
@@ -17,6 +18,23 @@ import { PARAM_GROUPS } from '../../src/train/splat-state';
 import { getTestDevice } from '../helpers/gpu';
 import { firstDifference, smallBuddha } from '../helpers/small-buddha';
 import { rng } from '../helpers/compare';
+import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
+import { GaussianBuffers } from '../../src/render/gaussian-buffers';
+import { splatContributions } from '../../src/train/contributions';
+
+/** A whole run with a checkpoint taken after step 3: the checkpoint, each step's info after it, the final scene. */
+async function runSavingAt3(device: GPUDevice, dataset: ColmapDataset, initial: SplatScene, config: Partial<TrainConfig>) {
+  const a = new Trainer(device, dataset, initial, config);
+  const startCount = a.state.count;
+  for (let i = 0; i < 3; i++) await a.step();
+  const identity = datasetIdentity('buddha13-small', dataset);
+  const saved = decodeCheckpoint(encodeCheckpoint({ config: a.config, dataset: identity, state: await a.captureState() }), 'mid.ckpt');
+  const infos = [];
+  while (!a.done) infos.push(await a.step());
+  const unbroken = await a.exportScene();
+  a.destroy();
+  return { saved, infos, unbroken, startCount };
+}
 
 describe('Trainer with MCMC', () => {
   // gradientWeight > 0: the draws read the densification statistics, which a checkpoint carries.
@@ -27,15 +45,7 @@ describe('Trainer with MCMC', () => {
     const budget = initial.count + 211;
     // Refinements at 4 and 6 (before the end at 7): relocation and growth after the checkpoint at 3.
     const config: Partial<TrainConfig> = { iterations: 7, seed: 5, shDegree: 1, strategy: 'mcmc', mcmc: { splats: budget, refineFrom: 2, refineEvery: 2, gradientWeight } };
-    const identity = datasetIdentity('buddha13-small', dataset);
-
-    const a = new Trainer(device, dataset, initial, config);
-    for (let i = 0; i < 3; i++) await a.step();
-    const saved = decodeCheckpoint(encodeCheckpoint({ config: a.config, dataset: identity, state: await a.captureState() }), 'mid.ckpt');
-    const infos = [];
-    while (!a.done) infos.push(await a.step());
-    const unbroken = await a.exportScene();
-    a.destroy();
+    const { saved, infos, unbroken } = await runSavingAt3(device, dataset, initial, config);
     expect(unbroken.count).toBe(budget);
     const refined = infos.filter((s) => s.densified);
     expect(refined.map((s) => s.iteration)).toEqual([4, 6]);
@@ -68,6 +78,58 @@ describe('Trainer with MCMC', () => {
     e.destroy();
   });
 
+  it('with a peak: grows past the budget, prunes to it at pruneAt by blend weight; same bits every run and after a restore', async () => {
+    const device = await getTestDevice();
+    const dataset = await smallBuddha();
+    const initial = initFromPoints(dataset.points, { shDegree: 1 });
+    const budget = initial.count - 100;
+    const peak = initial.count + 300;
+    // Refinements at 4 (growth to the peak: the last before the prune) and 6 (relocation only),
+    // then the prune after step 6; the checkpoint at 3 comes before all of it.
+    const config: Partial<TrainConfig> = { iterations: 8, seed: 3, shDegree: 1, strategy: 'mcmc', mcmc: { splats: budget, peak, pruneAt: 6, refineFrom: 2, refineEvery: 2 } };
+    const { saved, infos, unbroken, startCount } = await runSavingAt3(device, dataset, initial, config);
+    expect(startCount).toBe(initial.count);
+    expect(infos.map((s) => s.splats)).toEqual([peak, peak, budget, budget, budget]);
+    expect(infos[2].densified?.pruned).toBe(peak - budget);
+    expect(unbroken.count).toBe(budget);
+
+    const b = new Trainer(device, dataset, initial, config);
+    while (!b.done) await b.step();
+    expect(firstDifference(await b.exportScene(), unbroken), 'second run vs first').toBeUndefined();
+    b.destroy();
+
+    const c = new Trainer(device, dataset, checkpointScene(saved), saved.config);
+    c.restoreState(saved.state);
+    while (!c.done) await c.step();
+    expect(firstDifference(await c.exportScene(), unbroken), 'resumed vs unbroken').toBeUndefined();
+    c.destroy();
+
+    // The prune keeps the splats that draw most into the training views. A twin run that prunes a
+    // step later holds, after step 6, the state the prune read (refinement at 4 only in both; the
+    // same length, so the same learning rates).
+    const window = { ...config, iterations: 7, mcmc: { ...config.mcmc, refineUntil: 5 } };
+    const e = new Trainer(device, dataset, initial, window);
+    for (let i = 0; i < 6; i++) await e.step();
+    const pruned = await e.exportScene();
+    e.destroy();
+    expect(pruned.count).toBe(budget);
+    const f = new Trainer(device, dataset, initial, { ...window, mcmc: { ...window.mcmc, pruneAt: 7 } });
+    for (let i = 0; i < 6; i++) await f.step();
+    const before = await f.exportScene();
+    const shDegree = f.activeShDegree;
+    f.destroy();
+    expect(before.count).toBe(peak);
+    const diff = new DifferentiableRenderer(device);
+    const set = GaussianBuffers.upload(device, before);
+    const weights = await splatContributions(device, diff, set, dataset.train.map((v) => v.camera), { shDegree, splatScale: 1, background: [0, 0, 0] });
+    set.destroy();
+    diff.destroy();
+    const top = (score: ArrayLike<number>) => [...Array(peak).keys()].sort((x, y) => score[y] - score[x] || x - y).slice(0, budget).sort((x, y) => x - y);
+    const rowsOf = (rows: number[]) => Float32Array.from(rows.flatMap((r) => Array.from(before.means.subarray(r * 3, r * 3 + 3))));
+    expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(weights)) })).toBeUndefined();
+    // Opacity alone would keep another set.
+    expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(before.opacityLogits)) })).toBeDefined();
+  });
   it("starts its splats at the schedule's scale: 0.1 of the init (reference), 0.3 (scaled), or the config's", async () => {
     const device = await getTestDevice();
     const ds = await smallBuddha();

@@ -41,6 +41,7 @@ describe('schedule plans', () => {
       worldScalePruneAfter: 1, shFullAt: 0.9, startDivisor: 4, fullResolutionAt: 0.5, minSide: 64, mcmcInitScale: 0.3,
       mcmcGradientWeight: 2e-4,
       mcmcSpread: 1,
+      mcmcPruneAt: 0.6,
     });
     const p = schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled' }));
     expect(p.density).toEqual({ densifyFrom: 500, densifyUntil: 4500, densifyEvery: 100, worldScalePruneAfter: 3000, opacityResetEvery: 3000 });
@@ -55,8 +56,11 @@ describe('schedule plans', () => {
     expect(schedulePlan(resolveTrainConfig({ iterations: 4000, schedule: 'scaled', scaledSchedule: { worldScalePruneAfter: 0.2 } })).density).toMatchObject({ worldScalePruneAfter: 800 });
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { longResetAt: 0.3 } })).toThrow(/longResetAt must be inside the long run's densification window/);
     // MCMC refines in the same window (its own settings win).
-    expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100, initScale: 0.3, gradientWeight: 2e-4, spread: 1 });
-    expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', mcmc: { splats: 9, refineEvery: 7, initScale: 0.1, gradientWeight: 0, spread: 0 } })).mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 7, initScale: 0.1, gradientWeight: 0, spread: 0, splats: 9 });
+    // A run with an MCMC peak prunes to its budget at 60%.
+    expect(p.mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 100, initScale: 0.3, gradientWeight: 2e-4, spread: 1, pruneAt: 3000 });
+    expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', mcmc: { splats: 9, refineEvery: 7, initScale: 0.1, gradientWeight: 0, spread: 0, pruneAt: 11 } })).mcmc).toEqual({ refineFrom: 500, refineUntil: 2500, refineEvery: 7, initScale: 0.1, gradientWeight: 0, spread: 0, pruneAt: 11, splats: 9 });
+    expect(schedulePlan(resolveTrainConfig({ iterations: 1000, schedule: 'scaled', scaledSchedule: { mcmcPruneAt: 0.75 } })).mcmc.pruneAt).toBe(750);
+    expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { mcmcPruneAt: 1.5 } })).toThrow(/mcmcPruneAt must be a fraction/);
     expect(schedulePlan(resolveTrainConfig({ iterations: 5000, schedule: 'scaled', scaledSchedule: { mcmcInitScale: 0.5 } })).mcmc.initScale).toBe(0.5);
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { mcmcInitScale: 0 } })).toThrow(/mcmcInitScale must be finite and > 0/);
     expect(() => resolveTrainConfig({ schedule: 'scaled', scaledSchedule: { mcmcGradientWeight: -1 } })).toThrow(/mcmcGradientWeight must be finite and >= 0/);

@@ -46,6 +46,14 @@ export interface TrainSettings {
    * at 1/2 size, but 2 lost 1.6 dB at 1/4 size (bench/README.md).
    */
   spread?: number;
+  /**
+   * With 'mcmc': the count to grow to before keeping the `splats` that draw most (McmcConfig.peak;
+   * at or below `splats`: grow straight to it); 0 = automatic (the automatic budget), resolved
+   * when a run starts. Settings saved without it grow straight to the budget, as they did.
+   * Default 0: a budget below the automatic one prunes to it (buddha13 at a third of ADC's count:
+   * +1.6 dB held out; bench/README.md).
+   */
+  peak?: number;
   /** Update only splats the step's view sees. Default off. */
   selectiveAdam?: boolean;
   /**
@@ -94,6 +102,7 @@ export function defaultTrainSettings(): TrainSettings {
     strategy: quick.strategy,
     splats: 0,
     spread: DEFAULT_SCALED_SCHEDULE.mcmcSpread,
+    peak: 0,
     selectiveAdam: false,
     antialias: false,
     filter2d: DEFAULT_TRAIN.filter2d,
@@ -175,6 +184,7 @@ export class TrainPanel {
     s.addBinding(settings, 'maxSplats', { min: 1000, max: 20_000_000, step: 1000, label: 'max splats' });
     s.addBinding(settings, 'strategy', { options: { 'ADC (reference)': 'adc', 'MCMC (budget)': 'mcmc' }, label: 'densification' });
     s.addBinding(settings, 'splats', { min: 0, max: 20_000_000, step: 1000, format: (v: number) => (v === 0 ? 'auto' : v.toFixed(0)), label: 'MCMC splats' });
+    s.addBinding(settings, 'peak', { min: 0, max: 20_000_000, step: 1000, format: (v: number) => (v === 0 ? 'auto' : v.toFixed(0)), label: 'MCMC peak' });
     s.addBinding(settings, 'spread', { min: 0, max: MAX_SPREAD, step: 0.5, label: 'MCMC spread' });
     s.addBinding(settings, 'selectiveAdam', { label: 'selective Adam' });
     s.addBinding(settings, 'antialias', { label: 'anti-aliasing' });
@@ -252,7 +262,7 @@ export function trainConfigOf(s: TrainSettings): Partial<TrainConfig> {
     schedule: s.schedule ?? 'reference',
     density: { gradThreshold: s.gradThreshold, maxSplats: s.maxSplats, ...(s.schedule === 'scaled' ? {} : { densifyUntil: s.densifyUntil }) },
     // Settings saved before these existed (browser checkpoints) train as they did: ADC, plain Adam.
-    ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000, ...(s.spread !== undefined ? { spread: s.spread } : {}) } } : {}),
+    ...(s.strategy === 'mcmc' ? { strategy: 'mcmc' as const, mcmc: { splats: s.splats ?? 300_000, ...(s.spread !== undefined ? { spread: s.spread } : {}), ...(s.peak !== undefined ? { peak: s.peak } : {}) } } : {}),
     ...(s.selectiveAdam ? { selectiveAdam: true } : {}),
     ...(s.dropout ? { dropout: s.dropout } : {}),
   };

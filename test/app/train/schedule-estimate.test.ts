@@ -30,16 +30,24 @@ describe('Train panel schedule', () => {
     expect(autoMcmcSplats(800, s.maxSplats)).toBe(10_000); // a floor for sparse SfM models
     expect(trainConfigOf({ ...s, splats: 64_206 })).toMatchObject({ strategy: 'mcmc', mcmc: { splats: 64_206 } });
     expect(trainConfigOf({ ...s, strategy: undefined })).not.toHaveProperty('strategy');
-    expect(trainConfigOf({ ...s, strategy: 'mcmc', splats: undefined, spread: undefined }).mcmc).toEqual({ splats: 300_000 }); // saved by an older version
+    expect(trainConfigOf({ ...s, strategy: 'mcmc', splats: undefined, spread: undefined, peak: undefined }).mcmc).toEqual({ splats: 300_000 }); // saved by an older version
   });
 
   it("passes the MCMC spread to the trainer: 1 by default, the schedule's default for settings saved without it", () => {
     const s = defaultTrainSettings();
     expect(s.spread).toBe(1);
-    expect(trainConfigOf({ ...s, splats: 64_206, spread: 2 }).mcmc).toEqual({ splats: 64_206, spread: 2 });
-    expect(trainConfigOf({ ...s, splats: 64_206 }).mcmc).toEqual({ splats: 64_206, spread: 1 });
-    expect(trainConfigOf({ ...s, splats: 64_206, spread: undefined }).mcmc).toEqual({ splats: 64_206 });
+    expect(trainConfigOf({ ...s, splats: 64_206, spread: 2, peak: undefined }).mcmc).toEqual({ splats: 64_206, spread: 2 });
+    expect(trainConfigOf({ ...s, splats: 64_206, peak: undefined }).mcmc).toEqual({ splats: 64_206, spread: 1 });
+    expect(trainConfigOf({ ...s, splats: 64_206, spread: undefined, peak: undefined }).mcmc).toEqual({ splats: 64_206 });
     expect(trainConfigOf({ ...s, strategy: 'adc', spread: 2 })).not.toHaveProperty('mcmc');
+  });
+
+  it('passes the MCMC peak to the trainer: automatic by default (resolved when a run starts), none for settings saved without it', () => {
+    const s = defaultTrainSettings();
+    expect(s.peak).toBe(0);
+    expect(trainConfigOf({ ...s, splats: 20_000, peak: 64_206 }).mcmc).toEqual({ splats: 20_000, spread: 1, peak: 64_206 });
+    expect(trainConfigOf({ ...s, splats: 20_000, peak: undefined }).mcmc).not.toHaveProperty('peak');
+    expect(trainConfigOf({ ...s, strategy: 'adc', peak: 64_206 })).not.toHaveProperty('mcmc');
   });
 
   it("passes the dropout slider's rate to the trainer; off by default and for settings saved without it", () => {
