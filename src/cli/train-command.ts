@@ -149,7 +149,7 @@ export const trainCommand: Command = {
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
     { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
     { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with, or auto: 3x the SfM points, at least 10000, at most --max-splats (default 1000000)' },
-    { name: 'mcmc-peak', value: 'N', help: 'with --strategy mcmc and a smaller --splats: grow to N splats first and keep the --splats that draw most at 60% of the run (--schedule scaled; reference: step 25000); auto (default): the automatic budget; 0: grow straight to --splats' },
+    { name: 'mcmc-peak', value: 'N', help: 'with --strategy mcmc and a smaller --splats: grow to N splats first and keep the --splats that draw most at 60% of the run (--schedule scaled; reference: step 25000); auto (default): the automatic budget with --schedule scaled, none with reference; 0: grow straight to --splats' },
     { name: 'mcmc-spread', value: 'S', help: "with --strategy mcmc: each copy starts S standard deviations off its source along a random direction (default 1 with --schedule scaled; 0, gsplat's stacked copies, with reference)" },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
@@ -181,8 +181,9 @@ export const trainCommand: Command = {
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
     const autoCount = () => autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats);
     if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoCount() };
-    // A budget below the automatic one grows to it first and prunes to the budget (McmcConfig.peak).
-    if (o.autoPeak && !resumed) config.mcmc = { ...config.mcmc, peak: autoCount() };
+    // With the scaled schedule a budget below the automatic one grows to it first and prunes to
+    // the budget (McmcConfig.peak); the reference schedule keeps gsplat's behaviour.
+    if (o.autoPeak && !resumed && config.schedule === 'scaled') config.mcmc = { ...config.mcmc, peak: autoCount() };
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);

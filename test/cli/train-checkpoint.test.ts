@@ -136,6 +136,12 @@ describe('train: outputs and checkpoints', () => {
     expect(straight.code, straight.stderr).toBe(0);
     expect(JSON.parse(straight.stdout)).toMatchObject({ splats: 3000, mcmc: { splats: 3000, spread: 1 } });
     expect(Buffer.compare(readFileSync(join(dir, 'c.ply')), readFileSync(unbroken))).not.toBe(0);
+    // The reference schedule keeps gsplat's behaviour: no peak unless asked for.
+    const reference = await splat(['train', ...SMALL, '--strategy', 'mcmc', '--splats', '3000', '--iters', '2', '--out', join(dir, 'r.ply')]);
+    expect(reference.code, reference.stderr).toBe(0);
+    expect(JSON.parse(reference.stdout).mcmc).toEqual({ splats: 3000, spread: 0 });
+    const asked = await splat(['train', ...SMALL, '--strategy', 'mcmc', '--splats', '3000', '--mcmc-peak', '4000', '--iters', '2', '--out', join(dir, 's.ply')]);
+    expect(JSON.parse(asked.stdout).mcmc).toEqual({ splats: 3000, spread: 0, peak: 4000, pruneAt: 2 });
     const bad = await splat(['train', ...RUN, '--mcmc-peak', 'lots', '--out', join(dir, 'd.ply')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^splat train: --mcmc-peak must be a splat count, auto or 0, got lots\n/);

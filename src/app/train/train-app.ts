@@ -231,7 +231,8 @@ export class TrainingApp {
     // a resumed run starts from its checkpoint, not from the points the budget came from.
     const settings = { ...s };
     if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, settings.maxSplats);
-    if (settings.strategy === 'mcmc' && settings.peak === 0) settings.peak = autoMcmcSplats(initial.count, settings.maxSplats);
+    // The reference schedule keeps gsplat's behaviour: no peak.
+    if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcSplats(initial.count, settings.maxSplats);
     await this.launch(dataset, settings, initial, undefined);
   }
 
