@@ -5,7 +5,10 @@
  *   - after it, at refinement iterations, dead splats are relocated onto live ones and the count
  *     grows towards the budget by copies of splats drawn by opacity (two rounds, each: weights,
  *     scan, draws, row copies with zeroed moments, the moment-preserving opacity/scale update);
- *   - then every splat's mean gets the opacity-gated noise.
+ *   - then every splat's mean gets the opacity-gated noise;
+ *   - with a peak above the budget (McmcConfig.peak), after the step of pruneAt the run keeps the
+ *     budget's worth of splats with the highest scores (the trainer's: opacity times blend weight
+ *     over the training views; mcmc-prune.ts) and compacts the rest away (mcmc-prune.ts, densify_scatter.wgsl).
  * Deterministic: draws and noise hash (seed, iteration, stream, index), and the scans and
  * counters are integer, so one seed gives the same bits every run. Nothing is kept between
  * calls beyond scratch buffers, so a checkpoint needs no state of its own. One small readback
@@ -34,7 +37,7 @@ export interface RegularizedGradients {
 }
 
 /** [N] scores of the state's splats at iteration `it`; a prune keeps the highest. */
-export type PruneScores = (state: SplatState, it: number) => Promise<Float32Array>;
+export type PruneScores = (state: SplatState, it: number) => Promise<ArrayLike<number>>;
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 

@@ -25,6 +25,7 @@ import { PARAM_GROUPS, type ParamGroup, SplatState, groupWidth } from './splat-s
 import { Snapshot } from './snapshot';
 import { evaluateViews } from './evaluate';
 import { spacedViews, splatContributions } from './contributions';
+import { pruneScores as pruneScoresOf } from './mcmc-prune';
 import type { GroupArrays, TrainerState } from './checkpoint';
 
 export interface StepInfo {
@@ -108,8 +109,10 @@ export class Trainer {
     for (const g of PARAM_GROUPS) this.adam[g] = new AdamKernel(device, `Adam.${g}`);
     const { strategy, seed, iterations } = this.config;
     const pruneCameras = spacedViews(dataset.train.length).map((i) => dataset.train[i].camera);
-    const pruneScores = (_: SplatState, it: number) =>
-      splatContributions(device, this.diff, this.renderSet(it), pruneCameras, { shDegree: this.shDegreeAt(it), splatScale: 1, background: [0, 0, 0], ...this.filter2dOptions });
+    const pruneScores = async (st: SplatState, it: number) => {
+      const weights = await splatContributions(device, this.diff, this.renderSet(it), pruneCameras, { shDegree: this.shDegreeAt(it), splatScale: 1, background: [0, 0, 0], ...this.filter2dOptions });
+      return pruneScoresOf(await st.read('params', 'opacityLogits'), weights);
+    };
     this.density = createDensityStrategy(device, { strategy, density: this.plan.density, mcmc: this.plan.mcmc, seed, iterations, extent: dataset.extent, pruneScores });
     this.sampler = new ViewSampler(dataset.train.length, this.config.seed);
     this.random = new Mulberry32(this.config.seed + 17);

@@ -9,6 +9,7 @@ import { HOST_GROUPS, type HostGroup, type HostSplats, emptyHost, hostWidth } fr
 import { sigmoid } from '../../src/reference/math';
 import { gradientFactor, mcmcAdd, mcmcNoise, mcmcRegularizer, mcmcRelocate, mcmcWeightBits } from '../../src/reference/mcmc';
 import { McmcStrategy } from '../../src/train/mcmc-strategy';
+import { pruneLayout, pruneRows, pruneScores } from '../../src/train/mcmc-prune';
 import { MCMC_UNIT_EXTENT } from '../../src/train/mcmc-config';
 import { PARAM_GROUPS, SplatState } from '../../src/train/splat-state';
 import { expectClose, rng } from '../helpers/compare';
@@ -312,5 +313,20 @@ describe('MCMC prune to the budget on the GPU', () => {
     strategy.destroy();
     st.destroy();
     stats.destroy();
+  });
+});
+
+describe('prune choice (mcmc-prune.ts)', () => {
+  it('scores opacity times blend weight; keeps the highest, ties to the lower row, NaN last; lays rows out for the scatter', () => {
+    // sigmoid(0) = 1/2, sigmoid(ln 3) = 3/4.
+    const s = pruneScores([0, Math.log(3)], [2, 4]);
+    expect(s[0]).toBe(1);
+    expect(Math.abs(s[1] - 3)).toBeLessThan(1e-15);
+    expect(() => pruneScores([0], [1, 2])).toThrow(/1 opacities, 2 blend weights/);
+    expect(Array.from(pruneRows([5, Number.NaN, 7, 5, 1], 3))).toEqual([0, 2, 3]);
+    expect(Array.from(pruneRows([5, Number.NaN, 7, 5, 1], 2))).toEqual([0, 2]);
+    expect(Array.from(pruneRows([1, 2], 5))).toEqual([0, 1]);
+    // Rows 0, 2, 3 of 5 kept: exclusive scan of 1 0 1 1 0, then no new rows.
+    expect(Array.from(pruneLayout(Uint32Array.of(0, 2, 3), 5))).toEqual([0, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3]);
   });
 });

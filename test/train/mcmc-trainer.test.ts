@@ -78,7 +78,7 @@ describe('Trainer with MCMC', () => {
     e.destroy();
   });
 
-  it('with a peak: grows past the budget, prunes to it at pruneAt by blend weight; same bits every run and after a restore', async () => {
+  it('with a peak: grows past the budget, prunes to it at pruneAt by opacity times blend weight; same bits every run and after a restore', async () => {
     const device = await getTestDevice();
     const dataset = await smallBuddha();
     const initial = initFromPoints(dataset.points, { shDegree: 1 });
@@ -104,7 +104,7 @@ describe('Trainer with MCMC', () => {
     expect(firstDifference(await c.exportScene(), unbroken), 'resumed vs unbroken').toBeUndefined();
     c.destroy();
 
-    // The prune keeps the splats that draw most into the training views. A twin run that prunes a
+    // The prune keeps the splats of highest opacity times blend weight over the training views. A twin run that prunes a
     // step later holds, after step 6, the state the prune read (refinement at 4 only in both; the
     // same length, so the same learning rates).
     const window = { ...config, iterations: 7, mcmc: { ...config.mcmc, refineUntil: 5 } };
@@ -126,9 +126,11 @@ describe('Trainer with MCMC', () => {
     diff.destroy();
     const top = (score: ArrayLike<number>) => [...Array(peak).keys()].sort((x, y) => score[y] - score[x] || x - y).slice(0, budget).sort((x, y) => x - y);
     const rowsOf = (rows: number[]) => Float32Array.from(rows.flatMap((r) => Array.from(before.means.subarray(r * 3, r * 3 + 3))));
-    expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(weights)) })).toBeUndefined();
-    // Opacity alone would keep another set.
+    const scores = Array.from(weights, (w, i) => w / (1 + Math.exp(-before.opacityLogits[i])));
+    expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(scores)) })).toBeUndefined();
+    // Opacity alone, or the blend weight alone, would keep another set.
     expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(before.opacityLogits)) })).toBeDefined();
+    expect(firstDifference(pruned, { ...pruned, means: rowsOf(top(weights)) })).toBeDefined();
   });
   it("starts its splats at the schedule's scale: 0.1 of the init (reference), 0.3 (scaled), or the config's", async () => {
     const device = await getTestDevice();
