@@ -51,11 +51,13 @@ export interface McmcConfig {
    */
   spread: number;
   /**
-   * Grow past the budget to this count, then keep the `splats` that draw the most (mcmc-prune.ts)
-   * at iteration `pruneAt`; 0, or anything up to `splats`, grows straight to the budget. A small
-   * budget cannot grow from the SfM points, so its splats never get to specialise: at a third of
-   * ADC's count on buddha13 (1/2, 1,000 steps) growing to 3x and pruning gave 21.16 dB held out
-   * against 19.59 without (bench/README.md). Default 0.
+   * Grow past the budget to this count, then keep the `splats` of highest opacity times blend
+   * weight (mcmc-prune.ts) after the step of `pruneAt`; 0, or anything up to `splats`, grows
+   * straight to the budget. A budget at or below the SfM point count cannot grow, so its splats
+   * never specialise: at a third of ADC's count on buddha13 (1/2, 1,000 steps) growing to the
+   * automatic budget and pruning at 60% gave 21.31 dB held out against 19.59 without, and ADC's
+   * 20.33 with three times the splats (bench/README.md). Default 0 (`splat train --schedule
+   * scaled` and the Train panel: the automatic budget).
    */
   peak: number;
   /** With a peak: prune after the optimizer step of this iteration (the run's last if it ends first). Default 25,000. */

@@ -48,10 +48,11 @@ export interface TrainSettings {
   spread?: number;
   /**
    * With 'mcmc': the count to grow to before keeping the `splats` that draw most (McmcConfig.peak;
-   * at or below `splats`: grow straight to it); 0 = automatic (the automatic budget), resolved
-   * when a run starts. Settings saved without it grow straight to the budget, as they did.
-   * Default 0: a budget below the automatic one prunes to it (buddha13 at a third of ADC's count:
-   * +1.6 dB held out; bench/README.md).
+   * at or below `splats`: grow straight to it); 0 = automatic (the automatic budget with the
+   * scaled schedule, none with the reference one), resolved when a run starts. Settings saved
+   * without it grow straight to the budget, as they did. Default 0: a budget below the automatic
+   * one grows to it and prunes (buddha13 at a third of ADC's count, 1,000 steps: +1.7 dB held
+   * out against no peak; bench/README.md).
    */
   peak?: number;
   /** Update only splats the step's view sees. Default off. */
