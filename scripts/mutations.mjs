@@ -1107,4 +1107,53 @@ export const MUTATIONS = [
     replace: '',
     tests: ['test/train/scale-invariance.test.ts'],
   },
+
+  // MCMC's peak and prune (twenty-second session).
+  {
+    name: 'mcmc peak: a splat outside the view adds its stale projected gradient',
+    file: 'shaders/splat_contribution.wgsl',
+    find: '  if (projected[g].tiles > 0u) {',
+    replace: '  if (true) {',
+    tests: ['test/train/splat-contribution.test.ts'],
+  },
+  {
+    name: 'mcmc peak: the prune ranks by blend weight alone',
+    file: 'src/train/mcmc-prune.ts',
+    find: 'Float64Array.from(blendWeights, (w, i) => w / (1 + Math.exp(-opacityLogits[i])))',
+    replace: 'Float64Array.from(blendWeights, (w) => w)',
+    tests: ['test/train/mcmc-trainer.test.ts', 'test/train/mcmc-strategy.test.ts'],
+    testName: 'peak|prune',
+  },
+  {
+    name: 'mcmc peak: ties go to the higher row',
+    file: 'src/train/mcmc-prune.ts',
+    find: '.sort((a, b) => score[b] - score[a] || a - b);',
+    replace: '.sort((a, b) => score[b] - score[a] || b - a);',
+    tests: ['test/train/mcmc-strategy.test.ts'],
+    testName: 'prune',
+  },
+  {
+    name: 'mcmc peak: growth ignores the peak',
+    file: 'src/train/mcmc-config.ts',
+    find: 'const cap = prune !== undefined && it < prune ? mcmcGrowthCap(c) : c.splats;',
+    replace: 'const cap = c.splats;',
+    tests: ['test/reference/mcmc.test.ts', 'test/train/mcmc-trainer.test.ts'],
+    testName: 'peak',
+  },
+  {
+    name: 'mcmc peak: the prune leaves the densification statistics',
+    file: 'src/train/mcmc-strategy.ts',
+    find: '    if (stats) enc.clearBuffer(stats);\n',
+    replace: '',
+    tests: ['test/train/mcmc-strategy.test.ts'],
+    testName: 'prune',
+  },
+  {
+    name: 'mcmc peak: a resumed CLI run takes the automatic peak from its checkpoint points',
+    file: 'src/cli/train-command.ts',
+    find: "    if (o.autoPeak && !resumed && config.schedule === 'scaled')",
+    replace: "    if (o.autoPeak && config.schedule === 'scaled')",
+    tests: ['test/cli/train-checkpoint.test.ts'],
+    testName: 'prunes to --splats',
+  },
 ];

@@ -15,14 +15,22 @@ export interface ShownRun {
   progress: TrainProgress;
   /** Live splat count when no step has reported one yet. */
   splats: number;
-  /** MCMC's budget (the count the run grows to); undefined with ADC. */
+  /** MCMC's budget (the count the run ends with); undefined with ADC. */
   budget?: number;
+  /** MCMC's peak when above the budget (grown to first, then pruned to the budget after step `pruneAt`). */
+  peak?: { splats: number; pruneAt: number };
 }
 
-/** The panel's splat count: with MCMC, against the budget it grows to ("21,402 of 64,206 (MCMC)"). */
-export function splatsReadout(count: number, budget: number | undefined): string {
-  const n = count.toLocaleString('en-US');
-  return budget === undefined ? n : `${n} of ${budget.toLocaleString('en-US')} (MCMC)`;
+/**
+ * The panel's splat count: with MCMC, against the budget it ends with ("21,402 of 64,206 (MCMC)"),
+ * and with a peak, against the peak until the prune ("30,000 of 64,206, then 10,552 (MCMC)";
+ * `pruned`: the run is past its prune step).
+ */
+export function splatsReadout(count: number, budget: number | undefined, peak?: number, pruned = false): string {
+  const f = (v: number) => v.toLocaleString('en-US');
+  if (budget === undefined) return f(count);
+  if (peak !== undefined && peak > budget && !pruned) return `${f(count)} of ${f(peak)}, then ${f(budget)} (MCMC)`;
+  return `${f(count)} of ${f(budget)} (MCMC)`;
 }
 
 interface DatasetLike {
@@ -117,7 +125,7 @@ export class RunView {
     const r = this.readout;
     r.iteration = `${p.iteration.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`;
     r.speed = active && Number.isFinite(rate) ? `${rate.toFixed(2)} it/s, ETA ${formatDuration(p.eta())}` : '-';
-    r.splats = splatsReadout(st.splats, run.budget);
+    r.splats = splatsReadout(st.splats, run.budget, run.peak?.splats, run.peak !== undefined && p.iteration >= run.peak.pruneAt);
     r.loss = last ? last.loss.toFixed(4) : '-';
     r.psnr = last ? `${last.psnr.toFixed(2)} dB` : '-';
     r.heldOut = held ? `${held.psnr.toFixed(2)} dB (SSIM ${held.ssim.toFixed(3)})` : '-';

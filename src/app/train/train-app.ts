@@ -8,7 +8,7 @@ import type { ColmapDataset, DatasetSource } from '../../io/colmap/dataset';
 import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
-import { autoMcmcSplats, resolveMcmcConfig } from '../../train/mcmc-config';
+import { type McmcConfig, autoMcmcSplats, mcmcPruneIteration, resolveMcmcConfig } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
@@ -296,8 +296,8 @@ export class TrainingApp {
     });
     progress.resume(performance.now(), trainer.iteration);
     this.onRunStart?.(run, resume !== undefined);
-    const budget = trainer.config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc).splats : undefined;
-    this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count, budget });
+    const mcmc = trainer.config.strategy === 'mcmc' ? resolveMcmcConfig(trainer.plan.mcmc) : undefined;
+    this.view.setRun({ name: dataset.name, progress, splats: trainer.state.count, budget: mcmc?.splats, peak: peakOf(mcmc, trainer.config.iterations) });
     this.showLive();
     if (dataset.isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
     this.refreshState();
@@ -407,4 +407,10 @@ export class TrainingApp {
     window.__error = message;
     this.overlay.error(message);
   }
+}
+
+/** An MCMC run's peak and the step it prunes at, for the splat readout; undefined without one. */
+function peakOf(c: McmcConfig | undefined, iterations: number): { splats: number; pruneAt: number } | undefined {
+  const at = c && mcmcPruneIteration(c, iterations);
+  return c && at !== undefined ? { splats: c.peak, pruneAt: at } : undefined;
 }

@@ -27,5 +27,10 @@ describe('run status text', () => {
   it("shows an MCMC run's count against the budget it grows to; ADC's count alone", () => {
     expect(splatsReadout(21_402, 64_206)).toBe('21,402 of 64,206 (MCMC)');
     expect(splatsReadout(31_655, undefined)).toBe('31,655');
+    // With a peak: against the peak until the prune, then against the budget.
+    expect(splatsReadout(30_000, 10_552, 64_206)).toBe('30,000 of 64,206, then 10,552 (MCMC)');
+    expect(splatsReadout(10_000, 10_552, 64_206)).toBe('10,000 of 64,206, then 10,552 (MCMC)'); // before growth
+    expect(splatsReadout(10_552, 10_552, 64_206, true)).toBe('10,552 of 10,552 (MCMC)');
+    expect(splatsReadout(10_552, 10_552, 10_552)).toBe('10,552 of 10,552 (MCMC)'); // a peak at the budget is none
   });
 });
