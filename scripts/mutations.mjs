@@ -1110,13 +1110,6 @@ export const MUTATIONS = [
 
   // MCMC's peak and prune (twenty-second session).
   {
-    name: 'mcmc peak: a splat outside the view adds its stale projected gradient',
-    file: 'shaders/splat_contribution.wgsl',
-    find: '  if (projected[g].tiles > 0u) {',
-    replace: '  if (true) {',
-    tests: ['test/train/splat-contribution.test.ts'],
-  },
-  {
     name: 'mcmc peak: the prune ranks by blend weight alone',
     file: 'src/train/mcmc-prune.ts',
     find: 'Float64Array.from(blendWeights, (w, i) => w / (1 + Math.exp(-opacityLogits[i])))',

@@ -3,7 +3,8 @@
 // the image gradient 1 in red and 0 elsewhere, dL/d(projected red) of splat g is exactly that sum,
 // under the forward's skip and stop rules (project_backward_reduce.wgsl writes it to
 // v_projected[g].c_o_rg.z). One invocation per splat; the totals add in view order, so they are
-// deterministic. A splat outside the view (no tiles) adds nothing, whatever v_projected holds.
+// deterministic. A splat outside the view (no tiles) adds nothing, whatever v_projected holds
+// (today's reduce writes it zero there; the test leaves an earlier view's gradients behind).
 #include "common/constants.wgsl"
 #include "common/dispatch.wgsl"
 #include "common/camera.wgsl"

@@ -132,6 +132,8 @@ describe('train: outputs and checkpoints', () => {
     const b = await splat(['train', ...RUN, '--out', join(dir, 'b.ply'), '--resume', ckpt]);
     expect(b.code, b.stderr).toBe(0);
     expect(Buffer.compare(readFileSync(join(dir, 'b.ply')), readFileSync(unbroken))).toBe(0);
+    // The peak is the run's, not 3x the checkpoint's 10,000 splats.
+    expect(JSON.parse(b.stdout).mcmc).toEqual({ splats: 3000, spread: 1, peak: 10_000, pruneAt: 66 });
     const straight = await splat(['train', ...RUN, '--mcmc-peak', '0', '--out', join(dir, 'c.ply')]);
     expect(straight.code, straight.stderr).toBe(0);
     expect(JSON.parse(straight.stdout)).toMatchObject({ splats: 3000, mcmc: { splats: 3000, spread: 1 } });
