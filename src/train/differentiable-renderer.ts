@@ -38,6 +38,8 @@ export class DifferentiableRenderer {
   private readonly readback: GPUBuffer;
   private readonly wait: PatientWait;
   private readonly contribution: SplatContributionKernel;
+  /** Pixels of the unit-red image gradient vImage holds (addContributions); 0 when it holds another. */
+  private unitRedPixels = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -61,28 +63,8 @@ export class DifferentiableRenderer {
   async step(gaussians: GaussianSet, camera: Camera, target: GPUBuffer | Float32Array, opts: ForwardOptions): Promise<Float32Array> {
     this.loss.setTarget(target, camera.width, camera.height);
     this.vImage.ensure(camera.width * camera.height * 16);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const enc = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.step' });
-      this.forward.encode(enc, gaussians, camera, opts);
-      this.loss.encode(enc, this.forward.image.buffer, this.vImage.buffer);
-      this.backward.encode(enc, this.forward, gaussians, this.vImage.buffer);
-      enc.copyBufferToBuffer(this.forward.isectCount, ISECT_COUNT.fields.total.at * 4, this.readback, 0, 4);
-      enc.copyBufferToBuffer(this.loss.statsBuffer, 0, this.readback, 16, LOSS_STATS.floats * 4);
-      const capacity = this.forward.capacity;
-      this.device.queue.submit([enc.finish()]);
-      await this.wait.run(() => this.readback.mapAsync(GPUMapMode.READ));
-      const total = new Uint32Array(this.readback.getMappedRange(0, 4))[0];
-      const stats = new Float32Array(this.readback.getMappedRange(16, LOSS_STATS.floats * 4)).slice();
-      this.readback.unmap();
-      this.forward.stats.intersections = total;
-      if (total <= capacity) return stats;
-      if (total > this.forward.maxCapacity) break;
-      // More intersections than the buffers hold: grow them and redo the view.
-      this.forward.requireCapacity(total);
-    }
-    throw new RangeError(
-      `this view needs ${this.forward.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.forward.maxCapacity})`,
-    );
+    this.unitRedPixels = 0; // the loss overwrites vImage
+    return this.frame('DifferentiableRenderer.step', gaussians, camera, opts, true);
   }
 
   /**
@@ -93,38 +75,51 @@ export class DifferentiableRenderer {
    */
   async addContributions(gaussians: GaussianSet, camera: Camera, opts: ForwardOptions, total: GPUBuffer): Promise<void> {
     const pixels = camera.width * camera.height;
-    this.vImage.ensure(pixels * 16);
-    const unitRed = new Float32Array(pixels * 4);
-    for (let i = 0; i < unitRed.length; i += 4) unitRed[i] = 1;
-    this.device.queue.writeBuffer(this.vImage.buffer, 0, unitRed);
+    if (this.unitRedPixels !== pixels) {
+      this.vImage.ensure(pixels * 16);
+      const unitRed = new Float32Array(pixels * 4);
+      for (let i = 0; i < unitRed.length; i += 4) unitRed[i] = 1;
+      this.device.queue.writeBuffer(this.vImage.buffer, 0, unitRed);
+      this.unitRedPixels = pixels;
+    }
+    // Only after a frame that fit (frame() redoes an overflowed one): its projected gradients are this view's.
+    await this.frame('DifferentiableRenderer.contributions', gaussians, camera, opts, false);
+    const enc = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.addContributions' });
+    const pass = enc.beginComputePass({ label: 'SplatContribution' });
+    this.contribution.dispatchItems(
+      pass,
+      this.contribution.bindCamera(this.forward.uniform.buffer),
+      this.contribution.bindAll({ projected: this.forward.projected.buffer, vProjected: this.backward.projectedGradients, total }),
+      gaussians.count,
+    );
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /**
+   * Forward, the loss (with `withLoss`; else vImage as it is) and backward for one view, redone
+   * once with grown intersection buffers when they overflowed. Resolves to the loss stats (empty
+   * without the loss) once the GPU is done.
+   */
+  private async frame(label: string, gaussians: GaussianSet, camera: Camera, opts: ForwardOptions, withLoss: boolean): Promise<Float32Array> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const enc = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.contributions' });
+      const enc = this.device.createCommandEncoder({ label });
       this.forward.encode(enc, gaussians, camera, opts);
+      if (withLoss) this.loss.encode(enc, this.forward.image.buffer, this.vImage.buffer);
       this.backward.encode(enc, this.forward, gaussians, this.vImage.buffer);
       enc.copyBufferToBuffer(this.forward.isectCount, ISECT_COUNT.fields.total.at * 4, this.readback, 0, 4);
+      if (withLoss) enc.copyBufferToBuffer(this.loss.statsBuffer, 0, this.readback, 16, LOSS_STATS.floats * 4);
       const capacity = this.forward.capacity;
       this.device.queue.submit([enc.finish()]);
       await this.wait.run(() => this.readback.mapAsync(GPUMapMode.READ));
-      const count = new Uint32Array(this.readback.getMappedRange(0, 4))[0];
+      const total = new Uint32Array(this.readback.getMappedRange(0, 4))[0];
+      const stats = withLoss ? new Float32Array(this.readback.getMappedRange(16, LOSS_STATS.floats * 4)).slice() : new Float32Array(0);
       this.readback.unmap();
-      this.forward.stats.intersections = count;
-      if (count <= capacity) {
-        // Only a frame that fit: an overflowed one left the projected gradients stale.
-        const add = this.device.createCommandEncoder({ label: 'DifferentiableRenderer.addContributions' });
-        const pass = add.beginComputePass({ label: 'SplatContribution' });
-        const u = this.forward.uniform.buffer;
-        this.contribution.dispatchItems(
-          pass,
-          this.contribution.bindCamera(u),
-          this.contribution.bindAll({ projected: this.forward.projected.buffer, vProjected: this.backward.projectedGradients, total }),
-          gaussians.count,
-        );
-        pass.end();
-        this.device.queue.submit([add.finish()]);
-        return;
-      }
-      if (count > this.forward.maxCapacity) break;
-      this.forward.requireCapacity(count);
+      this.forward.stats.intersections = total;
+      if (total <= capacity) return stats;
+      if (total > this.forward.maxCapacity) break;
+      // More intersections than the buffers hold: grow them and redo the view.
+      this.forward.requireCapacity(total);
     }
     throw new RangeError(
       `this view needs ${this.forward.stats.intersections} tile intersections, more than this adapter's storage binding limit holds (${this.forward.maxCapacity})`,
