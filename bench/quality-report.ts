@@ -35,7 +35,7 @@ function targets(runs: QualityRun[]): string[] {
     const new_ = find(n, 'scaled');
     if (ref && new_) out.push(`- ${n.toLocaleString('en-US')} steps: scaled ${fmt(new_.psnr - ref.psnr, 2)} dB held out against reference (target ${n === 1000 ? '>= +2' : '>= 0'}), ${fmt(new_.seconds / ref.seconds, 2)}x its time.`);
   }
-  out.push(...mcmcTargets(runs));
+  out.push(...mcmcTargets(runs), ...defaultTargets(runs));
   const ref5 = find(5000, 'reference');
   const new5 = find(5000, 'scaled');
   if (ref5 && new5) {
@@ -60,16 +60,32 @@ function targets(runs: QualityRun[]): string[] {
 function mcmcTargets(runs: QualityRun[]): string[] {
   const out: string[] = [];
   for (const adc of runs.filter((r) => r.label === 'scaled')) {
-    const plain = runs.filter((r) => {
-      const m = r.config.mcmc;
-      return r.iterations === adc.iterations && (r.config.seed ?? 0) === (adc.config.seed ?? 0) && r.config.strategy === 'mcmc' && r.config.schedule === 'scaled' && m !== undefined && ['splats', 'peak,splats'].includes(Object.keys(m).sort().join()) && Object.keys(r.config).every((k) => ['seed', 'schedule', 'strategy', 'mcmc', 'iterations'].includes(k));
-    });
+    const plain = runs.filter((r) => r.iterations === adc.iterations && (r.config.seed ?? 0) === (adc.config.seed ?? 0) && plainMcmc(r));
     for (const [fraction, what, target] of [[1, "ADC's count", '>= +0.3'], [1 / 3, "a third of ADC's count", '>= 0']] as const) {
       const want = adc.splats * fraction;
       for (const m of plain.filter((r) => Math.abs(r.splats - want) <= 0.02 * want)) out.push(`- ${adc.iterations.toLocaleString('en-US')} steps, MCMC at ${what} (${m.label}, ${m.splats.toLocaleString('en-US')} splats): ${fmt(m.psnr - adc.psnr, 2)} dB held out against ADC's scaled run (target ${target}), ${fmt(m.seconds / adc.seconds, 2)}x its time.`);
     }
   }
   return out;
+}
+
+/** A run of plain MCMC on the scaled schedule: only the budget, and optionally a peak, set (seed aside). */
+function plainMcmc(r: QualityRun): boolean {
+  const m = r.config.mcmc;
+  return r.config.strategy === 'mcmc' && r.config.schedule === 'scaled' && m !== undefined && ['splats', 'peak,splats'].includes(Object.keys(m).sort().join()) && Object.keys(r.config).every((k) => ['seed', 'schedule', 'strategy', 'mcmc', 'iterations'].includes(k));
+}
+
+/**
+ * The Train panel's default run (the scaled schedule, MCMC at the automatic budget with the
+ * automatic peak of twice it, autoMcmcPeak) against the reference schedule at 1,000 steps
+ * (target >= +2 dB): the plain MCMC runs whose peak is twice their budget, a line per seed.
+ */
+function defaultTargets(runs: QualityRun[]): string[] {
+  const ref = runs.find((r) => r.iterations === 1000 && r.label === 'reference');
+  if (!ref) return [];
+  return runs
+    .filter((r) => r.iterations === 1000 && plainMcmc(r) && r.config.mcmc!.peak === 2 * r.config.mcmc!.splats!)
+    .map((r) => `- 1,000 steps, the defaults (MCMC at its budget, ${r.splats.toLocaleString('en-US')}, grown to twice it first; ${r.label}, seed ${r.config.seed ?? 0}): ${fmt(r.psnr - ref.psnr, 2)} dB held out against reference (target >= +2), ${fmt(r.seconds / ref.seconds, 2)}x its time.`);
 }
 
 export function qualitySection(all: QualityRun[]): string {

@@ -1149,4 +1149,20 @@ export const MUTATIONS = [
     tests: ['test/cli/train-checkpoint.test.ts'],
     testName: 'prunes to --splats',
   },
+  {
+    name: 'mcmc peak: the automatic peak is the automatic budget (no peak at it)',
+    file: 'src/train/mcmc-config.ts',
+    find: 'Math.max(auto, Math.min(AUTO_PEAK_FACTOR * auto, AUTO_PEAK_FACTOR * budget))',
+    replace: 'auto',
+    tests: ['test/reference/mcmc.test.ts', 'test/cli/train-checkpoint.test.ts'],
+    testName: 'automatic',
+  },
+  {
+    name: 'mcmc peak: the automatic peak has no upper bound',
+    file: 'src/train/mcmc-config.ts',
+    find: 'Math.min(AUTO_PEAK_FACTOR * auto, AUTO_PEAK_FACTOR * budget)',
+    replace: 'AUTO_PEAK_FACTOR * budget',
+    tests: ['test/reference/mcmc.test.ts'],
+    testName: 'automatic peak',
+  },
 ];

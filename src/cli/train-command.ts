@@ -16,7 +16,7 @@ import { checkResumable, checkSettings, datasetIdentity } from '../train/checkpo
 import { DEFAULT_TRAIN, MAX_DROPOUT, isDropoutRate, resolveTrainConfig } from '../train/config';
 import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
-import { MAX_SPREAD, type McmcConfig, autoMcmcSplats, mcmcPruneIteration, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
+import { MAX_SPREAD, type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
@@ -149,7 +149,7 @@ export const trainCommand: Command = {
     { name: 'max-splats', value: 'M', help: 'stop growing at M splats (default 3000000)' },
     { name: 'strategy', value: 'S', help: 'densification: adc (the reference, default) or mcmc (3DGS-MCMC: relocation, noise, a splat budget)' },
     { name: 'splats', value: 'N', help: 'with --strategy mcmc: the splat count to end with, or auto: 3x the SfM points, at least 10000, at most --max-splats (default 1000000)' },
-    { name: 'mcmc-peak', value: 'N', help: 'with --strategy mcmc and a smaller --splats: grow to N splats first and keep the --splats that draw most at 60% of the run (--schedule scaled; reference: step 25000); auto (default): the automatic budget with --schedule scaled, none with reference; 0: grow straight to --splats' },
+    { name: 'mcmc-peak', value: 'N', help: 'with --strategy mcmc and a smaller --splats: grow to N splats first and keep the --splats that draw most at 60% of the run (--schedule scaled; reference: step 25000); auto (default, --schedule scaled): twice --splats, at least the automatic budget and at most twice it; none with reference; 0: grow straight to --splats' },
     { name: 'mcmc-spread', value: 'S', help: "with --strategy mcmc: each copy starts S standard deviations off its source along a random direction (default 1 with --schedule scaled; 0, gsplat's stacked copies, with reference)" },
     { name: 'selective-adam', help: "update only splats the step's view sees (faster steps; parameters of unseen splats rest)" },
     { name: 'antialias', help: 'Mip-Splatting 3D and 2D filters: no aliasing when zoomed out, no dilation when zoomed in; the .ply is marked antialiased' },
@@ -179,11 +179,13 @@ export const trainCommand: Command = {
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
-    const autoCount = () => autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats);
-    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoCount() };
-    // With the scaled schedule a budget below the automatic one grows to it first and prunes to
-    // the budget (McmcConfig.peak); the reference schedule keeps gsplat's behaviour.
-    if (o.autoPeak && !resumed && config.schedule === 'scaled') config.mcmc = { ...config.mcmc, peak: autoCount() };
+    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats) };
+    // With the scaled schedule the run grows past its budget first and prunes to it (McmcConfig.peak,
+    // autoMcmcPeak); the reference schedule keeps gsplat's behaviour.
+    if (o.autoPeak && !resumed && config.schedule === 'scaled') {
+      const maxSplats = resolveDensityConfig(config.density).maxSplats;
+      config.mcmc = { ...config.mcmc, peak: autoMcmcPeak(resolveMcmcConfig(config.mcmc).splats, initial.count, maxSplats) };
+    }
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);

@@ -86,28 +86,33 @@ describe('train: outputs and checkpoints', () => {
   it('--splats auto: the MCMC budget comes from the SfM points, and a resumed run keeps it', async () => {
     const dir = join(tmp, 'auto');
     mkdirSync(dir);
-    // The scaled schedule refines once in 110 steps (step 50), straight to the budget:
-    // 3 x 1,338 points is under the floor of 10,000 (mcmc-config.ts autoMcmcSplats).
+    // 3 x 1,338 points is under the floor of 10,000 (mcmc-config.ts autoMcmcSplats). The scaled
+    // schedule refines once in 110 steps (step 50), to the automatic peak of twice the budget
+    // (autoMcmcPeak), and prunes to the budget at 60% (step 66).
     const AUTO = [...SMALL, '--schedule', 'scaled', '--strategy', 'mcmc', '--splats', 'auto', '--iters', '110'];
     const unbroken = join(dir, 'a.ply');
     const a = await splat(['train', ...AUTO, '--out', unbroken, '--checkpoint-every', '60']);
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout).splats).toBe(10_000);
-    // The summary names the budget and the copy spread (the scaled schedule's 1).
-    expect(JSON.parse(a.stdout).mcmc).toEqual({ splats: 10_000, spread: 1 });
-    // The checkpoint holds 10,000 splats; "auto" must not become 3 x 10,000 on resume.
+    // The summary names the budget, the copy spread (the scaled schedule's 1) and the peak.
+    expect(JSON.parse(a.stdout).mcmc).toEqual({ splats: 10_000, spread: 1, peak: 20_000, pruneAt: 66 });
+    // The checkpoint holds the peak's 20,000 splats; "auto" must not become 3 x 20,000 on resume,
+    // nor the peak twice that.
     const ckpt = join(dir, 'a.step-000060.ckpt');
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(ckpt)), ckpt).state.count).toBe(20_000);
     const b = await splat(['train', ...AUTO, '--out', join(dir, 'b.ply'), '--resume', ckpt]);
     expect(b.code, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout).mcmc).toEqual({ splats: 10_000, spread: 1, peak: 20_000, pruneAt: 66 });
     expect(Buffer.compare(readFileSync(join(dir, 'b.ply')), readFileSync(unbroken))).toBe(0);
-    // --max-splats caps it.
+    // --max-splats caps the budget (and the peak: no room above it).
     const capped = await splat(['train', ...AUTO, '--max-splats', '6000', '--out', join(dir, 'c.ply')]);
     expect(capped.code, capped.stderr).toBe(0);
-    expect(JSON.parse(capped.stdout).splats).toBe(6_000);
+    expect(JSON.parse(capped.stdout)).toMatchObject({ splats: 6_000, mcmc: { splats: 6_000, spread: 1 } });
+    expect(JSON.parse(capped.stdout).mcmc).not.toHaveProperty('peak');
     // --mcmc-spread reaches the trainer: copies stacked on their sources train to another scene.
     const stacked = await splat(['train', ...AUTO, '--mcmc-spread', '0', '--out', join(dir, 'd.ply')]);
     expect(stacked.code, stacked.stderr).toBe(0);
-    expect(JSON.parse(stacked.stdout).mcmc).toEqual({ splats: 10_000, spread: 0 });
+    expect(JSON.parse(stacked.stdout).mcmc).toEqual({ splats: 10_000, spread: 0, peak: 20_000, pruneAt: 66 });
     expect(Buffer.compare(readFileSync(join(dir, 'd.ply')), readFileSync(unbroken))).not.toBe(0);
     // A checkpoint of one spread does not resume under another.
     const other = await splat(['train', ...AUTO, '--mcmc-spread', '2', '--out', join(dir, 'e.ply'), '--resume', ckpt]);

@@ -19,7 +19,7 @@ import {
   relocatedSplat,
   relocationDenominator,
 } from '../../src/reference/mcmc';
-import { DEFAULT_MCMC, type McmcConfig, mcmcGrowthCap, mcmcGrowthTarget, mcmcInitialScene, mcmcPruneIteration, mcmcRefineDue, mcmcRefinesLeft, resolveMcmcConfig } from '../../src/train/mcmc-config';
+import { DEFAULT_MCMC, type McmcConfig, autoMcmcPeak, mcmcGrowthCap, mcmcGrowthTarget, mcmcInitialScene, mcmcPruneIteration, mcmcRefineDue, mcmcRefinesLeft, resolveMcmcConfig } from '../../src/train/mcmc-config';
 import { emptyScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
 
@@ -216,6 +216,20 @@ describe('MCMC schedule', () => {
       expect(n).toBe(budget);
     }
     expect(mcmcGrowthTarget(70_000, 600, c, 1000)).toBe(70_000);
+  });
+
+  it('the automatic peak: twice the budget, at least the automatic budget and at most twice it, never past max splats', () => {
+    // buddha13's 21,402 SfM points: the automatic budget is 64,206.
+    expect(autoMcmcPeak(64_206, 21_402, 3_000_000)).toBe(128_412); // at the automatic budget: twice it
+    expect(autoMcmcPeak(10_552, 21_402, 3_000_000)).toBe(64_206); // below it: the automatic budget
+    expect(autoMcmcPeak(40_000, 21_402, 3_000_000)).toBe(80_000);
+    expect(autoMcmcPeak(100_000, 21_402, 3_000_000)).toBe(128_412); // above it: at most twice the automatic budget
+    expect(autoMcmcPeak(128_412, 21_402, 3_000_000)).toBe(0); // ... so a budget that large has no peak
+    expect(autoMcmcPeak(1_000_000, 21_402, 3_000_000)).toBe(0); // the CLI's default budget
+    expect(autoMcmcPeak(64_206, 21_402, 100_000)).toBe(100_000); // max splats caps it
+    expect(autoMcmcPeak(50_000, 21_402, 50_000)).toBe(0); // ... down to the budget: no peak
+    expect(autoMcmcPeak(3_000, 800, 3_000_000)).toBe(10_000); // the automatic budget's floor
+    expect(autoMcmcPeak(10_000, 800, 3_000_000)).toBe(20_000);
   });
 
   it('with a peak: grows to the peak by the last refinement before the prune, never past the budget after it', () => {

@@ -21,7 +21,9 @@ export interface TrainPreset {
    * MCMC at the automatic budget (autoMcmcSplats): at 2,000 steps it ended 1.2 dB higher held
    * out than ADC on the rendered ring (30,000 splats against ADC's 40,623, in two thirds of its
    * CPU time) and 0.6 dB higher on buddha13 at 1/4 size (64,206 splats against 67,470; 1.3
-   * before MCMC's noise and scale regulariser were sized by the scene's extent), and
+   * before MCMC's noise and scale regulariser were sized by the scene's extent); with the
+   * automatic peak (autoMcmcPeak: grown to twice the budget, pruned back at 60%) 1.7 and 1.1 dB
+   * higher, and
    * MCMC was ahead in every 1,000-step comparison on both bench captures (bench/README.md,
    * "Reading the quality tables"). Longer presets keep ADC: MCMC's 5,000-step and longer runs
    * are not measured here.

@@ -8,7 +8,7 @@ import type { ColmapDataset, DatasetSource } from '../../io/colmap/dataset';
 import { loadColmapDataset } from '../../io/colmap/dataset';
 import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
-import { type McmcConfig, autoMcmcSplats, mcmcPruneIteration, resolveMcmcConfig } from '../../train/mcmc-config';
+import { type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, resolveMcmcConfig } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
@@ -232,7 +232,7 @@ export class TrainingApp {
     const settings = { ...s };
     if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, settings.maxSplats);
     // The reference schedule keeps gsplat's behaviour: no peak.
-    if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcSplats(initial.count, settings.maxSplats);
+    if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcPeak(settings.splats!, initial.count, settings.maxSplats);
     await this.launch(dataset, settings, initial, undefined);
   }
 

@@ -48,11 +48,11 @@ export interface TrainSettings {
   spread?: number;
   /**
    * With 'mcmc': the count to grow to before keeping the `splats` that draw most (McmcConfig.peak;
-   * at or below `splats`: grow straight to it); 0 = automatic (the automatic budget with the
-   * scaled schedule, none with the reference one), resolved when a run starts. Settings saved
-   * without it grow straight to the budget, as they did. Default 0: a budget below the automatic
-   * one grows to it and prunes (buddha13 at a third of ADC's count, 1,000 steps: +1.7 dB held
-   * out against no peak; bench/README.md).
+   * at or below `splats`: grow straight to it); 0 = automatic (with the scaled schedule twice the
+   * budget, at least the automatic budget and at most twice it, autoMcmcPeak; none with the
+   * reference one), resolved when a run starts. Settings saved without it grow straight to the
+   * budget, as they did. Default 0 (buddha13 at 1,000 steps, held out: +0.5 dB at the automatic
+   * budget and +1.7 dB at a third of ADC's count against no peak; bench/README.md).
    */
   peak?: number;
   /** Update only splats the step's view sees. Default off. */
