@@ -179,13 +179,11 @@ export const trainCommand: Command = {
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
-    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, resolveDensityConfig(config.density).maxSplats) };
+    const maxSplats = resolveDensityConfig(config.density).maxSplats;
+    if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, maxSplats) };
     // With the scaled schedule the run grows past its budget first and prunes to it (McmcConfig.peak,
     // autoMcmcPeak); the reference schedule keeps gsplat's behaviour.
-    if (o.autoPeak && !resumed && config.schedule === 'scaled') {
-      const maxSplats = resolveDensityConfig(config.density).maxSplats;
-      config.mcmc = { ...config.mcmc, peak: autoMcmcPeak(resolveMcmcConfig(config.mcmc).splats, initial.count, maxSplats) };
-    }
+    if (o.autoPeak && !resumed && config.schedule === 'scaled') config.mcmc = { ...config.mcmc, peak: autoMcmcPeak(resolveMcmcConfig(config.mcmc).splats, initial.count, maxSplats) };
     const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
