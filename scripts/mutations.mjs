@@ -1165,4 +1165,20 @@ export const MUTATIONS = [
     tests: ['test/reference/mcmc.test.ts'],
     testName: 'automatic peak',
   },
+  {
+    name: 'device capacity: a state doubles its buffers past the binding limit',
+    file: 'src/train/splat-state.ts',
+    find: '    return Math.min(cap, this.maxRows);\n',
+    replace: '    return cap;\n',
+    tests: ['test/train/device-capacity.test.ts'],
+    testName: '128 MiB',
+  },
+  {
+    name: 'device capacity: ADC keeps max splats past what the device holds',
+    file: 'src/train/device-fit.ts',
+    find: 'Math.min(resolveDensityConfig(plan.density).maxSplats, capacity)',
+    replace: 'resolveDensityConfig(plan.density).maxSplats',
+    tests: ['test/train/device-capacity.test.ts'],
+    testName: 'caps ADC',
+  },
 ];

@@ -18,6 +18,7 @@ import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { MAX_SPREAD, type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
+import { capacityText, splatCapacity } from '../render/splat-capacity';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
 import { checkWritable, ensureFolder, writeOutput } from './files';
@@ -179,12 +180,15 @@ export const trainCommand: Command = {
     if (resumed) for (const n of checkResumable(resumed, config, identity, o.resume!)) console.error(`notice: ${o.resume}: ${n}`);
 
     const initial = resumed ? checkpointScene(resumed) : initFromPoints(dataset.points, { shDegree: config.shDegree });
-    const maxSplats = resolveDensityConfig(config.density).maxSplats;
+    const gpu = await requestNodeDevice();
+    // Automatic counts stay within what this device holds as well as --max-splats (ADC stops there too).
+    const capacity = splatCapacity(gpu.device.limits, initial.shDegree);
+    const maxSplats = Math.min(resolveDensityConfig(config.density).maxSplats, capacity);
+    if (maxSplats === capacity && (config.strategy === 'adc' || o.autoSplats || o.autoPeak)) console.error(`notice: ${capacityText(gpu.device.limits, initial.shDegree)}; the run grows no further`);
     if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, maxSplats) };
     // With the scaled schedule the run grows past its budget first and prunes to it (McmcConfig.peak,
     // autoMcmcPeak); the reference schedule keeps gsplat's behaviour.
     if (o.autoPeak && !resumed && config.schedule === 'scaled') config.mcmc = { ...config.mcmc, peak: autoMcmcPeak(resolveMcmcConfig(config.mcmc).splats, initial.count, maxSplats) };
-    const gpu = await requestNodeDevice();
     const trainer = new Trainer(gpu.device, dataset, initial, config);
     if (resumed) trainer.restoreState(resumed.state);
     // The MCMC settings the run follows (`--splats auto` resolved), for the notice and the summary.

@@ -25,6 +25,11 @@ export interface DeviceOptions {
   onError?: (message: string) => void;
   /** Adapter power preference. Default: 'high-performance'. */
   powerPreference?: GPUPowerPreference;
+  /**
+   * Keep WebGPU's default buffer limits (128 MiB storage bindings) instead of the adapter's
+   * maximum: what a small GPU offers, for checking how much a run may hold. Default false.
+   */
+  defaultBufferLimits?: boolean;
 }
 
 export interface GpuContext {
@@ -52,7 +57,7 @@ export async function requestDeviceFrom(gpu: GPU | undefined, whatToInstall: str
     }
   }
   const requiredLimits: Record<string, number> = { ...REQUIRED_LIMITS };
-  for (const name of RAISED_LIMITS) requiredLimits[name] = (adapter.limits as unknown as Record<string, number>)[name];
+  if (!options.defaultBufferLimits) for (const name of RAISED_LIMITS) requiredLimits[name] = (adapter.limits as unknown as Record<string, number>)[name];
   const features: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
   if (adapter.features.has('subgroups')) features.push('subgroups');

@@ -5,6 +5,7 @@
 import type { SplatScene } from '../io/scene';
 import { sceneBounds, shCoeffCount } from '../io/scene';
 import { STORAGE, createBufferWithData, readF32 } from '../gpu/buffers';
+import { capacityText, splatCapacity } from './splat-capacity';
 
 /** What the forward and backward passes read: the parameter buffers and their shape. */
 export interface GaussianSet {
@@ -38,22 +39,10 @@ export class GaussianBuffers implements GaussianSet {
     return shCoeffCount(this.shDegree);
   }
 
-  /** Largest buffer a scene of `count` splats at `shDegree` needs, in bytes. */
-  static largestBufferBytes(count: number, shDegree: number): number {
-    return count * shCoeffCount(shDegree) * 3 * 4;
-  }
-
   /** Uploads a scene; throws a RangeError naming the limit when a buffer would exceed it. */
   static upload(device: GPUDevice, scene: SplatScene, usage: GPUBufferUsageFlags = STORAGE): GaussianBuffers {
-    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    const need = GaussianBuffers.largestBufferBytes(scene.count, scene.shDegree);
-    if (need > limit) {
-      const perSplat = shCoeffCount(scene.shDegree) * 12;
-      throw new RangeError(
-        `scene too large for this GPU: ${scene.count.toLocaleString('en-US')} splats at SH degree ${scene.shDegree} need ` +
-          `${(need / 2 ** 20).toFixed(0)} MiB of SH coefficients in one buffer, over the adapter's ` +
-          `maxStorageBufferBindingSize of ${(limit / 2 ** 20).toFixed(0)} MiB (at most ${Math.floor(limit / perSplat).toLocaleString('en-US')} splats)`,
-      );
+    if (scene.count > splatCapacity(device.limits, scene.shDegree)) {
+      throw new RangeError(`scene too large for this GPU: ${scene.count.toLocaleString('en-US')} splats, but ${capacityText(device.limits, scene.shDegree)}`);
     }
     const mk = (name: string, data: Float32Array) => createBufferWithData(device, `Gaussians.${name}`, data, usage);
     return new GaussianBuffers(

@@ -7,6 +7,7 @@ import type { SplatScene } from '../io/scene';
 import { shCoeffCount } from '../io/scene';
 import { GrowableBuffer, STORAGE, readF32 } from '../gpu/buffers';
 import type { GaussianSet } from '../render/gaussian-buffers';
+import { capacityText, splatCapacity } from '../render/splat-capacity';
 
 export const PARAM_GROUPS = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;
 export type ParamGroup = (typeof PARAM_GROUPS)[number];
@@ -42,6 +43,8 @@ export class SplatState implements GaussianSet {
   readonly m: GroupBuffers;
   readonly v: GroupBuffers;
   private capacityRows: number;
+  /** Most rows this device's storage bindings hold (splat-capacity.ts): doubling stops there. */
+  readonly maxRows: number;
 
   constructor(
     readonly device: GPUDevice,
@@ -51,10 +54,12 @@ export class SplatState implements GaussianSet {
   ) {
     this.count = count;
     this.shCoeffs = shCoeffCount(shDegree);
-    this.capacityRows = capacity;
+    this.maxRows = splatCapacity(device.limits, shDegree);
+    this.checkRows(count);
+    this.capacityRows = Math.min(Math.max(capacity, count), this.maxRows);
     const make = (prefix: string): GroupBuffers => {
       const out = {} as GroupBuffers;
-      for (const g of PARAM_GROUPS) out[g] = new GrowableBuffer(device, `SplatState.${prefix}.${g}`, STORAGE, capacity * groupWidth(g, this.shCoeffs) * 4);
+      for (const g of PARAM_GROUPS) out[g] = new GrowableBuffer(device, `SplatState.${prefix}.${g}`, STORAGE, this.capacityRows * groupWidth(g, this.shCoeffs) * 4);
       return out;
     };
     this.params = make('param');
@@ -77,14 +82,25 @@ export class SplatState implements GaussianSet {
     return this.capacityRows;
   }
 
+  private checkRows(rows: number): void {
+    if (rows > this.maxRows) throw new RangeError(`SplatState: ${rows.toLocaleString('en-US')} splats do not fit: ${capacityText(this.device.limits, this.shDegree)}`);
+  }
+
+  /** The doubled capacity that holds `rows`, capped at what the device holds. */
+  private doubledTo(rows: number): number {
+    this.checkRows(rows);
+    let cap = this.capacityRows;
+    while (cap < rows) cap *= 2;
+    return Math.min(cap, this.maxRows);
+  }
+
   /**
    * Replaces every buffer with one holding at least `rows` rows, copying the first `keepRows`
    * rows of each (parameters and moments). Callers then fill rows past `keepRows`.
    */
   grow(rows: number, keepRows: number): void {
     if (rows <= this.capacityRows) return;
-    let cap = this.capacityRows;
-    while (cap < rows) cap *= 2;
+    const cap = this.doubledTo(rows);
     const enc = this.device.createCommandEncoder({ label: 'SplatState.grow' });
     const old: GPUBuffer[] = [];
     for (const set of [this.params, this.m, this.v]) {
@@ -108,7 +124,7 @@ export class SplatState implements GaussianSet {
    * compacts into new buffers anyway, so copying into grown ones first would be wasted).
    */
   reserveForReplacement(rows: number): void {
-    while (this.capacityRows < rows) this.capacityRows *= 2;
+    if (rows > this.capacityRows) this.capacityRows = this.doubledTo(rows);
   }
 
   /**

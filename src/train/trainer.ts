@@ -18,6 +18,7 @@ import { Mulberry32, ViewSampler } from './random';
 import { type DensityStrategy, createDensityStrategy } from './density-strategy';
 import { mcmcInitialScene, resolveMcmcConfig } from './mcmc-config';
 import { type SchedulePlan, coarseSize, schedulePlan } from './schedule';
+import { fitPlanToDevice } from './device-fit';
 import { CoarseTargets } from './coarse-targets';
 import { TrainingFilter3d } from './filter3d';
 import type { GaussianSet } from '../render/gaussian-buffers';
@@ -97,7 +98,8 @@ export class Trainer {
     config: Partial<TrainConfig> = {},
   ) {
     this.config = resolveTrainConfig(config);
-    this.plan = schedulePlan(this.config);
+    // Growth stops at what the device's storage bindings hold, not at a failed allocation mid-run.
+    this.plan = fitPlanToDevice(schedulePlan(this.config), this.config.strategy, device.limits, initial.shDegree);
     if (dataset.train.length === 0) throw new Error('the dataset has no training views');
     // A fresh MCMC run starts within its budget at the strategy's opacity and scale (the
     // schedule's: the scaled one starts larger, schedule.ts mcmcInitScale); a restored

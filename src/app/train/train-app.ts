@@ -10,6 +10,7 @@ import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
 import { type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, resolveMcmcConfig } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
+import { splatCapacity } from '../../render/splat-capacity';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
@@ -230,9 +231,11 @@ export class TrainingApp {
     // The run's own settings (saved with its checkpoints) hold the automatic budget's number:
     // a resumed run starts from its checkpoint, not from the points the budget came from.
     const settings = { ...s };
-    if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, settings.maxSplats);
+    // Automatic counts stay within what this GPU's storage buffers hold (the trainer stops ADC there).
+    const maxSplats = Math.min(settings.maxSplats, splatCapacity(this.device.limits, initial.shDegree));
+    if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, maxSplats);
     // The reference schedule keeps gsplat's behaviour: no peak.
-    if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcPeak(settings.splats!, initial.count, settings.maxSplats);
+    if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcPeak(settings.splats!, initial.count, maxSplats);
     await this.launch(dataset, settings, initial, undefined);
   }
 
