@@ -67,10 +67,12 @@ export class ViewerPanel {
     statsFolder.addBinding(stats, 'fps', { readonly: true, format: fmt1, label: 'fps' });
     statsFolder.addBinding(stats, 'frameMs', { readonly: true, format: fmt1, label: 'frame ms' });
     statsFolder.addBinding(stats, 'splats', { readonly: true, format: (v: number) => Math.round(v).toLocaleString('en-US'), label: 'splats' });
-    statsFolder.addBinding(stats, 'intersections', {
+    // Only the tile rasterizer has tile pairs: the sorted quads would always read 0.
+    const tilePairs = statsFolder.addBinding(stats, 'intersections', {
       readonly: true,
       format: (v: number) => Math.round(v).toLocaleString('en-US'),
       label: 'tile pairs',
+      hidden: !settings.exact,
     });
 
     const view = this.pane.addFolder({ title: 'View' });
@@ -89,7 +91,10 @@ export class ViewerPanel {
       .addBinding(settings, 'resolutionScale', { min: 0.25, max: 2, step: 0.05, label: 'resolution' })
       .on('change', changed('resolutionScale'));
     view.addBinding(settings, 'yUp', { label: 'y-up scene' }).on('change', changed('yUp'));
-    view.addBinding(settings, 'exact', { label: 'exact (tiles)' }).on('change', changed('exact'));
+    view.addBinding(settings, 'exact', { label: 'exact (tiles)' }).on('change', () => {
+      tilePairs.hidden = !settings.exact;
+      callbacks.onSettingsChange('exact');
+    });
     view.addBinding(settings, 'spin', { min: -90, max: 90, step: 5, label: 'auto-rotate °/s' }).on('change', changed('spin'));
     view.addButton({ title: 'Frame scene (F)' }).on('click', () => callbacks.onFrame());
     view.addButton({ title: 'Reset view (R)' }).on('click', () => callbacks.onReset());
