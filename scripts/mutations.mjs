@@ -1181,4 +1181,20 @@ export const MUTATIONS = [
     tests: ['test/train/device-capacity.test.ts'],
     testName: 'caps ADC',
   },
+  {
+    name: 'device capacity: the renderer uploads a scene at its own SH degree whatever the device holds',
+    file: 'src/render/splat-renderer.ts',
+    find: 'const degree = Math.max(0, fittingShDegree(this.device.limits, scene.count, scene.shDegree));',
+    replace: 'const degree = scene.shDegree;',
+    tests: ['test/render/scene-capacity.test.ts'],
+    testName: '128 MiB',
+  },
+  {
+    name: 'device capacity: fewer SH bands taken from the wrong splat rows',
+    file: 'src/io/scene.ts',
+    find: 'sh.set(scene.sh.subarray(i * from, i * from + to), i * to);',
+    replace: 'sh.set(scene.sh.subarray(i * to, i * to + to), i * to);',
+    tests: ['test/render/scene-capacity.test.ts'],
+    testName: 'withShDegree',
+  },
 ];

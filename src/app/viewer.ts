@@ -25,6 +25,7 @@ import type { Camera } from '../io/camera';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import type { FolderApi } from 'tweakpane';
 import { isCpuAdapter } from '../gpu/kernel-shapes';
+import { capacityText } from '../render/splat-capacity';
 import { LivePacing } from './live-pacing';
 
 interface CurrentScene {
@@ -137,9 +138,9 @@ export class Viewer {
       if (token !== this.loadToken) return false; // a newer load superseded this one
       const { scene, warnings } = opened.loaded;
       const link: SceneLink = opts.link ?? (opened.url !== null ? { kind: 'url', url: opened.url } : { kind: 'none' });
-      this.showScene(scene, opened.name, { pose: opts.pose, link });
       // Readers word some notices without the file name; the page always names the file.
-      if (warnings.length > 0) this.overlay.notice(warnings.map((w) => (w.startsWith(opened.name) ? w : `${opened.name}: ${w}`)).join('\n'));
+      const notices = warnings.map((w) => (w.startsWith(opened.name) ? w : `${opened.name}: ${w}`));
+      this.showScene(scene, opened.name, { pose: opts.pose, link, notices });
       return true;
     } catch (e) {
       if (token === this.loadToken) {
@@ -152,17 +153,22 @@ export class Viewer {
 
   /**
    * Shows a scene already in memory, first from `pose` (a shared link), with R returning to
-   * `home` (default: framed from the front). No link unless `link` says so. Throws if it cannot.
+   * `home` (default: framed from the front). No link unless `link` says so. Shows `notices` (and
+   * its own, when the GPU holds fewer SH bands than the scene has) once shown. Throws if it cannot.
    */
-  showScene(scene: SplatScene, name: string, opts: { pose?: ViewPose | null; home?: ViewPose; link?: SceneLink } = {}): void {
+  showScene(scene: SplatScene, name: string, opts: { pose?: ViewPose | null; home?: ViewPose; link?: SceneLink; notices?: string[] } = {}): void {
     if (scene.count === 0) throw new Error(`${name}: the file holds no splats`);
-    this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
+    const shown = this.renderer.setScene(scene); // throws (e.g. too large) before anything is replaced
     const bounds = robustBounds(scene);
     const up: Vec3 = opts.pose ? opts.pose.up : this.settings.yUp ? [0, 1, 0] : COLMAP_UP;
     const home = opts.home ?? this.framedPose(bounds, up);
-    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home, antialiased: scene.antialiased === true, filter2d: scene.filter2d }, scene.shDegree, opts.pose ?? home);
+    this.present({ scene, name, link: opts.link ?? { kind: 'none' }, bounds, home, antialiased: scene.antialiased === true, filter2d: scene.filter2d }, shown, opts.pose ?? home);
     const aa = scene.antialiased ? ` · antialiased, ${scene.filter2d ?? DEFAULT_FILTER2D} px² filter` : '';
-    this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · SH ${scene.shDegree}${aa}`);
+    const sh = shown < scene.shDegree ? `SH ${shown} of ${scene.shDegree}` : `SH ${scene.shDegree}`;
+    this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · ${sh}${aa}`);
+    const notices = [...(opts.notices ?? [])];
+    if (shown < scene.shDegree) notices.push(`${name}: ${scene.count.toLocaleString('en-US')} splats at SH degree ${scene.shDegree} do not fit: ${capacityText(this.device.limits, scene.shDegree)}. Shown at SH degree ${shown}; downloads keep degree ${scene.shDegree}.`);
+    if (notices.length > 0) this.overlay.notice(notices.join('\n'));
   }
 
   /**

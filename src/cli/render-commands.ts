@@ -5,6 +5,7 @@ import { DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
 import { DEFAULT_FILTER2D, sceneBounds, sceneFilter2d } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
+import { capacityText } from '../render/splat-capacity';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { checkWritable, readInput, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
@@ -99,7 +100,8 @@ export const renderCommand: Command = {
     const gpu = await requestNodeDevice();
     const renderer = new SplatRenderer(gpu.device);
     try {
-      renderer.setScene(loaded.scene);
+      const shown = renderer.setScene(loaded.scene);
+      if (shown < Math.min(shDegree, loaded.scene.shDegree)) console.error(`notice: ${file}: ${loaded.scene.count} splats at SH degree ${loaded.scene.shDegree} do not fit: ${capacityText(gpu.device.limits, loaded.scene.shDegree)}; rendered at SH degree ${shown}`);
       const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);

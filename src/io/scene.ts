@@ -58,6 +58,18 @@ export function shCoeffCount(degree: number): number {
   return (degree + 1) * (degree + 1);
 }
 
+/** The scene with only its SH bands up to `degree` (<= its own): the same splats, fewer coefficients. */
+export function withShDegree(scene: SplatScene, degree: number): SplatScene {
+  if (!(Number.isInteger(degree) && degree >= 0 && degree <= scene.shDegree)) throw new RangeError(`withShDegree: degree must be 0..${scene.shDegree}, got ${degree}`);
+  if (degree === scene.shDegree) return scene;
+  const from = shCoeffCount(scene.shDegree) * 3;
+  const to = shCoeffCount(degree) * 3;
+  const sh = new Float32Array(scene.count * to);
+  // Coefficient-major with RGB interleaved: a splat's first `to` floats are its bands 0..degree.
+  for (let i = 0; i < scene.count; i++) sh.set(scene.sh.subarray(i * from, i * from + to), i * to);
+  return { ...scene, shDegree: degree, sh };
+}
+
 /** Allocates a zeroed scene of `count` splats (identity quaternions). */
 export function emptyScene(count: number, shDegree: number): SplatScene {
   const quats = new Float32Array(count * 4);

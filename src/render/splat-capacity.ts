@@ -29,3 +29,13 @@ export function capacityText(limits: BufferLimits, shDegree: number): string {
   const mib = (bindingLimit(limits) / 2 ** 20).toFixed(0);
   return `this GPU holds at most ${splatCapacity(limits, shDegree).toLocaleString('en-US')} splats at SH degree ${shDegree} (${splatRowBytes(shDegree)} bytes a splat in one buffer; its storage buffer limit is ${mib} MiB)`;
 }
+
+/**
+ * The highest SH degree, at most `shDegree`, at which `count` splats fit these limits; -1 when
+ * none does. Fewer bands cost the view its view-dependent colour, not its splats.
+ */
+export function fittingShDegree(limits: BufferLimits, count: number, shDegree: number): number {
+  let d = shDegree;
+  while (d >= 0 && count > splatCapacity(limits, d)) d--;
+  return d;
+}

@@ -4,13 +4,14 @@
  */
 import type { KernelShapes } from '../gpu/kernel-shapes';
 import type { Camera } from '../io/camera';
-import type { SplatScene } from '../io/scene';
+import { type SplatScene, withShDegree } from '../io/scene';
 import { readF32, readU32 } from '../gpu/buffers';
 import { BlitKernel } from '../kernels/blit';
 import { TextureBlitKernel } from '../kernels/blit-texture';
 import { ForwardPass } from './forward-pass';
 import { SortedSplatPass } from './sorted-splat-pass';
 import { GaussianBuffers, type GaussianSet } from './gaussian-buffers';
+import { fittingShDegree } from './splat-capacity';
 
 export interface RenderOptions {
   /** Active SH degree (clamped to the scene's). */
@@ -58,13 +59,19 @@ export class SplatRenderer {
     this.forward = new ForwardPass(device, opts.shapes);
   }
 
-  /** Uploads `scene`; the previous scene stays when this throws (e.g. too large). */
-  setScene(scene: SplatScene): void {
-    const next = GaussianBuffers.upload(this.device, scene);
+  /**
+   * Uploads `scene` and returns the SH degree it is drawn at: its own, or the highest at which its
+   * splats fit this device's storage buffers (splat-capacity.ts). The previous scene stays when
+   * this throws (too large even at degree 0).
+   */
+  setScene(scene: SplatScene): number {
+    const degree = Math.max(0, fittingShDegree(this.device.limits, scene.count, scene.shDegree));
+    const next = GaussianBuffers.upload(this.device, withShDegree(scene, degree));
     this.owned?.destroy();
     this.owned = next;
     this.gaussians = next;
     this.frameStats.splats = scene.count;
+    return degree;
   }
 
   /**
