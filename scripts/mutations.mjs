@@ -1197,4 +1197,12 @@ export const MUTATIONS = [
     tests: ['test/render/scene-capacity.test.ts'],
     testName: 'withShDegree',
   },
+  {
+    name: 'device capacity: intersection buffers double past the records the tile-record buffer holds',
+    file: 'src/render/forward-pass.ts',
+    find: 'b.ensure(records * 4, true);',
+    replace: 'b.ensure(records * 4);',
+    tests: ['test/render/scene-capacity.test.ts'],
+    testName: 'tile intersections',
+  },
 ];

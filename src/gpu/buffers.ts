@@ -19,8 +19,11 @@ export class GrowableBuffer {
     return this.capacityBytes;
   }
 
-  /** Ensures at least `bytes`; returns true when the buffer was replaced (bind groups go stale). */
-  ensure(bytes: number): boolean {
+  /**
+   * Ensures at least `bytes` (exactly `bytes` when growing with `exact`, for buffers whose record
+   * counts must match); returns true when the buffer was replaced (bind groups go stale).
+   */
+  ensure(bytes: number, exact = false): boolean {
     if (bytes <= this.capacityBytes) return false;
     const limit = Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
     if (bytes > limit) {
@@ -28,7 +31,7 @@ export class GrowableBuffer {
         `${this.label}: needs ${bytes} bytes, over this adapter's storage buffer limit of ${limit} bytes (scene too large for this GPU)`,
       );
     }
-    let next = this.capacityBytes;
+    let next = exact ? bytes : this.capacityBytes;
     while (next < bytes) next *= 2;
     this.capacityBytes = Math.min(align4(next), limit - (limit % 4));
     this.buffer.destroy();

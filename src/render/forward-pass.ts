@@ -116,10 +116,10 @@ export class ForwardPass {
     this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: ISECT_COUNT.bytes, usage: STORAGE | INDIRECT });
   }
 
-  /** The most intersection records one storage binding can hold on this device. */
+  /** The most intersections one storage binding holds on this device: its widest record is a tile record. */
   get maxCapacity(): number {
     const l = this.device.limits;
-    return Math.floor(Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) / 4);
+    return Math.floor(Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) / TILE_RECORD_BYTES);
   }
 
   /** Capacity of the intersection buffers, in records. */
@@ -140,8 +140,14 @@ export class ForwardPass {
     // frame renders with its extra intersections dropped (stats.overflowed) instead of failing.
     const want = Math.min(this.pendingRequiredCapacity, this.maxCapacity);
     if (want > this.capacity) {
-      for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(want * 4);
-      this.tileRecords.ensure(want * TILE_RECORD_BYTES);
+      // Doubling, and every per-intersection buffer sized to the same record count: the emit
+      // kernel takes its capacity from isect_tiles' length, and a tile-record buffer clamped
+      // shorter at the binding limit would drop records with nothing counting them.
+      let records = this.capacity;
+      while (records < want) records *= 2;
+      records = Math.min(records, this.maxCapacity);
+      for (const b of [this.isectTiles, this.isectSlots, this.isectSplats]) b.ensure(records * 4, true);
+      this.tileRecords.ensure(records * TILE_RECORD_BYTES, true);
     }
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));

@@ -65,4 +65,32 @@ describe('SH bands cut to fit the device', () => {
     expect(covered, 'the robot must fill part of the view').toBeGreaterThan(64 * 64 * 0.1);
     expect(got).toEqual(want);
   }, 300_000);
+
+  it('refuses a view with more tile intersections than a 128 MiB binding holds, naming both', async () => {
+    await getTestDevice();
+    const errors: string[] = [];
+    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    // 2,300 splats on 1,296 tiles each of a 1024 x 1024 image: 2,980,800 intersections of 48-byte
+    // tile records, over 128 MiB / 48 = 2,796,202 (and far under 128 MiB / 4, the old bound).
+    const n = 2300;
+    const big: SplatScene = { count: n, shDegree: 0, means: new Float32Array(n * 3), logScales: new Float32Array(n * 3).fill(Math.log(3)), quats: new Float32Array(n * 4), opacityLogits: new Float32Array(n).fill(2), sh: new Float32Array(n * 3).fill(0.5) };
+    for (let i = 0; i < n; i++) {
+      big.quats[i * 4] = 1;
+      big.means[i * 3 + 2] = i * 1e-5;
+    }
+    const renderer = new SplatRenderer(device);
+    expect(renderer.setScene(big)).toBe(0);
+    const cam = lookAtCamera([0, 0, -4], [0, 0, 0], [0, -1, 0], 1024, 1024, 512);
+    // Twice: the second attempt finds the buffers grown to the limit and must still refuse, not
+    // draw with the records past the tile-record buffer dropped.
+    for (let i = 0; i < 2; i++) {
+      await expect(renderer.renderToImage(cam, { shDegree: 0, splatScale: 1, background: [0, 0, 0] })).rejects.toThrow(
+        /this view needs 2980800 tile intersections, more than this adapter's storage binding limit holds \(2796202\)/,
+      );
+    }
+    renderer.destroy();
+    await device.queue.onSubmittedWorkDone();
+    expect(errors).toEqual([]);
+    device.destroy();
+  }, 300_000);
 });
