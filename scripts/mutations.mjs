@@ -1205,4 +1205,12 @@ export const MUTATIONS = [
     tests: ['test/render/scene-capacity.test.ts'],
     testName: 'tile intersections',
   },
+  {
+    name: 'device capacity: training intersections bounded by the tile records, not the backward partials',
+    file: 'src/train/differentiable-renderer.ts',
+    find: '    this.forward.reservePerIntersection(this.backward.perIntersectionBytes());\n',
+    replace: '',
+    tests: ['test/train/device-capacity.test.ts'],
+    testName: 'partial-gradient copies',
+  },
 ];

@@ -217,7 +217,17 @@ export class Viewer {
     this.device = gpu.device;
     this.presenter.setDevice(this.device);
     this.renderer = new SplatRenderer(this.device, { canvasFormat: this.presenter.format });
-    if (this.current?.scene) this.renderer.setScene(this.current.scene);
+    // The new device may hold fewer SH bands (other limits): the panel follows what is drawn.
+    if (this.current?.scene) {
+      try {
+        const shown = this.renderer.setScene(this.current.scene);
+        this.settings.shDegree = Math.min(this.settings.shDegree, shown);
+        this.panel.setMaxShDegree(shown);
+        this.panel.refresh();
+      } catch (e) {
+        this.fail(e instanceof Error ? e.message : String(e));
+      }
+    }
     // Frames queued on the lost device may never report back.
     this.inFlight = 0;
     this.stopped = false;

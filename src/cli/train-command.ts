@@ -18,7 +18,7 @@ import { MAX_FILTER2D, isFilter2d } from '../io/scene';
 import { SCHEDULE_NAMES, type ScheduleName } from '../train/schedule';
 import { MAX_SPREAD, type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, mcmcRefinesLeft, resolveMcmcConfig } from '../train/mcmc-config';
 import { requestNodeDevice } from '../gpu/node-gpu';
-import { capacityText, splatCapacity } from '../render/splat-capacity';
+import { capacityNotice, splatCapacity } from '../render/splat-capacity';
 import { type ParsedArgs, UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { CheckpointWriter, type SavedCheckpoint, readCheckpointFile } from './checkpoint-files';
 import { checkWritable, ensureFolder, writeOutput } from './files';
@@ -183,8 +183,9 @@ export const trainCommand: Command = {
     const gpu = await requestNodeDevice();
     // Automatic counts stay within what this device holds as well as --max-splats (ADC stops there too).
     const capacity = splatCapacity(gpu.device.limits, initial.shDegree);
-    const maxSplats = Math.min(resolveDensityConfig(config.density).maxSplats, capacity);
-    if (maxSplats === capacity && (config.strategy === 'adc' || o.autoSplats || o.autoPeak)) console.error(`notice: ${capacityText(gpu.device.limits, initial.shDegree)}; the run grows no further`);
+    const configured = resolveDensityConfig(config.density).maxSplats;
+    const maxSplats = Math.min(configured, capacity);
+    if (capacity < configured && (config.strategy === 'adc' || o.autoSplats || o.autoPeak)) console.error(`notice: ${capacityNotice(gpu.device.limits, initial.shDegree, configured, config.strategy)}`);
     if (o.autoSplats && !resumed) config.mcmc = { ...config.mcmc, splats: autoMcmcSplats(initial.count, maxSplats) };
     // With the scaled schedule the run grows past its budget first and prunes to it (McmcConfig.peak,
     // autoMcmcPeak); the reference schedule keeps gsplat's behaviour.

@@ -8,7 +8,7 @@
 import { GrowableBuffer, STORAGE } from '../gpu/buffers';
 import { BindGroupCache } from '../gpu/bind-group-cache';
 import { tileGrid } from '../kernels/camera-uniform';
-import { ISECT_GRAD_BYTES, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
+import { ISECT_GRAD_BYTES, type PartialSum, RasterizeBackwardKernel } from '../kernels/rasterize-backward';
 import { GeometryBackwardKernel, ReduceIsectGradsKernel, ShBackwardKernel, V_PROJECTED_BYTES } from '../kernels/project-backward';
 import type { ForwardPass } from './forward-pass';
 import type { GaussianSet } from './gaussian-buffers';
@@ -35,8 +35,12 @@ export class BackwardPass {
   private readonly vProjected: GrowableBuffer; // [N] ProjectedGrad
   private readonly grads: { [K in keyof GaussianGradients]: GrowableBuffer };
 
-  constructor(private readonly device: GPUDevice) {
-    this.raster = new RasterizeBackwardKernel(device);
+  /** `partialSum`: the CPU shape's way of summing a tile's partials (default: the device's best). */
+  constructor(
+    private readonly device: GPUDevice,
+    partialSum?: PartialSum,
+  ) {
+    this.raster = new RasterizeBackwardKernel(device, undefined, partialSum);
     this.reduce = new ReduceIsectGradsKernel(device, this.raster.copies);
     this.geom = new GeometryBackwardKernel(device);
     const g = (label: string) => new GrowableBuffer(device, `Backward.${label}`, STORAGE);

@@ -116,11 +116,23 @@ export class ForwardPass {
     this.isectCount = device.createBuffer({ label: 'Forward.isectCount', size: ISECT_COUNT.bytes, usage: STORAGE | INDIRECT });
   }
 
-  /** The most intersections one storage binding holds on this device: its widest record is a tile record. */
+  /**
+   * The most intersections every per-intersection buffer can hold in one storage binding: the
+   * widest record is a tile record, or a wider one a user of the intersections keeps
+   * (reservePerIntersection: the training backward's partial gradients).
+   */
   get maxCapacity(): number {
     const l = this.device.limits;
-    return Math.floor(Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) / TILE_RECORD_BYTES);
+    return Math.floor(Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) / this.recordBytes);
   }
+
+  /** Bounds maxCapacity by a per-intersection buffer of `bytes` a record that another pass keeps. */
+  reservePerIntersection(bytes: number): void {
+    this.recordBytes = Math.max(this.recordBytes, bytes);
+  }
+
+  /** Bytes a record of the widest per-intersection buffer (maxCapacity). */
+  private recordBytes: number = TILE_RECORD_BYTES;
 
   /** Capacity of the intersection buffers, in records. */
   get capacity(): number {

@@ -39,3 +39,9 @@ export function fittingShDegree(limits: BufferLimits, count: number, shDegree: n
   while (d >= 0 && count > splatCapacity(limits, d)) d--;
   return d;
 }
+
+/** What a run does when this GPU holds fewer splats than its max splats (CLI and Train panel). */
+export function capacityNotice(limits: BufferLimits, shDegree: number, maxSplats: number, strategy: 'adc' | 'mcmc'): string {
+  const what = strategy === 'adc' ? 'densification stops there' : 'an automatic MCMC budget and peak stay under it';
+  return `${capacityText(limits, shDegree)}, fewer than max splats (${maxSplats.toLocaleString('en-US')}): ${what}`;
+}

@@ -10,6 +10,7 @@ import type { SplatScene } from '../io/scene';
 import { GrowableBuffer, STORAGE, readF32 } from '../gpu/buffers';
 import { PatientWait } from '../gpu/patient-wait';
 import { ImageLoss, LOSS_STATS, type LossStats } from '../kernels/image-loss';
+import type { PartialSum } from '../kernels/rasterize-backward';
 import { ISECT_COUNT } from '../kernels/layouts';
 import { SplatContributionKernel } from '../kernels/splat-contribution';
 import { ForwardPass, type ForwardOptions } from '../render/forward-pass';
@@ -43,10 +44,13 @@ export class DifferentiableRenderer {
 
   constructor(
     private readonly device: GPUDevice,
-    opts: { ssimWeight?: number } = {},
+    opts: { ssimWeight?: number; partialSum?: PartialSum } = {},
   ) {
     this.forward = new ForwardPass(device);
-    this.backward = new BackwardPass(device);
+    this.backward = new BackwardPass(device, opts.partialSum);
+    // The backward keeps partial gradients per intersection (4 copies of 48 bytes on the CPU
+    // shape): the forward's intersections stop where those fit one binding.
+    this.forward.reservePerIntersection(this.backward.perIntersectionBytes());
     this.loss = new ImageLoss(device, opts);
     this.vImage = new GrowableBuffer(device, 'DifferentiableRenderer.vImage', STORAGE);
     this.wait = new PatientWait(device);

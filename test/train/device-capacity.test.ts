@@ -17,6 +17,9 @@ import { Trainer } from '../../src/train/trainer';
 import { SplatState } from '../../src/train/splat-state';
 import { type SplatScene, shCoeffCount } from '../../src/io/scene';
 import { getTestDevice } from '../helpers/gpu';
+import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
+import { GaussianBuffers } from '../../src/render/gaussian-buffers';
+import { lookAtCamera } from '../../src/io/camera';
 import { smallBuddha } from '../helpers/small-buddha';
 
 const MIB128 = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
@@ -86,6 +89,36 @@ describe('training on a device with 128 MiB storage bindings', () => {
     expect(() => state.grow(699_051, 1000)).toThrow(/SplatState: 699,051 splats do not fit: this GPU holds at most 699,050 splats at SH degree 3/);
     state.grow(650_000, 1000);
     expect(state.capacity).toBe(699_050);
+    await device.queue.onSubmittedWorkDone();
+    expect(errors).toEqual([]);
+    device.destroy();
+  }, 300_000);
+});
+
+describe('a training view on a device with 128 MiB storage bindings', () => {
+  it('stops at the intersections whose 4 partial-gradient copies fit, naming the limit', async () => {
+    await getTestDevice();
+    const errors: string[] = [];
+    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    // The CPU shape's backward keeps 4 copies of a 48-byte partial per intersection: 192 bytes,
+    // so 2^27 / 192 = 699,050 intersections, not the tile records' 2,796,202.
+    const diff = new DifferentiableRenderer(device, { partialSum: 'copies' });
+    expect(diff.backward.perIntersectionBytes()).toBe(192);
+    expect(diff.forward.maxCapacity).toBe(699_050);
+    // 700 splats as wide as a 512 x 512 view, each on its 1,024 tiles: 716,800 intersections.
+    const n = 700;
+    const scene: SplatScene = { count: n, shDegree: 0, means: new Float32Array(n * 3), logScales: new Float32Array(n * 3).fill(Math.log(3)), quats: new Float32Array(n * 4), opacityLogits: new Float32Array(n).fill(2), sh: new Float32Array(n * 3).fill(0.5) };
+    for (let i = 0; i < n; i++) {
+      scene.quats[i * 4] = 1;
+      scene.means[i * 3 + 2] = i * 1e-5;
+    }
+    const g = GaussianBuffers.upload(device, scene);
+    const cam = lookAtCamera([0, 0, -4], [0, 0, 0], [0, -1, 0], 512, 512, 256);
+    const target = new Float32Array(512 * 512 * 4);
+    await expect(diff.step(g, cam, target, { shDegree: 0, splatScale: 1, background: [0, 0, 0] })).rejects.toThrow(
+      /this view needs 716800 tile intersections, more than this adapter's storage binding limit holds \(699050\)/,
+    );
+    g.destroy();
     await device.queue.onSubmittedWorkDone();
     expect(errors).toEqual([]);
     device.destroy();

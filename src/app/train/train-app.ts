@@ -10,7 +10,7 @@ import { emptyScene, type SplatScene } from '../../io/scene';
 import { initFromPoints } from '../../train/init';
 import { type McmcConfig, autoMcmcPeak, autoMcmcSplats, mcmcPruneIteration, resolveMcmcConfig } from '../../train/mcmc-config';
 import { Trainer } from '../../train/trainer';
-import { splatCapacity } from '../../render/splat-capacity';
+import { capacityNotice, splatCapacity } from '../../render/splat-capacity';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
@@ -178,8 +178,7 @@ export class TrainingApp {
         this.overlay.notice(`${name} is loaded; press Start to train it (that stops the current run).`);
       } else {
         const initial = initFromPoints(loaded.data.points, { shDegree: this.settings.shDegree });
-        this.viewer.showScene(initial, name, { home: PhotoNav.home(loaded) });
-        if (isSample) this.overlay.notice(`Sample: ${SAMPLE_CREDIT}.`);
+        this.viewer.showScene(initial, name, { home: PhotoNav.home(loaded), notices: isSample ? [`Sample: ${SAMPLE_CREDIT}.`] : [] });
       }
       return true;
     } catch (e) {
@@ -232,7 +231,9 @@ export class TrainingApp {
     // a resumed run starts from its checkpoint, not from the points the budget came from.
     const settings = { ...s };
     // Automatic counts stay within what this GPU's storage buffers hold (the trainer stops ADC there).
-    const maxSplats = Math.min(settings.maxSplats, splatCapacity(this.device.limits, initial.shDegree));
+    const capacity = splatCapacity(this.device.limits, initial.shDegree);
+    const maxSplats = Math.min(settings.maxSplats, capacity);
+    if (capacity < settings.maxSplats) this.overlay.notice(capacityNotice(this.device.limits, initial.shDegree, settings.maxSplats, settings.strategy ?? 'adc'));
     if (settings.strategy === 'mcmc' && !(settings.splats! > 0)) settings.splats = autoMcmcSplats(initial.count, maxSplats);
     // The reference schedule keeps gsplat's behaviour: no peak.
     if (settings.strategy === 'mcmc' && settings.peak === 0 && settings.schedule === 'scaled') settings.peak = autoMcmcPeak(settings.splats!, initial.count, maxSplats);
