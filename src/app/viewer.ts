@@ -25,7 +25,7 @@ import type { Camera } from '../io/camera';
 import type { GaussianSet } from '../render/gaussian-buffers';
 import type { FolderApi } from 'tweakpane';
 import { isCpuAdapter } from '../gpu/kernel-shapes';
-import { capacityText } from '../render/splat-capacity';
+import { shDegreeNotice } from '../render/splat-capacity';
 import { LivePacing } from './live-pacing';
 
 interface CurrentScene {
@@ -167,7 +167,7 @@ export class Viewer {
     const sh = shown < scene.shDegree ? `SH ${shown} of ${scene.shDegree}` : `SH ${scene.shDegree}`;
     this.overlay.setSceneInfo(`${name} · ${scene.count.toLocaleString('en-US')} splats · ${sh}${aa}`);
     const notices = [...(opts.notices ?? [])];
-    if (shown < scene.shDegree) notices.push(`${name}: ${scene.count.toLocaleString('en-US')} splats at SH degree ${scene.shDegree} do not fit: ${capacityText(this.device.limits, scene.shDegree)}. Shown at SH degree ${shown}; downloads keep degree ${scene.shDegree}.`);
+    if (shown < scene.shDegree) notices.push(`${shDegreeNotice(this.device.limits, name, scene, shown)} (downloads keep degree ${scene.shDegree}).`);
     if (notices.length > 0) this.overlay.notice(notices.join('\n'));
   }
 

@@ -5,7 +5,7 @@ import { DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
 import { DEFAULT_FILTER2D, sceneBounds, sceneFilter2d } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
-import { capacityText } from '../render/splat-capacity';
+import { shDegreeNotice } from '../render/splat-capacity';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { checkWritable, readInput, writeOutput } from './files';
 import { readSceneFile } from './scene-file';
@@ -101,7 +101,7 @@ export const renderCommand: Command = {
     const renderer = new SplatRenderer(gpu.device);
     try {
       const shown = renderer.setScene(loaded.scene);
-      if (shown < Math.min(shDegree, loaded.scene.shDegree)) console.error(`notice: ${file}: ${loaded.scene.count} splats at SH degree ${loaded.scene.shDegree} do not fit: ${capacityText(gpu.device.limits, loaded.scene.shDegree)}; rendered at SH degree ${shown}`);
+      if (shown < Math.min(shDegree, loaded.scene.shDegree)) console.error(`notice: ${shDegreeNotice(gpu.device.limits, file, loaded.scene, shown)}`);
       const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
       const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
       await writeOutput(outPath, bytes);

@@ -45,3 +45,8 @@ export function capacityNotice(limits: BufferLimits, shDegree: number, maxSplats
   const what = strategy === 'adc' ? 'densification stops there' : 'an automatic MCMC budget and peak stay under it';
   return `${capacityText(limits, shDegree)}, fewer than max splats (${maxSplats.toLocaleString('en-US')}): ${what}`;
 }
+
+/** Why `name` is drawn at SH degree `shown`, below its own `scene.shDegree` (viewer and `splat render`). */
+export function shDegreeNotice(limits: BufferLimits, name: string, scene: { count: number; shDegree: number }, shown: number): string {
+  return `${name}: ${scene.count.toLocaleString('en-US')} splats at SH degree ${scene.shDegree} do not fit: ${capacityText(limits, scene.shDegree)}; drawn at SH degree ${shown}`;
+}

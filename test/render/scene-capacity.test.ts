@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadScene } from '../../src/io/load';
 import { lookAtCamera } from '../../src/io/camera';
-import { type SplatScene, shCoeffCount, withShDegree } from '../../src/io/scene';
-import { fittingShDegree } from '../../src/render/splat-capacity';
+import { type SplatScene, withShDegree } from '../../src/io/scene';
+import { fittingShDegree, shDegreeNotice } from '../../src/render/splat-capacity';
 import { SplatRenderer } from '../../src/render/splat-renderer';
-import { requestNodeDevice } from '../../src/gpu/node-gpu';
+import { paddedScene, smallLimitsDevice, wideSplats } from '../helpers/capacity';
 import { getTestDevice } from '../helpers/gpu';
 
 const MIB128 = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
@@ -28,25 +28,19 @@ describe('SH bands cut to fit the device', () => {
     // Rows: SH 3 192 B, SH 2 108 B, SH 1 and 0 the 64 B screen quad.
     expect([699_050, 699_051, 1_242_756, 1_242_757, 2_097_152, 2_097_153].map((n) => fittingShDegree(MIB128, n, 3))).toEqual([3, 2, 2, 1, 1, -1]);
     expect(fittingShDegree(MIB128, 1_000_000, 0)).toBe(0);
+    expect(shDegreeNotice(MIB128, 'big.ply', { count: 761_000, shDegree: 3 }, 2)).toBe(
+      'big.ply: 761,000 splats at SH degree 3 do not fit: this GPU holds at most 699,050 splats at SH degree 3 (192 bytes a splat in one buffer; its storage buffer limit is 128 MiB); drawn at SH degree 2',
+    );
   });
 
   it('draws 761,000 SH-3 splats at degree 2 on a 128 MiB device, as the degree-2 scene', async () => {
     const full = await getTestDevice();
-    const errors: string[] = [];
-    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    const { device, errors } = await smallLimitsDevice();
     const bytes = new Uint8Array(readFileSync(resolve(__dirname, '../../scenes/playbot-31000.ply')));
     const own = (await loadScene({ name: 'playbot-31000.ply', bytes })).scene;
     expect(own.shDegree).toBe(3);
     // The playbot's own splats, then 730,000 far outside the view (culled, but in every buffer).
-    const n = 761_000;
-    const k = shCoeffCount(3) * 3;
-    const big: SplatScene = { count: n, shDegree: 3, means: new Float32Array(n * 3).fill(-1e4), logScales: new Float32Array(n * 3).fill(-5), quats: new Float32Array(n * 4), opacityLogits: new Float32Array(n), sh: new Float32Array(n * k) };
-    for (let i = 0; i < n; i++) big.quats[i * 4] = 1;
-    big.means.set(own.means);
-    big.logScales.set(own.logScales);
-    big.quats.set(own.quats);
-    big.opacityLogits.set(own.opacityLogits);
-    big.sh.set(own.sh);
+    const big = paddedScene(own, 761_000);
     const cam = lookAtCamera([0.2, -0.8, -2.6], [0, -0.5, 0], [0, -1, 0], 64, 64, 34);
     const small = new SplatRenderer(device);
     expect(small.setScene(big)).toBe(2);
@@ -67,17 +61,10 @@ describe('SH bands cut to fit the device', () => {
   }, 300_000);
 
   it('refuses a view with more tile intersections than a 128 MiB binding holds, naming both', async () => {
-    await getTestDevice();
-    const errors: string[] = [];
-    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    const { device, errors } = await smallLimitsDevice();
     // 2,300 splats on 1,296 tiles each of a 1024 x 1024 image: 2,980,800 intersections of 48-byte
     // tile records, over 128 MiB / 48 = 2,796,202 (and far under 128 MiB / 4, the old bound).
-    const n = 2300;
-    const big: SplatScene = { count: n, shDegree: 0, means: new Float32Array(n * 3), logScales: new Float32Array(n * 3).fill(Math.log(3)), quats: new Float32Array(n * 4), opacityLogits: new Float32Array(n).fill(2), sh: new Float32Array(n * 3).fill(0.5) };
-    for (let i = 0; i < n; i++) {
-      big.quats[i * 4] = 1;
-      big.means[i * 3 + 2] = i * 1e-5;
-    }
+    const big = wideSplats(2300);
     const renderer = new SplatRenderer(device);
     expect(renderer.setScene(big)).toBe(0);
     const cam = lookAtCamera([0, 0, -4], [0, 0, 0], [0, -1, 0], 1024, 1024, 512);

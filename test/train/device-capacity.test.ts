@@ -11,12 +11,10 @@ import { fitPlanToDevice } from '../../src/train/device-fit';
 import { schedulePlan } from '../../src/train/schedule';
 import { resolveTrainConfig } from '../../src/train/config';
 import { resolveDensityConfig } from '../../src/train/density-control';
-import { requestNodeDevice } from '../../src/gpu/node-gpu';
 import { initFromPoints } from '../../src/train/init';
 import { Trainer } from '../../src/train/trainer';
 import { SplatState } from '../../src/train/splat-state';
-import { type SplatScene, shCoeffCount } from '../../src/io/scene';
-import { getTestDevice } from '../helpers/gpu';
+import { paddedScene, smallLimitsDevice, wideSplats } from '../helpers/capacity';
 import { DifferentiableRenderer } from '../../src/train/differentiable-renderer';
 import { GaussianBuffers } from '../../src/render/gaussian-buffers';
 import { lookAtCamera } from '../../src/io/camera';
@@ -47,32 +45,9 @@ describe('splat capacity of a device', () => {
   });
 });
 
-/** `count` SH-3 splats: the small buddha's own, the rest far behind every camera (culled). */
-function paddedScene(own: SplatScene, count: number): SplatScene {
-  const k = shCoeffCount(3);
-  const s: SplatScene = {
-    count,
-    shDegree: 3,
-    means: new Float32Array(count * 3).fill(1e4),
-    logScales: new Float32Array(count * 3).fill(-4),
-    quats: new Float32Array(count * 4),
-    opacityLogits: new Float32Array(count),
-    sh: new Float32Array(count * k * 3),
-  };
-  for (let i = 0; i < count; i++) s.quats[i * 4] = 1;
-  s.means.set(own.means);
-  s.logScales.set(own.logScales);
-  s.quats.set(own.quats);
-  s.opacityLogits.set(own.opacityLogits);
-  s.sh.set(own.sh);
-  return s;
-}
-
 describe('training on a device with 128 MiB storage bindings', () => {
   it('keeps every buffer bindable, refuses what cannot fit, and steps', async () => {
-    await getTestDevice(); // the first device fixes the Dawn instance's toggles
-    const errors: string[] = [];
-    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    const { device, errors } = await smallLimitsDevice();
     expect(device.limits.maxStorageBufferBindingSize).toBe(2 ** 27);
     const ds = await smallBuddha();
     const scene = paddedScene(initFromPoints(ds.points, { shDegree: 3 }), 400_000);
@@ -97,21 +72,14 @@ describe('training on a device with 128 MiB storage bindings', () => {
 
 describe('a training view on a device with 128 MiB storage bindings', () => {
   it('stops at the intersections whose 4 partial-gradient copies fit, naming the limit', async () => {
-    await getTestDevice();
-    const errors: string[] = [];
-    const { device } = await requestNodeDevice({ defaultBufferLimits: true, onError: (m) => errors.push(m) });
+    const { device, errors } = await smallLimitsDevice();
     // The CPU shape's backward keeps 4 copies of a 48-byte partial per intersection: 192 bytes,
     // so 2^27 / 192 = 699,050 intersections, not the tile records' 2,796,202.
     const diff = new DifferentiableRenderer(device, { partialSum: 'copies' });
     expect(diff.backward.perIntersectionBytes()).toBe(192);
     expect(diff.forward.maxCapacity).toBe(699_050);
     // 700 splats as wide as a 512 x 512 view, each on its 1,024 tiles: 716,800 intersections.
-    const n = 700;
-    const scene: SplatScene = { count: n, shDegree: 0, means: new Float32Array(n * 3), logScales: new Float32Array(n * 3).fill(Math.log(3)), quats: new Float32Array(n * 4), opacityLogits: new Float32Array(n).fill(2), sh: new Float32Array(n * 3).fill(0.5) };
-    for (let i = 0; i < n; i++) {
-      scene.quats[i * 4] = 1;
-      scene.means[i * 3 + 2] = i * 1e-5;
-    }
+    const scene = wideSplats(700);
     const g = GaussianBuffers.upload(device, scene);
     const cam = lookAtCamera([0, 0, -4], [0, 0, 0], [0, -1, 0], 512, 512, 256);
     const target = new Float32Array(512 * 512 * 4);
