@@ -989,7 +989,7 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
-    name: 'viewer: the fragment falloff is the 4th power of the fit, not the 8th (exp(-m/4))',
+    name: 'viewer: the fragment falloff is the 8th power of the fit, not the 16th (exp(-m/4))',
     file: 'shaders/splat_quads.wgsl',
     find: '  p = p * p;\n  return p * p;',
     replace: '  return p * p;',
@@ -998,8 +998,29 @@ export const MUTATIONS = [
   {
     name: 'viewer: the fragment drops the conic cross term factor 2',
     file: 'shaders/splat_quads.wgsl',
-    find: 'vec2<f32>(GAUSS_SCALE, 2.0 * GAUSS_SCALE)',
-    replace: 'vec2<f32>(GAUSS_SCALE, GAUSS_SCALE)',
+    find: 'vec2<f32>(FALLOFF_SCALE, 2.0 * FALLOFF_SCALE)',
+    replace: 'vec2<f32>(FALLOFF_SCALE, FALLOFF_SCALE)',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the fragment does not cap alpha at 0.99 (no t_cap)',
+    file: 'shaders/splat_quads.wgsl',
+    find: 'gauss(max(t, in.c_cap_cut.y))',
+    replace: 'gauss(t)',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the fragment skips below 4/255 instead of 1/255',
+    file: 'shaders/project_view.wgsl',
+    find: 'q.t_cut = falloff_t(p.opacity, ALPHA_MIN);',
+    replace: 'q.t_cut = falloff_t(p.opacity, 4.0 * ALPHA_MIN);',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the fragment skip compares the wrong way',
+    file: 'shaders/splat_quads.wgsl',
+    find: '0.0, t > in.c_cap_cut.z);',
+    replace: '0.0, t < in.c_cap_cut.z);',
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {

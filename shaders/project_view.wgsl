@@ -53,5 +53,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   q.axis2_conic_a = vec4<f32>(vec2<f32>(-v1.y, v1.x) * (k * sqrt(l2)), p.conic.x, p.conic.y);
   q.conic_c_rgb = vec4<f32>(p.conic.z, p.rgb);
   q.opacity = p.opacity;
+  q.t_cap = falloff_t(p.opacity, ALPHA_MAX);
+  q.t_cut = falloff_t(p.opacity, ALPHA_MIN);
   quads[i] = q;
 }

@@ -71,6 +71,8 @@ export const SPLAT_QUAD = structLayout('common/quad.wgsl', 'SplatQuad', 'storage
   axis2_conic_a: f32(4, 4),
   conic_c_rgb: f32(8, 4),
   opacity: f32(12),
+  t_cap: f32(13),
+  t_cut: f32(14),
 });
 
 export const ADAM_PARAMS = structLayout('common/adam.wgsl', 'AdamParams', 'uniform', 64, {

@@ -160,6 +160,47 @@ describe('sorted quads vs float64 reference', () => {
     }
   });
 
+  it("caps alpha at 0.99 and skips it below 1/255 as the reference does, splat by splat", async () => {
+    // Three white splats apart on black, opacities 0.999 (capped at its centre), 0.3 and 0.03
+    // (most of its ellipse is near the 1/255 skip); each centred on a pixel centre.
+    const cam = testCamera(60, 20);
+    const opacities = [0.999, 0.3, 0.03];
+    const centres = [10.5, 30.5, 50.5];
+    const z = 4;
+    const scene: SplatScene = {
+      count: 3,
+      shDegree: 0,
+      means: new Float32Array(centres.flatMap((px) => [((px - cam.cx) * z) / cam.fx, ((9.5 - cam.cy) * z) / cam.fy, z])),
+      logScales: new Float32Array(9).fill(Math.log(0.18)), // about 2.5 px
+      quats: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+      opacityLogits: new Float32Array(opacities.map((o) => Math.log(o / (1 - o)))),
+      sh: new Float32Array(9).fill(0.5 / 0.28209479177387814), // colour 1
+    };
+    const ref = referenceRender(scene, cam, { shDegree: 0 });
+    const sigma = Math.sqrt(((cam.fx * 0.18) / z) ** 2 + 0.3);
+    for (const shapes of Object.values(SHAPES)) {
+      const image = await renderQuads(scene, cam, 'rgba16float', [0, 0, 0], shapes);
+      const worst = opacities.map(() => 0);
+      for (let y = 0; y < 20; y++) {
+        for (let x = 0; x < 60; x++) {
+          const s = x < 20 ? 0 : x < 40 ? 1 : 2;
+          // The opaque splat's ellipse at 1/255 reaches past EXTENT_SIGMA, where the quads stop
+          // and the reference does not: only its inner 2.5 sigma is compared.
+          if (s === 0 && Math.hypot(x + 0.5 - centres[0], y + 0.5 - 9.5) > 2.5 * sigma) continue;
+          const p = y * 60 + x;
+          worst[s] = Math.max(worst[s], Math.abs(image[p * 4 + 3] - ref.alpha[p]), Math.abs(image[p * 4] - ref.image[p * 3]));
+        }
+      }
+      console.log(`[sorted cap and skip] max |alpha or red - reference| per splat: ${worst.map((e) => e.toExponential(2)).join(', ')}`);
+      // measured 2.3e-4, 8.2e-5, 6.9e-6 (half-float rounding and the falloff's fit); without
+      // the cap the first is 9e-3 off, and a skip below 4/255 leaves the last up to 1.6e-2 off.
+      expect(worst[0]).toBeLessThan(2.3e-3);
+      expect(worst[1]).toBeLessThan(8.2e-4);
+      expect(worst[2]).toBeLessThan(6.9e-5);
+      expect(ref.alpha[9 * 60 + 10]).toBeCloseTo(0.99, 12);
+    }
+  });
+
   it('sorts by f32 depth bits when the centres are not known on the CPU, with the same image', async () => {
     const device = await getTestDevice();
     const renderer = new SplatRenderer(device);
