@@ -984,8 +984,8 @@ export const MUTATIONS = [
   {
     name: 'viewer: the triangle is too small for the ellipse (circumradius 1.5)',
     file: 'shaders/splat_quads.wgsl',
-    find: 'array<vec2<f32>, 3>(vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0))',
-    replace: 'array<vec2<f32>, 3>(vec2<f32>(0.0, 1.5), vec2<f32>(-1.299038, -0.75), vec2<f32>(1.299038, -0.75))',
+    find: '  vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0),',
+    replace: '  vec2<f32>(0.0, 1.5), vec2<f32>(-1.299038, -0.75), vec2<f32>(1.299038, -0.75),',
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
@@ -1000,6 +1000,34 @@ export const MUTATIONS = [
     file: 'shaders/splat_quads.wgsl',
     find: 'vec2<f32>(FALLOFF_SCALE, 2.0 * FALLOFF_SCALE)',
     replace: 'vec2<f32>(FALLOFF_SCALE, FALLOFF_SCALE)',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: every polygon-table entry starts at the triangle piece',
+    file: 'shaders/polygon_table.wgsl',
+    find: 'return select(select(0u, 1u, triangles == 2u), 3u, triangles == 4u);',
+    replace: 'return 0u;',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: "viewer: the polygon table's lanes start at their own totals, not the earlier lanes'",
+    file: 'shaders/polygon_table.wgsl',
+    find: 'for (var l = 0u; l < c; l++) {',
+    replace: 'for (var l = 0u; l <= c; l++) {',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: large splats keep one triangle (no rectangle or hexagon)',
+    file: 'shaders/common/quad.wgsl',
+    find: 'return select(select(1u, 2u, triangle_pixels > QUAD_ABOVE), 4u, triangle_pixels > HEXAGON_ABOVE);',
+    replace: 'return 1u;',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: "viewer: the hexagon's middle triangle is the wrong one",
+    file: 'shaders/splat_quads.wgsl',
+    find: '  vec2<f32>(H_X, 0.0), vec2<f32>(-H_H, 1.0), vec2<f32>(-H_H, -1.0),',
+    replace: '  vec2<f32>(H_X, 0.0), vec2<f32>(-H_H, 1.0), vec2<f32>(H_H, -1.0),',
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {

@@ -2,8 +2,8 @@
 // culled splats (key CULLED_KEY, above every finite depth) after the visible ones, so the
 // visible count is the position of the first CULLED_KEY, found by binary search.
 // Writes [vertex count SPLAT_VERTICES * visible, instance count 1, first vertex 0, first
-// instance 0]: one non-instanced triangle list, since software rasterizers (SwiftShader) pay a
-// whole draw's setup per instance.
+// instance 0, visible, triangles]: one non-instanced triangle list (GPUs: a quad per splat; CPU
+// adapters take their draw arguments from polygon_table.wgsl instead).
 #include "common/constants.wgsl"
 #include "common/camera.wgsl"
 
@@ -11,7 +11,7 @@
 override SPLAT_VERTICES: u32 = 6u;
 
 @group(1) @binding(0) var<storage, read> sorted_keys: array<u32>;   // [N] depth keys, ascending
-@group(1) @binding(1) var<storage, read_write> args: array<u32>;    // [4] u32 draw-indirect arguments
+@group(1) @binding(1) var<storage, read_write> args: array<u32>;    // [8] u32 draw-indirect arguments, visible, triangles
 
 @compute @workgroup_size(1)
 fn main() {
@@ -25,4 +25,6 @@ fn main() {
   args[1] = 1u;
   args[2] = 0u;
   args[3] = 0u;
+  args[4] = lo;
+  args[5] = SPLAT_VERTICES / 3u * lo;
 }

@@ -55,5 +55,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   q.opacity = p.opacity;
   q.t_cap = falloff_t(p.opacity, ALPHA_MAX);
   q.t_cut = falloff_t(p.opacity, ALPHA_MIN);
+  q.polygon = polygon_triangles(k * sqrt(l1), k * sqrt(l2));
   quads[i] = q;
 }

@@ -1,9 +1,10 @@
-// Sorted-quad rasterization for viewing: one primitive per visible splat, drawn back to front
-// with hardware "over" blending (premultiplied colour; src 1, dst 1 - src alpha). GPUs draw a
-// quad (two triangles) with corners at +-k along the 2D covariance's scaled eigenvectors;
-// software rasterizers draw one triangle circumscribing the same k-ellipse (SPLAT_VERTICES 3;
-// kernel-shapes.ts): on SwiftShader the edges of a quad's two triangles cost more than its 23%
-// fewer pixels save. The fragment evaluates the tile rasterizer's alpha (skip below 1/255, cap
+// Sorted-quad rasterization for viewing: the visible splats drawn back to front with hardware
+// "over" blending (premultiplied colour; src 1, dst 1 - src alpha). GPUs draw a quad (two
+// triangles) per splat with corners at +-k along the 2D covariance's scaled eigenvectors, in
+// depth order; software rasterizers (SPLAT_VERTICES 3; kernel-shapes.ts) draw the triangles of
+// polygon_table.wgsl: one triangle circumscribing the same k-ellipse per splat, or for large
+// splats a rectangle or hexagon around it (on SwiftShader a triangle costs about as much as 107
+// fragments, so the extra triangles only pay where they save more pixels: common/quad.wgsl). The fragment evaluates the tile rasterizer's alpha (skip below 1/255, cap
 // at 0.99) from its pixel centre and the splat's 2D mean and conic, all flat per primitive:
 // nothing is interpolated. On SwiftShader the fragment's arithmetic is 40% of the draw and
 // every operation counts (about 1.5% each), so the cap and the skip are thresholds on the
@@ -17,10 +18,12 @@
 #include "common/blend.wgsl"
 
 @group(1) @binding(0) var<storage, read> quads: array<SplatQuad>;    // [N] by splat index
-@group(1) @binding(1) var<storage, read> order: array<u32>;          // [N] splat index, nearest first
-@group(1) @binding(2) var<storage, read> draw_args: array<u32>;      // [4]; [0] = SPLAT_VERTICES * visible count
+// SPLAT_VERTICES 6: [N] splat index, nearest first (the depth sort's output). SPLAT_VERTICES 3:
+// [4N] polygon_table.wgsl's triangles back to front, splat index << 3 | POLYGON_CORNER piece.
+@group(1) @binding(1) var<storage, read> order: array<u32>;
+@group(1) @binding(2) var<storage, read> draw_args: array<u32>;      // [8]; [0] = vertex count
 
-// 6: a quad of two triangles; 3: one triangle (draw_args.wgsl takes the same value).
+// 6: a quad of two triangles per splat in depth order; 3: the polygon table's triangles.
 override SPLAT_VERTICES: u32 = 6u;
 
 struct VsOut {
@@ -32,25 +35,42 @@ struct VsOut {
 
 // Corner of vertex v of a quad's two triangles (0, 1, 2) and (2, 1, 3), corners numbered like a strip.
 const QUAD_CORNER = array<u32, 6>(0u, 1u, 2u, 2u, 1u, 3u);
-// The equilateral triangle whose inscribed circle is the unit circle (circumradius 2).
-const TRIANGLE_CORNER = array<vec2<f32>, 3>(vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0));
+// Corners, in units of the k-scaled half-axes, of the polygon table's pieces (3 per piece) around
+// the unit circle: 0 the equilateral triangle it is inscribed in (circumradius 2, area 5.196);
+// 1-2 the square (area 4); 3-6 the regular hexagon (circumradius 2 / sqrt(3), area 3.464), its
+// middle triangle and three ears. Shared corners are the same constants, so the pieces meet
+// without gaps or double-blended pixels.
+const H_X: f32 = 1.1547005;  // 2 / sqrt(3)
+const H_H: f32 = 0.5773503;  // 1 / sqrt(3)
+const POLYGON_CORNER = array<vec2<f32>, 21>(
+  vec2<f32>(0.0, 2.0), vec2<f32>(-1.7320508, -1.0), vec2<f32>(1.7320508, -1.0),
+  vec2<f32>(-1.0, -1.0), vec2<f32>(1.0, -1.0), vec2<f32>(-1.0, 1.0),
+  vec2<f32>(-1.0, 1.0), vec2<f32>(1.0, -1.0), vec2<f32>(1.0, 1.0),
+  vec2<f32>(H_X, 0.0), vec2<f32>(-H_H, 1.0), vec2<f32>(-H_H, -1.0),
+  vec2<f32>(H_X, 0.0), vec2<f32>(H_H, 1.0), vec2<f32>(-H_H, 1.0),
+  vec2<f32>(-H_H, 1.0), vec2<f32>(-H_X, 0.0), vec2<f32>(-H_H, -1.0),
+  vec2<f32>(-H_H, -1.0), vec2<f32>(H_H, -1.0), vec2<f32>(H_X, 0.0),
+);
 
 @vertex
 fn vs(@builtin(vertex_index) vertex: u32) -> VsOut {
   let n = vertex / SPLAT_VERTICES;
   let v = vertex - SPLAT_VERTICES * n;
-  let q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n]];  // back to front
+  var corner: vec2<f32>;
+  var q: SplatQuad;
+  if (SPLAT_VERTICES == 3u) {
+    let entry = order[n];
+    q = quads[entry >> 3u];
+    corner = POLYGON_CORNER[(entry & 7u) * 3u + v];
+  } else {
+    q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n]];  // back to front
+    let corner_id = QUAD_CORNER[v];
+    corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
+  }
   var out: VsOut;
   out.rgbo = vec4<f32>(q.conic_c_rgb.yzw, q.opacity);
   out.centre_ab = vec4<f32>(q.centre_axis1.xy, q.axis2_conic_a.zw * vec2<f32>(FALLOFF_SCALE, 2.0 * FALLOFF_SCALE));
   out.c_cap_cut = vec3<f32>(q.conic_c_rgb.x * FALLOFF_SCALE, q.t_cap, q.t_cut);
-  var corner: vec2<f32>;
-  if (SPLAT_VERTICES == 3u) {
-    corner = TRIANGLE_CORNER[v];
-  } else {
-    let corner_id = QUAD_CORNER[v];
-    corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
-  }
   let px = q.centre_axis1.xy + q.centre_axis1.zw * corner.x + q.axis2_conic_a.xy * corner.y;
   let size = vec2<f32>(f32(cam.image.x), f32(cam.image.y));
   out.pos = vec4<f32>(px.x / size.x * 2.0 - 1.0, 1.0 - px.y / size.y * 2.0, 0.0, 1.0);

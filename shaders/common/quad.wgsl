@@ -8,6 +8,7 @@ struct SplatQuad {
   opacity: f32,
   t_cap: f32,                // falloff_t(opacity, ALPHA_MAX): below it alpha is capped
   t_cut: f32,                // falloff_t(opacity, ALPHA_MIN): above it the fragment is skipped
+  polygon: u32,              // triangles it is drawn with from the polygon table: 1, 2 or 4
 }
 
 // The fragment's falloff: exp(-m / 2) for the Mahalanobis distance m is (2^-t)^16 with
@@ -17,4 +18,19 @@ const FALLOFF_SCALE: f32 = 0.045084220027780106;
 // The t at which opacity (2^-t)^16 equals alpha.
 fn falloff_t(opacity: f32, alpha: f32) -> f32 {
   return log2(opacity / alpha) * 0.0625;
+}
+
+// Software rasterizers (SwiftShader) pay for a triangle about what 100-200 fragments cost
+// (bench/README.md), so where the polygon table is used (polygon_table.wgsl) a splat whose
+// triangle covers more pixels is drawn with a tighter polygon around the same ellipse: a
+// rectangle of 2 triangles (23% fewer pixels) above QUAD_ABOVE pixels, a hexagon of 4 (33%
+// fewer) above HEXAGON_ABOVE. The break-even at 200 fragments a triangle; half these
+// thresholds measured no better in Chromium.
+const QUAD_ABOVE: f32 = 930.0;
+const HEXAGON_ABOVE: f32 = 4150.0;
+
+// Triangles for a splat with half-axes of these lengths (pixels): its triangle's area decides.
+fn polygon_triangles(axis1: f32, axis2: f32) -> u32 {
+  let triangle_pixels = 5.196152 * axis1 * axis2;  // 3 sqrt(3) a b
+  return select(select(1u, 2u, triangle_pixels > QUAD_ABOVE), 4u, triangle_pixels > HEXAGON_ABOVE);
 }

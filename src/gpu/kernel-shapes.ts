@@ -58,9 +58,11 @@ export interface KernelShapes {
   /** Scan: elements one invocation sums and rescans serially. */
   readonly scanChunk: number;
   /**
-   * Viewer: vertices per splat, 3 (one triangle around the ellipse) or 6 (a quad of two).
-   * Software rasterizers pay per triangle more than per fragment (one triangle: about 10% less
-   * CPU per frame on SwiftShader despite 30% more fragments); GPUs pay per fragment.
+   * Viewer: 6, a quad of two triangles per splat; 3, the triangles of the polygon table
+   * (polygon_table.wgsl): one triangle around the ellipse, a rectangle or a hexagon only for
+   * large splats. Software rasterizers pay per triangle about what 100-200 fragments cost (one
+   * triangle: about 10% less CPU per frame on SwiftShader than quads despite 30% more
+   * fragments); GPUs pay per fragment.
    */
   readonly splatVertices: 3 | 6;
   /**

@@ -19,6 +19,7 @@ import { ProjectViewKernel } from '../kernels/project-view';
 import { SPLAT_QUAD } from '../kernels/layouts';
 import { RadixSort } from '../kernels/radix-sort';
 import { DrawArgsKernel } from '../kernels/draw-args';
+import { PolygonTableKernel } from '../kernels/polygon-table';
 import { type KernelShapes, kernelShapes } from '../gpu/kernel-shapes';
 import { SplatQuadsKernel } from '../kernels/splat-quads';
 import type { ForwardOptions } from './forward-pass';
@@ -57,14 +58,16 @@ export class SortedSplatPass {
   readonly uniform: CameraUniform;
   private readonly project: ProjectViewKernel;
   private readonly sort: RadixSort;
-  private readonly args: DrawArgsKernel;
+  /** GPUs: the draw arguments; CPU adapters: the polygon table and its draw arguments. */
+  private readonly args: DrawArgsKernel | PolygonTableKernel;
   private readonly quads = new Map<GPUTextureFormat, SplatQuadsKernel>();
   private readonly cache = new BindGroupCache();
   private readonly quadBuffer: GrowableBuffer; // [N] SplatQuad by splat index
   private readonly depthKeys: GrowableBuffer; // [N] u32 depth key, CULLED_KEY when culled
   private readonly depthValues: GrowableBuffer; // [N] u32 splat index
+  private readonly polygonTable: GrowableBuffer; // [4N] u32 triangles back to front (CPU adapters)
   private readonly splatCount: GPUBuffer; // [1] u32 = N
-  /** [4] u32 draw-indirect arguments: splatVertices per visible splat, one instance. */
+  /** [8] u32: draw-indirect arguments (vertices, one instance), then the visible count and the triangles. */
   readonly drawArgs: GPUBuffer;
   private lastN = -1;
   /** What the last frame drew with, for `unchanged` frames: numbers (sameFrame), set and order. */
@@ -72,7 +75,7 @@ export class SortedSplatPass {
   private lastSet: GaussianSet | undefined;
   private lastMeans: GPUBuffer | undefined;
   private lastOrder: GPUBuffer | undefined;
-  /** Vertices per splat (a triangle on CPU adapters, a quad on GPUs: kernel-shapes.ts). */
+  /** 6: a quad per splat (GPUs); 3: the polygon table's triangles (CPU adapters; kernel-shapes.ts). */
   readonly splatVertices: 3 | 6;
 
   constructor(private readonly device: GPUDevice, shapes: KernelShapes = kernelShapes(device)) {
@@ -80,13 +83,14 @@ export class SortedSplatPass {
     this.uniform = new CameraUniform(device, 'Sorted.camera');
     this.project = new ProjectViewKernel(device);
     this.sort = new RadixSort(device, 'Sorted.depthSort');
-    this.args = new DrawArgsKernel(device, this.splatVertices);
+    this.args = this.splatVertices === 3 ? new PolygonTableKernel(device) : new DrawArgsKernel(device, this.splatVertices);
     const g = (label: string) => new GrowableBuffer(device, `Sorted.${label}`, STORAGE);
     this.quadBuffer = g('quads');
     this.depthKeys = g('depthKeys');
     this.depthValues = g('depthValues');
+    this.polygonTable = g('polygonTable');
     this.splatCount = device.createBuffer({ label: 'Sorted.splatCount', size: 4, usage: STORAGE });
-    this.drawArgs = device.createBuffer({ label: 'Sorted.drawArgs', size: 16, usage: STORAGE | INDIRECT });
+    this.drawArgs = device.createBuffer({ label: 'Sorted.drawArgs', size: 32, usage: STORAGE | INDIRECT });
   }
 
   private quadsFor(format: GPUTextureFormat): SplatQuadsKernel {
@@ -117,6 +121,7 @@ export class SortedSplatPass {
     this.quadBuffer.ensure(n * SPLAT_QUAD.bytes);
     this.depthKeys.ensure(n * 4);
     this.depthValues.ensure(n * 4);
+    if (this.splatVertices === 3) this.polygonTable.ensure(n * 16);
     if (n !== this.lastN) {
       this.device.queue.writeBuffer(this.splatCount, 0, new Uint32Array([n]));
       this.lastN = n;
@@ -160,17 +165,19 @@ export class SortedSplatPass {
     pass.end();
     const bits = depthKey ? depthKeyBits(n) : 32;
     const sorted = this.sort.encode(encoder, { keys: this.depthKeys.buffer, values: this.depthValues.buffer, countBuffer: this.splatCount, maxCount: n, bits });
+    const args = this.args;
     pass = encoder.beginComputePass({ label: 'Sorted.drawArgs' });
-    this.args.dispatchGrid(
-      pass,
-      c.get([this.args, u], () => this.args.bindCamera(u)),
-      c.get([this.args, sorted.keys, this.drawArgs], () => this.args.bindAll(sorted.keys, this.drawArgs)),
-      1,
-      1,
-    );
+    const group =
+      args instanceof PolygonTableKernel
+        ? c.get([args, sorted.keys, sorted.values, this.quadBuffer.buffer, this.polygonTable.buffer, this.drawArgs], () =>
+            args.bindAll(sorted.keys, sorted.values, this.quadBuffer.buffer, this.polygonTable.buffer, this.drawArgs),
+          )
+        : c.get([args, sorted.keys, this.drawArgs], () => args.bindAll(sorted.keys, this.drawArgs));
+    args.dispatchGrid(pass, c.get([args, u], () => args.bindCamera(u)), group, 1, 1);
     pass.end();
-    this.lastOrder = sorted.values;
-    this.draw(encoder, clear, format, sorted.values);
+    // What the draw reads per vertex: the polygon table (CPU adapters) or the depth order.
+    this.lastOrder = this.splatVertices === 3 ? this.polygonTable.buffer : sorted.values;
+    this.draw(encoder, clear, format, this.lastOrder);
   }
 
   private draw(encoder: GPUCommandEncoder, clear: GPURenderPassColorAttachment, format: GPUTextureFormat, order: GPUBuffer): void {
@@ -220,7 +227,7 @@ export class SortedSplatPass {
   destroy(): void {
     this.uniform.destroy();
     this.sort.destroy();
-    for (const b of [this.quadBuffer, this.depthKeys, this.depthValues]) b.destroy();
+    for (const b of [this.quadBuffer, this.depthKeys, this.depthValues, this.polygonTable]) b.destroy();
     this.splatCount.destroy();
     this.drawArgs.destroy();
   }

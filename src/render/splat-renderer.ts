@@ -191,9 +191,13 @@ export class SplatRenderer {
 
   /** Splats the last sorted-quad frame drew (reads the draw arguments back; tests). */
   async sortedDrawCount(): Promise<number> {
-    const pass = this.sortedPass();
-    const args = await readU32(this.device, pass.drawArgs, 4);
-    return args[0] / pass.splatVertices;
+    return (await this.sortedDrawStats()).visible;
+  }
+
+  /** The last sorted frame's visible splats and the triangles it drew them with. */
+  async sortedDrawStats(): Promise<{ visible: number; triangles: number }> {
+    const args = await readU32(this.device, this.sortedPass().drawArgs, 8);
+    return { visible: args[4], triangles: args[5] };
   }
 
   /** Whether the last checked frame fitted its intersection buffers. */
