@@ -1024,6 +1024,13 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    name: "viewer: the quads take the sort value's triangle bits for part of the splat index",
+    file: 'shaders/splat_quads.wgsl',
+    find: "q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n] & SPLAT_INDEX_MASK];",
+    replace: "q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n]];",
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
     name: "viewer: the hexagon's middle triangle is the wrong one",
     file: 'shaders/splat_quads.wgsl',
     find: '  vec2<f32>(H_X, 0.0), vec2<f32>(-H_H, 1.0), vec2<f32>(-H_H, -1.0),',

@@ -1,8 +1,8 @@
 // The triangles of the sorted-splat draw on CPU adapters, back to front, and its indirect draw
 // arguments: one workgroup, after the depth sort. The visible count is the position of the
 // first CULLED_KEY (culled splats sort last), found by binary search; each visible splat, from
-// the farthest, gets SplatQuad.polygon entries (1 triangle, a rectangle of 2 or a hexagon of 4:
-// common/quad.wgsl) of `splat index << 3 | piece`, where piece indexes splat_quads.wgsl's
+// the farthest, gets as many entries as its sort value says (1 triangle, a rectangle of 2 or a
+// hexagon of 4: common/quad.wgsl) of `splat index << 3 | piece`, where piece indexes splat_quads.wgsl's
 // POLYGON_CORNER (0: the triangle, 1-2: the rectangle, 3-6: the hexagon). As
 // radix_sort_single.wgsl: TABLE_LANES chunks of consecutive ranks, each lane counts its chunk's
 // triangles, an exclusive scan of the lane totals, each lane writes its chunk in order.
@@ -15,11 +15,11 @@
 const TABLE_LANES: u32 = 64u;
 
 @group(1) @binding(0) var<storage, read> sorted_keys: array<u32>;  // [N] depth keys, ascending
-@group(1) @binding(1) var<storage, read> order: array<u32>;        // [N] splat index, nearest first
-@group(1) @binding(2) var<storage, read> quads: array<SplatQuad>;  // [N] by splat index
-@group(1) @binding(3) var<storage, read_write> table: array<u32>;  // [4N] splat << 3 | piece, back to front
+// [N] splat index | (triangles - 1) << POLYGON_SHIFT, nearest first
+@group(1) @binding(1) var<storage, read> order: array<u32>;
+@group(1) @binding(2) var<storage, read_write> table: array<u32>;  // [4N] splat << 3 | piece, back to front
 // [8] u32: draw-indirect arguments (3 x triangles, 1, 0, 0), then the visible count and the triangles.
-@group(1) @binding(4) var<storage, read_write> args: array<u32>;
+@group(1) @binding(3) var<storage, read_write> args: array<u32>;
 
 var<workgroup> visible_shared: u32;
 var<workgroup> lane_first: array<u32, TABLE_LANES>;  // each lane's triangles, then their exclusive scan
@@ -47,7 +47,7 @@ fn main(@builtin(local_invocation_index) c: u32) {
   let end = min(first + chunk, visible);
   var total = 0u;
   for (var r = first; r < end; r++) {
-    total += quads[order[visible - 1u - r]].polygon;
+    total += (order[visible - 1u - r] >> POLYGON_SHIFT) + 1u;
   }
   lane_first[c] = total;
   workgroupBarrier();
@@ -65,11 +65,11 @@ fn main(@builtin(local_invocation_index) c: u32) {
     args[5] = triangles;
   }
   for (var r = first; r < end; r++) {
-    let splat = order[visible - 1u - r];
-    let triangles = quads[splat].polygon;
-    let piece = first_piece(triangles);
+    let value = order[visible - 1u - r];
+    let triangles = (value >> POLYGON_SHIFT) + 1u;
+    let entry = ((value & SPLAT_INDEX_MASK) << 3u) | first_piece(triangles);
     for (var k = 0u; k < triangles; k++) {
-      table[slot + k] = (splat << 3u) | (piece + k);
+      table[slot + k] = entry + k;
     }
     slot += triangles;
   }

@@ -16,7 +16,8 @@
 @group(1) @binding(4) var<storage, read> sh: array<f32>;               // [N, K, 3] coefficient-major RGB
 @group(1) @binding(5) var<storage, read_write> quads: array<SplatQuad>; // [N] by splat index
 @group(1) @binding(6) var<storage, read_write> depth_keys: array<u32>;  // [N] depth key, or CULLED_KEY
-@group(1) @binding(7) var<storage, read_write> depth_values: array<u32>; // [N] splat index
+// [N] splat index | (polygon_triangles - 1) << POLYGON_SHIFT (common/quad.wgsl)
+@group(1) @binding(7) var<storage, read_write> depth_values: array<u32>;
 
 // Quantised (cam.counts.w > 0: the viewer knows the scene's depth range) or the f32 bits.
 fn depth_key(z: f32) -> u32 {
@@ -29,7 +30,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) li: u32) {
   let i = linear_index(wg, nwg, li, WG_SIZE);
   if (i >= cam.counts.x) { return; }
-  depth_values[i] = i;
   let projection = project_splat(i);
   let p = projection.splat;
   // No early return for culled splats (a branch that differs between lanes makes a software
@@ -55,6 +55,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   q.opacity = p.opacity;
   q.t_cap = falloff_t(p.opacity, ALPHA_MAX);
   q.t_cut = falloff_t(p.opacity, ALPHA_MIN);
-  q.polygon = polygon_triangles(k * sqrt(l1), k * sqrt(l2));
+  depth_values[i] = i | ((polygon_triangles(k * sqrt(l1), k * sqrt(l2)) - 1u) << POLYGON_SHIFT);
   quads[i] = q;
 }

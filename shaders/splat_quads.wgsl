@@ -18,7 +18,7 @@
 #include "common/blend.wgsl"
 
 @group(1) @binding(0) var<storage, read> quads: array<SplatQuad>;    // [N] by splat index
-// SPLAT_VERTICES 6: [N] splat index, nearest first (the depth sort's output). SPLAT_VERTICES 3:
+// SPLAT_VERTICES 6: [N] splat index (below SPLAT_INDEX_MASK), nearest first (the depth sort's output). SPLAT_VERTICES 3:
 // [4N] polygon_table.wgsl's triangles back to front, splat index << 3 | POLYGON_CORNER piece.
 @group(1) @binding(1) var<storage, read> order: array<u32>;
 @group(1) @binding(2) var<storage, read> draw_args: array<u32>;      // [8]; [0] = vertex count
@@ -63,7 +63,7 @@ fn vs(@builtin(vertex_index) vertex: u32) -> VsOut {
     q = quads[entry >> 3u];
     corner = POLYGON_CORNER[(entry & 7u) * 3u + v];
   } else {
-    q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n]];  // back to front
+    q = quads[order[draw_args[0] / SPLAT_VERTICES - 1u - n] & SPLAT_INDEX_MASK];  // back to front
     let corner_id = QUAD_CORNER[v];
     corner = vec2<f32>(f32(corner_id & 1u), f32(corner_id >> 1u)) * 2.0 - 1.0;
   }

@@ -8,7 +8,6 @@ struct SplatQuad {
   opacity: f32,
   t_cap: f32,                // falloff_t(opacity, ALPHA_MAX): below it alpha is capped
   t_cut: f32,                // falloff_t(opacity, ALPHA_MIN): above it the fragment is skipped
-  polygon: u32,              // triangles it is drawn with from the polygon table: 1, 2 or 4
 }
 
 // The fragment's falloff: exp(-m / 2) for the Mahalanobis distance m is (2^-t)^16 with
@@ -28,6 +27,11 @@ fn falloff_t(opacity: f32, alpha: f32) -> f32 {
 // thresholds measured no better in Chromium.
 const QUAD_ABOVE: f32 = 930.0;
 const HEXAGON_ABOVE: f32 = 4150.0;
+
+// The viewer's depth-sort values carry, above the splat index, the triangles it is drawn with
+// minus one (0, 1 or 3), so the polygon table reads them in order without touching the quads.
+const POLYGON_SHIFT: u32 = 30u;
+const SPLAT_INDEX_MASK: u32 = 0x3fffffffu;
 
 // Triangles for a splat with half-axes of these lengths (pixels): its triangle's area decides.
 fn polygon_triangles(axis1: f32, axis2: f32) -> u32 {

@@ -73,7 +73,6 @@ export const SPLAT_QUAD = structLayout('common/quad.wgsl', 'SplatQuad', 'storage
   opacity: f32(12),
   t_cap: f32(13),
   t_cut: f32(14),
-  polygon: u32(15),
 });
 
 export const ADAM_PARAMS = structLayout('common/adam.wgsl', 'AdamParams', 'uniform', 64, {

@@ -10,7 +10,7 @@ export interface ProjectViewBuffers {
   sh: GPUBuffer; // [N, K, 3] f32
   quads: GPUBuffer; // [N] SplatQuad out
   depthKeys: GPUBuffer; // [N] u32 out
-  depthValues: GPUBuffer; // [N] u32 out
+  depthValues: GPUBuffer; // [N] u32 out: splat index | (triangles - 1) << 30
 }
 
 export class ProjectViewKernel extends ComputeKernel {

@@ -64,7 +64,7 @@ export class SortedSplatPass {
   private readonly cache = new BindGroupCache();
   private readonly quadBuffer: GrowableBuffer; // [N] SplatQuad by splat index
   private readonly depthKeys: GrowableBuffer; // [N] u32 depth key, CULLED_KEY when culled
-  private readonly depthValues: GrowableBuffer; // [N] u32 splat index
+  private readonly depthValues: GrowableBuffer; // [N] u32 splat index | (triangles - 1) << 30 (common/quad.wgsl)
   private readonly polygonTable: GrowableBuffer; // [4N] u32 triangles back to front (CPU adapters)
   private readonly splatCount: GPUBuffer; // [1] u32 = N
   /** [8] u32: draw-indirect arguments (vertices, one instance), then the visible count and the triangles. */
@@ -169,8 +169,8 @@ export class SortedSplatPass {
     pass = encoder.beginComputePass({ label: 'Sorted.drawArgs' });
     const group =
       args instanceof PolygonTableKernel
-        ? c.get([args, sorted.keys, sorted.values, this.quadBuffer.buffer, this.polygonTable.buffer, this.drawArgs], () =>
-            args.bindAll(sorted.keys, sorted.values, this.quadBuffer.buffer, this.polygonTable.buffer, this.drawArgs),
+        ? c.get([args, sorted.keys, sorted.values, this.polygonTable.buffer, this.drawArgs], () =>
+            args.bindAll(sorted.keys, sorted.values, this.polygonTable.buffer, this.drawArgs),
           )
         : c.get([args, sorted.keys, this.drawArgs], () => args.bindAll(sorted.keys, this.drawArgs));
     args.dispatchGrid(pass, c.get([args, u], () => args.bindCamera(u)), group, 1, 1);
