@@ -895,8 +895,8 @@ export const MUTATIONS = [
   {
     name: 'mcmc: scale regulariser averaged over N, not 3N',
     file: 'src/train/mcmc-strategy.ts',
-    find: 'scaleCoeff: c.scaleReg / (3 * n),',
-    replace: 'scaleCoeff: c.scaleReg / n,',
+    find: 'scaleCoeff: c.scaleReg / (3 * n * this.unit),',
+    replace: 'scaleCoeff: c.scaleReg / (n * this.unit),',
     tests: ['test/train/mcmc-strategy.test.ts'],
   },
   {

@@ -1,7 +1,7 @@
 // Projection for the viewer's sorted-quad path: one invocation per splat i < N. Projects like
 // the tile path (common/project_splat.wgsl) and writes, by splat index, the splat's screen quad
-// (what the vertex shader reads, so it does no per-vertex math: software rasterizers run it
-// 6 times per splat) and the depth-sort key/value pair. Culled splats get CULLED_KEY, which
+// (what the vertex shader reads, so it does no per-vertex math: it runs 3 to 12 times per
+// splat) and the depth-sort key/value pair (the value: index and the triangles to draw it with). Culled splats get CULLED_KEY, which
 // sorts after every visible key; they are never drawn, so what their quad holds is never read.
 // The quad spans the ellipse where alpha >= 1/255, capped at EXTENT_SIGMA standard deviations,
 // along the 2D covariance's eigenvectors.

@@ -3,13 +3,14 @@
 // triangles) per splat with corners at +-k along the 2D covariance's scaled eigenvectors, in
 // depth order; software rasterizers (SPLAT_VERTICES 3; kernel-shapes.ts) draw the triangles of
 // polygon_table.wgsl: one triangle circumscribing the same k-ellipse per splat, or for large
-// splats a rectangle or hexagon around it (on SwiftShader a triangle costs about as much as 107
-// fragments, so the extra triangles only pay where they save more pixels: common/quad.wgsl). The fragment evaluates the tile rasterizer's alpha (skip below 1/255, cap
-// at 0.99) from its pixel centre and the splat's 2D mean and conic, all flat per primitive:
+// splats a rectangle or hexagon around it (on SwiftShader a triangle costs about as much as
+// 100-200 fragments, so extra triangles only pay where they save more pixels: common/quad.wgsl).
+// The fragment evaluates the tile rasterizer's alpha (skip below 1/255, cap at 0.99) from its
+// pixel centre and the splat's 2D mean and conic, all flat per primitive:
 // nothing is interpolated. On SwiftShader the fragment's arithmetic is 40% of the draw and
 // every operation counts (about 1.5% each), so the cap and the skip are thresholds on the
 // falloff's argument computed once per splat (SplatQuad.t_cap, t_cut) rather than tests on
-// alpha (bench/README.md, twenty-fifth session).
+// alpha (bench/README.md, twenty-fifth session: 0.915x the draw of playbot-8406).
 // The two paths agree up to blending precision and the tile path's early stop at T < 1e-4.
 // Quads come from project_view.wgsl by splat index; `order` is the depth sort's output.
 #include "common/constants.wgsl"

@@ -30,6 +30,8 @@ const HEXAGON_ABOVE: f32 = 4150.0;
 
 // The viewer's depth-sort values carry, above the splat index, the triangles it is drawn with
 // minus one (0, 1 or 3), so the polygon table reads them in order without touching the quads.
+// Its entries hold the index shifted by 3: the viewer draws fewer than 2^29 splats (their quads
+// alone would take 32 GiB).
 const POLYGON_SHIFT: u32 = 30u;
 const SPLAT_INDEX_MASK: u32 = 0x3fffffffu;
 

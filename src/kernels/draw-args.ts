@@ -2,12 +2,12 @@
 import { ComputeKernel } from './compute-kernel';
 
 export class DrawArgsKernel extends ComputeKernel {
-  /** `splatVertices`: 3 (a triangle per splat) or 6 (a quad), as SplatQuadsKernel draws them. */
-  constructor(device: GPUDevice, splatVertices: 3 | 6) {
+  /** `splatVertices`: 6 (a quad per splat); CPU adapters take their arguments from PolygonTableKernel. */
+  constructor(device: GPUDevice, splatVertices: 6) {
     super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true, { SPLAT_VERTICES: splatVertices });
   }
 
-  /** sortedKeys [N] u32 ascending; args [4] u32 (STORAGE | INDIRECT). */
+  /** sortedKeys [N] u32 ascending; args [8] u32 (STORAGE | INDIRECT): draw arguments, visible count, triangles. */
   bindAll(sortedKeys: GPUBuffer, args: GPUBuffer): GPUBindGroup {
     return this.bind([sortedKeys, args]);
   }

@@ -1,7 +1,8 @@
 /**
- * Sorted-quad splat drawing (shaders/splat_quads.wgsl): a render pipeline that draws one
- * quad or triangle per visible splat (a non-instanced triangle list), back to front, with premultiplied "over" blending into a
- * colour target cleared to the background. Group 0 is the camera uniform (visible to both
+ * Sorted-quad splat drawing (shaders/splat_quads.wgsl): a render pipeline that draws one quad
+ * per visible splat on GPUs, or the polygon table's triangles on CPU adapters (a non-instanced
+ * triangle list), back to front, with premultiplied "over" blending into a colour target
+ * cleared to the background. Group 0 is the camera uniform (visible to both
  * stages here), group 1 the quads, the depth order and the draw arguments.
  */
 import { bindBuffers, bindGroupLayout } from '../gpu/pipeline';
@@ -17,7 +18,7 @@ export class SplatQuadsKernel {
   constructor(
     private readonly device: GPUDevice,
     readonly format: GPUTextureFormat,
-    /** 3: one triangle per splat, 6: a quad (kernel-shapes.ts splatVertices). */
+    /** 3: the polygon table's triangles (CPU adapters), 6: a quad per splat (kernel-shapes.ts splatVertices). */
     readonly splatVertices: 3 | 6,
   ) {
     this.cameraLayout = bindGroupLayout(device, 'SplatQuads.camera', ['uniform'], VERTEX_FRAGMENT);
@@ -37,7 +38,10 @@ export class SplatQuadsKernel {
     return bindBuffers(this.device, 'SplatQuads.cameraGroup', this.cameraLayout, [uniform]);
   }
 
-  /** quads [N] SplatQuad by splat index (ProjectViewKernel); order [N] u32 nearest first; drawArgs [4] u32. */
+  /**
+   * quads [N] SplatQuad by splat index (ProjectViewKernel); order: [N] u32 sort values nearest
+   * first (quads) or [4N] u32 polygon table (triangles); drawArgs [8] u32.
+   */
   bindAll(quads: GPUBuffer, order: GPUBuffer, drawArgs: GPUBuffer): GPUBindGroup {
     return bindBuffers(this.device, 'SplatQuads.bindings', this.layout, [quads, order, drawArgs]);
   }

@@ -1,7 +1,8 @@
 /**
  * The viewer's fast path: projection straight to screen quads, one depth sort of every splat
  * (culled ones sort last), the visible count as indirect draw arguments, and one quad per
- * visible splat blended back to front by the rasterizer hardware. No tile lists and no
+ * visible splat (on CPU adapters the polygon table's triangles: one per splat, more for large
+ * ones) blended back to front by the rasterizer hardware. No tile lists and no
  * readback: a frame is a fixed sequence of GPU commands. The tile path (ForwardPass) stays for
  * training, the CLI and the viewer's "exact" mode; test/render/sorted-splats.test.ts holds the
  * two images together.
