@@ -1047,8 +1047,15 @@ export const MUTATIONS = [
   {
     name: 'viewer: the fragment skips below 4/255 instead of 1/255',
     file: 'shaders/project_view.wgsl',
-    find: 'q.t_cut = falloff_t(p.opacity, ALPHA_MIN);',
-    replace: 'q.t_cut = falloff_t(p.opacity, 4.0 * ALPHA_MIN);',
+    find: 'q.t_cut = log2_over_min * 0.0625;',
+    replace: 'q.t_cut = (log2_over_min - 2.0) * 0.0625;',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
+    name: 'viewer: the alpha cap sits at 256/255 instead of 0.99 (the wrong offset from the cut)',
+    file: 'shaders/common/quad.wgsl',
+    find: 'const T_CAP_BELOW_CUT: f32 = 0.49874086669773393;',
+    replace: 'const T_CAP_BELOW_CUT: f32 = 0.5;',
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {

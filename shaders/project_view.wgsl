@@ -46,15 +46,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // The major axis; along x or y when the covariance is (numerically) diagonal.
   let axis_aligned = select(vec2<f32>(1.0, 0.0), vec2<f32>(0.0, 1.0), cov.z > cov.x);
   let v1 = select(axis_aligned, normalize(vec2<f32>(cov.y, l1 - cov.x)), abs(cov.y) > 1e-12 * l1);
-  // alpha = o exp(-d^2 / 2 lambda) >= 1/255 needs d <= sqrt(2 ln(255 o) lambda).
-  let k = min(EXTENT_SIGMA, sqrt(max(2.0 * log(p.opacity / ALPHA_MIN), 0.0)));
+  // alpha = o exp(-d^2 / 2 lambda) >= 1/255 needs d <= sqrt(2 ln(255 o) lambda); 2 ln x = 2 ln(2) log2 x.
+  let log2_over_min = log2(p.opacity / ALPHA_MIN);
+  let k = min(EXTENT_SIGMA, sqrt(max(1.3862943611198906 * log2_over_min, 0.0)));
   var q: SplatQuad;
   q.centre_axis1 = vec4<f32>(p.xy, v1 * (k * sqrt(l1)));
   q.axis2_conic_a = vec4<f32>(vec2<f32>(-v1.y, v1.x) * (k * sqrt(l2)), p.conic.x, p.conic.y);
   q.conic_c_rgb = vec4<f32>(p.conic.z, p.rgb);
   q.opacity = p.opacity;
-  q.t_cap = falloff_t(p.opacity, ALPHA_MAX);
-  q.t_cut = falloff_t(p.opacity, ALPHA_MIN);
+  q.t_cut = log2_over_min * 0.0625;
+  q.t_cap = q.t_cut - T_CAP_BELOW_CUT;
   depth_values[i] = i | ((polygon_triangles(k * sqrt(l1), k * sqrt(l2)) - 1u) << POLYGON_SHIFT);
   quads[i] = q;
 }

@@ -6,18 +6,19 @@ struct SplatQuad {
   axis2_conic_a: vec4<f32>,  // second half-axis, conic A, conic B
   conic_c_rgb: vec4<f32>,    // conic C, red, green, blue
   opacity: f32,
-  t_cap: f32,                // falloff_t(opacity, ALPHA_MAX): below it alpha is capped
-  t_cut: f32,                // falloff_t(opacity, ALPHA_MIN): above it the fragment is skipped
+  t_cap: f32,                // t where opacity (2^-t)^16 = ALPHA_MAX: below it alpha is capped
+  t_cut: f32,                // t where opacity (2^-t)^16 = ALPHA_MIN: above it the fragment is skipped
 }
 
 // The fragment's falloff: exp(-m / 2) for the Mahalanobis distance m is (2^-t)^16 with
 // t = m log2(e) / 32, so the conic handed to the fragment is scaled by FALLOFF_SCALE.
 const FALLOFF_SCALE: f32 = 0.045084220027780106;
 
-// The t at which opacity (2^-t)^16 equals alpha.
-fn falloff_t(opacity: f32, alpha: f32) -> f32 {
-  return log2(opacity / alpha) * 0.0625;
-}
+// The t at which opacity (2^-t)^16 equals alpha is log2(opacity / alpha) / 16: t_cut from
+// log2(opacity / ALPHA_MIN), and t_cap that less log2(ALPHA_MAX / ALPHA_MIN) / 16. One log2 per
+// splat serves both and the extent (a transcendental costs SwiftShader's projection about 1.5% of
+// an orbiting frame each).
+const T_CAP_BELOW_CUT: f32 = 0.49874086669773393;
 
 // Software rasterizers (SwiftShader) pay for a triangle about what 100-200 fragments cost
 // (bench/README.md), so where the polygon table is used (polygon_table.wgsl) a splat whose
