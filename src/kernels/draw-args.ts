@@ -2,9 +2,9 @@
 import { ComputeKernel } from './compute-kernel';
 
 export class DrawArgsKernel extends ComputeKernel {
-  /** `splatVertices`: 6 (a quad per splat); CPU adapters take their arguments from PolygonTableKernel. */
-  constructor(device: GPUDevice, splatVertices: 6) {
-    super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true, { SPLAT_VERTICES: splatVertices });
+  /** A quad per visible splat (GPUs); CPU adapters take their arguments from PolygonTableKernel. */
+  constructor(device: GPUDevice) {
+    super(device, 'DrawArgs', 'draw_args.wgsl', ['read', 'rw'], true);
   }
 
   /** sortedKeys [N] u32 ascending; args [8] u32 (STORAGE | INDIRECT): draw arguments, visible count, triangles. */

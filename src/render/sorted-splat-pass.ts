@@ -84,7 +84,7 @@ export class SortedSplatPass {
     this.uniform = new CameraUniform(device, 'Sorted.camera');
     this.project = new ProjectViewKernel(device);
     this.sort = new RadixSort(device, 'Sorted.depthSort');
-    this.args = this.splatVertices === 3 ? new PolygonTableKernel(device) : new DrawArgsKernel(device, this.splatVertices);
+    this.args = this.splatVertices === 3 ? new PolygonTableKernel(device) : new DrawArgsKernel(device);
     const g = (label: string) => new GrowableBuffer(device, `Sorted.${label}`, STORAGE);
     this.quadBuffer = g('quads');
     this.depthKeys = g('depthKeys');
