@@ -1038,6 +1038,15 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    // What a straight-alpha blend (src factor src-alpha) does on unorm targets: the fragment's
+    // colour is clamped to [0, 1] before the blend multiplies it by alpha.
+    name: 'viewer: SH colours above 1 are clamped before alpha multiplies them',
+    file: 'shaders/splat_quads.wgsl',
+    find: 'return vec4<f32>(in.rgbo.rgb * a, a);',
+    replace: 'return vec4<f32>(min(in.rgbo.rgb, vec3<f32>(1.0)) * a, a);',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
     name: 'viewer: the fragment does not cap alpha at 0.99 (no t_cap)',
     file: 'shaders/splat_quads.wgsl',
     find: 'gauss(max(t, in.c_cap_cut.y))',

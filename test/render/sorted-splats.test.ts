@@ -202,6 +202,43 @@ describe('sorted quads vs float64 reference', () => {
     }
   });
 
+  it('carries colours above 1 through the blend: premultiplied in the shader, clamped only after', async () => {
+    // SH colours may exceed 1; only the composited pixel is clamped. Three translucent splats
+    // apart on black with channels up to 4 whose colour times alpha stays below 1. A blend that
+    // multiplies by alpha itself (src factor src-alpha) gets the colour clamped to [0, 1] first
+    // on unorm targets (Vulkan's rule), which halves these pixels: the page's rgba8unorm
+    // frames are the ones that must hold.
+    const cam = testCamera(60, 20);
+    // Opacities at most 0.35, so each ellipse at 1/255 lies inside the EXTENT_SIGMA cap.
+    const opacities = [0.35, 0.3, 0.2];
+    const colours = [2.6, 0.8, 1.6, 2.5, 1.2, 0.4, 4.0, 3.0, 0.9];
+    const centres = [10.5, 30.5, 50.5];
+    const z = 4;
+    const scene: SplatScene = {
+      count: 3,
+      shDegree: 0,
+      means: new Float32Array(centres.flatMap((px) => [((px - cam.cx) * z) / cam.fx, ((9.5 - cam.cy) * z) / cam.fy, z])),
+      logScales: new Float32Array(9).fill(Math.log(0.18)), // about 2.5 px
+      quats: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+      opacityLogits: new Float32Array(opacities.map((o) => Math.log(o / (1 - o)))),
+      sh: new Float32Array(colours.map((c) => (c - 0.5) / 0.28209479177387814)),
+    };
+    const ref = referenceRender(scene, cam, { shDegree: 0 });
+    let brightest = 0;
+    for (const v of ref.image) brightest = Math.max(brightest, v);
+    expect(brightest).toBeGreaterThan(0.79); // 2.6 x 0.35 at the first splat's centre
+    expect(brightest).toBeLessThan(1);
+    for (const [shape, shapes] of Object.entries(SHAPES)) {
+      for (const format of ['rgba8unorm', 'rgba16float'] as const) {
+        const s = compare(await renderQuads(scene, cam, format, [0, 0, 0], shapes), ref.image, cam.width * cam.height);
+        console.log(`[sorted colours above 1 ${shape} ${format}] mean ${s.mean.toExponential(2)} max ${s.max.toExponential(2)}`);
+        // measured max 1.96e-3 (rgba8unorm: half the 8-bit step) and 2.6e-4 (rgba16float);
+        // clamping the colour before alpha leaves the centres 0.2-0.5 off.
+        expect(s.max).toBeLessThan(format === 'rgba8unorm' ? 1.96e-2 : 2.6e-3);
+      }
+    }
+  });
+
   it('draws large splats with tighter polygons from the polygon table on CPU adapters, as the reference', async () => {
     // Splats of 1, 7 and 14 px standard deviation along their major axis and 0.7 of it along
     // the other (k = 3): triangles of about 33, 1,600 and 6,400 px, so 1, 2 (a rectangle, above
