@@ -43,7 +43,9 @@ export class SplatRenderer {
   private gaussians: GaussianSet | undefined;
   /** Buffers this renderer uploaded (and destroys); undefined when showing an external set. */
   private owned: GaussianBuffers | undefined;
-  private readonly forward: ForwardPass;
+  /** The tile rasterizer: made on first use (exact frames, offscreen renders), so a viewer
+   * that never draws exact frames does not compile its two dozen kernels. */
+  private forward: ForwardPass | undefined;
   private sorted: SortedSplatPass | undefined;
   private texBlit: TextureBlitKernel | undefined;
   private offscreen: { texture: GPUTexture; view: GPUTextureView } | undefined;
@@ -55,9 +57,7 @@ export class SplatRenderer {
     private readonly device: GPUDevice,
     /** shapes: the kernels' per-adapter shapes (default: this device's; tests pick either class). */
     private readonly opts: { canvasFormat?: GPUTextureFormat; shapes?: KernelShapes } = {},
-  ) {
-    this.forward = new ForwardPass(device, opts.shapes);
-  }
+  ) {}
 
   /**
    * Uploads `scene` and returns the SH degree it is drawn at: its own, or the highest at which its
@@ -96,7 +96,14 @@ export class SplatRenderer {
    */
   drawToTexture(camera: Camera, opts: RenderOptions, target: GPUTexture): void {
     const enc = this.device.createCommandEncoder({ label: 'SplatRenderer.frame' });
-    if (this.gaussians && !opts.exact) {
+    if (!this.gaussians) {
+      // Nothing to draw yet (a scene loading): the background, with no kernel to compile.
+      const [r, g, b] = opts.background;
+      enc.beginRenderPass({ label: 'SplatRenderer.empty', colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r, g, b, a: 1 } }] }).end();
+      this.device.queue.submit([enc.finish()]);
+      return;
+    }
+    if (!opts.exact) {
       this.frameStats.splats = this.gaussians.count;
       // A loaded scene does not change between frames; a training run's live set does.
       const unchanged = this.gaussians === this.owned;
@@ -112,25 +119,21 @@ export class SplatRenderer {
       this.device.queue.submit([enc.finish()]);
       return;
     }
-    if (this.gaussians) {
-      this.frameStats.splats = this.gaussians.count;
-      this.forward.encode(enc, this.gaussians, camera, opts);
-    } else {
-      this.forward.image.ensure(camera.width * camera.height * 16);
-      enc.clearBuffer(this.forward.image.buffer);
-    }
+    this.frameStats.splats = this.gaussians.count;
+    const forward = this.forwardPass;
+    forward.encode(enc, this.gaussians, camera, opts);
     if (!this.blit || this.blit.format !== target.format) {
       this.blit?.destroy();
       this.blit = new BlitKernel(this.device, target.format);
     }
-    this.blit.encode(enc, this.forward.image.buffer, camera.width, camera.height, target);
+    this.blit.encode(enc, forward.image.buffer, camera.width, camera.height, target);
     this.device.queue.submit([enc.finish()]);
-    if (this.gaussians && !this.checking) {
+    if (!this.checking) {
       this.checking = true;
-      this.forward
+      forward
         .checkCapacity()
         .then(() => {
-          this.frameStats.intersections = this.forward.stats.intersections;
+          this.frameStats.intersections = forward.stats.intersections;
         })
         .finally(() => {
           this.checking = false;
@@ -202,22 +205,24 @@ export class SplatRenderer {
 
   /** Whether the last checked frame fitted its intersection buffers. */
   get lastFrameComplete(): boolean {
-    return !this.forward.stats.overflowed;
+    return !this.forward?.stats.overflowed;
   }
 
   /** Renders offscreen and reads back the [H, W, 4] f32 RGBA image (alpha = 1 - T). */
   async renderToImage(camera: Camera, opts: RenderOptions): Promise<Float32Array> {
     if (!this.gaussians) throw new Error('SplatRenderer: no scene loaded');
     const t0 = performance.now();
-    await this.forward.renderExact(this.gaussians, camera, opts);
-    this.frameStats.intersections = this.forward.stats.intersections;
-    const out = await readF32(this.device, this.forward.image.buffer, camera.width * camera.height * 4);
+    const forward = this.forwardPass;
+    await forward.renderExact(this.gaussians, camera, opts);
+    this.frameStats.intersections = forward.stats.intersections;
+    const out = await readF32(this.device, forward.image.buffer, camera.width * camera.height * 4);
     this.frameStats.renderMs = performance.now() - t0;
     return out;
   }
 
   /** The forward pass (buffers the backward and the benchmarks read). */
   get forwardPass(): ForwardPass {
+    this.forward ??= new ForwardPass(this.device, this.opts.shapes);
     return this.forward;
   }
 
@@ -227,7 +232,7 @@ export class SplatRenderer {
 
   destroy(): void {
     this.owned?.destroy();
-    this.forward.destroy();
+    this.forward?.destroy();
     this.sorted?.destroy();
     this.offscreen?.texture.destroy();
     this.blit?.destroy();

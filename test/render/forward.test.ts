@@ -70,8 +70,8 @@ async function renderBoth(scene: SplatScene, cam: Camera, shDegree: number, back
   try {
     renderer.setScene(scene);
     const gpu = await renderer.renderToImage(cam, { shDegree, splatScale: 1, background, antialias, filter2d });
-    // The projected records, every field of culled splats included (private member, test only).
-    const projected = new Uint8Array(await readBuffer(device, renderer['forward'].projected.buffer, scene.count * PROJECTED_SPLAT.bytes));
+    // The projected records, every field of culled splats included.
+    const projected = new Uint8Array(await readBuffer(device, renderer.forwardPass.projected.buffer, scene.count * PROJECTED_SPLAT.bytes));
     const ref = referenceRender(scene, cam, { shDegree, background, antialias, filter2d });
     const diff = diffImages(gpu, ref.image, nearThresholdPixels(ref.projected, cam.width, cam.height), cam.width);
     return { gpu, ref, diff, projected, intersections: renderer.frameStats.intersections };

@@ -362,6 +362,11 @@ describe('frames of an unchanged scene', () => {
     };
     const differs = (a: Uint8Array, b: Uint8Array) => a.some((v, i) => v !== b[i]);
     try {
+      // Before any scene (one loading), a frame is the background alone.
+      const empty = await frame(camA, { ...opts, background: [0.2, 0.6, 1] });
+      for (let y = 0; y < 48; y++) {
+        for (let x = 0; x < 64; x++) expect([...empty.subarray(y * 256 + x * 4, y * 256 + x * 4 + 4)]).toEqual([51, 153, 255, 255]);
+      }
       renderer.setScene(scene);
       const a = await frame(camA);
       const b = await frame(camB);
