@@ -66,6 +66,26 @@ function realCamera(scene: SplatScene, w: number, h: number): Camera {
   return lookAtCamera(eye, centre, [0, -1, 0], w, h, 50);
 }
 
+/**
+ * Three round splats of about 2.5 px on a 60x20 image, 20 px apart, each centred on a pixel
+ * centre at depth `z`, with these opacities and RGB colours (SH degree 0).
+ */
+function threeSplatsInARow(opacities: number[], colours: number[]): { cam: Camera; scene: SplatScene; centres: number[]; z: number } {
+  const cam = testCamera(60, 20);
+  const centres = [10.5, 30.5, 50.5];
+  const z = 4;
+  const scene: SplatScene = {
+    count: 3,
+    shDegree: 0,
+    means: new Float32Array(centres.flatMap((px) => [((px - cam.cx) * z) / cam.fx, ((9.5 - cam.cy) * z) / cam.fy, z])),
+    logScales: new Float32Array(9).fill(Math.log(0.18)), // about 2.5 px
+    quats: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+    opacityLogits: new Float32Array(opacities.map((o) => Math.log(o / (1 - o)))),
+    sh: new Float32Array(colours.map((c) => (c - 0.5) / 0.28209479177387814)),
+  };
+  return { cam, scene, centres, z };
+}
+
 /** Measured on a correct build (SwiftShader) per case and target format; bounds are 10x. */
 type Measured = Record<'rgba16float' | 'rgba8unorm', { mean: number; p99: number }>;
 
@@ -164,19 +184,8 @@ describe('sorted quads vs float64 reference', () => {
   it("caps alpha at 0.99 and skips it below 1/255 as the reference does, splat by splat", async () => {
     // Three white splats apart on black, opacities 0.999 (capped at its centre), 0.3 and 0.03
     // (most of its ellipse is near the 1/255 skip); each centred on a pixel centre.
-    const cam = testCamera(60, 20);
     const opacities = [0.999, 0.3, 0.03];
-    const centres = [10.5, 30.5, 50.5];
-    const z = 4;
-    const scene: SplatScene = {
-      count: 3,
-      shDegree: 0,
-      means: new Float32Array(centres.flatMap((px) => [((px - cam.cx) * z) / cam.fx, ((9.5 - cam.cy) * z) / cam.fy, z])),
-      logScales: new Float32Array(9).fill(Math.log(0.18)), // about 2.5 px
-      quats: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
-      opacityLogits: new Float32Array(opacities.map((o) => Math.log(o / (1 - o)))),
-      sh: new Float32Array(9).fill(0.5 / 0.28209479177387814), // colour 1
-    };
+    const { cam, scene, centres, z } = threeSplatsInARow(opacities, new Array(9).fill(1));
     const ref = referenceRender(scene, cam, { shDegree: 0 });
     const sigma = Math.sqrt(((cam.fx * 0.18) / z) ** 2 + 0.3);
     for (const shapes of Object.values(SHAPES)) {
@@ -208,21 +217,8 @@ describe('sorted quads vs float64 reference', () => {
     // multiplies by alpha itself (src factor src-alpha) gets the colour clamped to [0, 1] first
     // on unorm targets (Vulkan's rule), which halves these pixels: the page's rgba8unorm
     // frames are the ones that must hold.
-    const cam = testCamera(60, 20);
     // Opacities at most 0.35, so each ellipse at 1/255 lies inside the EXTENT_SIGMA cap.
-    const opacities = [0.35, 0.3, 0.2];
-    const colours = [2.6, 0.8, 1.6, 2.5, 1.2, 0.4, 4.0, 3.0, 0.9];
-    const centres = [10.5, 30.5, 50.5];
-    const z = 4;
-    const scene: SplatScene = {
-      count: 3,
-      shDegree: 0,
-      means: new Float32Array(centres.flatMap((px) => [((px - cam.cx) * z) / cam.fx, ((9.5 - cam.cy) * z) / cam.fy, z])),
-      logScales: new Float32Array(9).fill(Math.log(0.18)), // about 2.5 px
-      quats: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
-      opacityLogits: new Float32Array(opacities.map((o) => Math.log(o / (1 - o)))),
-      sh: new Float32Array(colours.map((c) => (c - 0.5) / 0.28209479177387814)),
-    };
+    const { cam, scene } = threeSplatsInARow([0.35, 0.3, 0.2], [2.6, 0.8, 1.6, 2.5, 1.2, 0.4, 4.0, 3.0, 0.9]);
     const ref = referenceRender(scene, cam, { shDegree: 0 });
     let brightest = 0;
     for (const v of ref.image) brightest = Math.max(brightest, v);
