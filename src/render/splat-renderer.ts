@@ -203,11 +203,6 @@ export class SplatRenderer {
     return { visible: args[4], triangles: args[5] };
   }
 
-  /** Whether the last checked frame fitted its intersection buffers. */
-  get lastFrameComplete(): boolean {
-    return !this.forward?.stats.overflowed;
-  }
-
   /** Renders offscreen and reads back the [H, W, 4] f32 RGBA image (alpha = 1 - T). */
   async renderToImage(camera: Camera, opts: RenderOptions): Promise<Float32Array> {
     if (!this.gaussians) throw new Error('SplatRenderer: no scene loaded');
@@ -220,7 +215,7 @@ export class SplatRenderer {
     return out;
   }
 
-  /** The forward pass (buffers the backward and the benchmarks read). */
+  /** The tile rasterizer, made here on first use (its buffers are what the backward and the benchmarks read). */
   get forwardPass(): ForwardPass {
     this.forward ??= new ForwardPass(this.device, this.opts.shapes);
     return this.forward;
