@@ -1038,6 +1038,13 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    name: "viewer: the panel's exact toggle is ignored (the sorted quads draw every frame)",
+    file: 'src/render/splat-renderer.ts',
+    find: 'if (!opts.exact) {',
+    replace: 'if (true) {',
+    tests: ['test/render/sorted-splats.test.ts'],
+  },
+  {
     // What a straight-alpha blend (src factor src-alpha) does on unorm targets: the fragment's
     // colour is clamped to [0, 1] before the blend multiplies it by alpha.
     name: 'viewer: SH colours above 1 are clamped before alpha multiplies them',
