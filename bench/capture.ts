@@ -20,7 +20,7 @@ import { rotationToQvec, writeCamerasBin, writeImagesBin, writePoints3DBin } fro
 import { readPly } from '../src/io/ply';
 import { SH_C0, type SplatScene } from '../src/io/scene';
 import { SplatRenderer } from '../src/render/splat-renderer';
-import { robustBounds } from '../src/app/scene-framing';
+import { robustBounds } from '../src/view/scene-framing';
 import { seededRandom } from '../src/train/random';
 import { imageToRgb8 } from '../src/cli/render-commands';
 

@@ -1038,6 +1038,14 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    name: 'viewer: splat render --view draws the default view instead of the link\'s camera',
+    file: 'src/cli/render-view.ts',
+    find: '    pose = linked;',
+    replace: '',
+    tests: ['test/cli/cli.test.ts'],
+    testName: 'without a camera file',
+  },
+  {
     name: "viewer: the panel's exact toggle is ignored (the sorted quads draw every frame)",
     file: 'src/render/splat-renderer.ts',
     find: 'if (!opts.exact) {',

@@ -13,8 +13,8 @@ import { wireToolbar } from './toolbar';
 import { openCheckpointStore } from './train/checkpoint-store';
 import { Checkpointing } from './train/checkpointing';
 import { TrainingApp } from './train/train-app';
-import { COLMAP_UP, DEFAULT_FOV_Y } from './view-camera';
-import { parseViewParams, poseFromParams } from './view-url';
+import { COLMAP_UP, DEFAULT_FOV_Y } from '../view/view-camera';
+import { parseViewParams, poseFromParams } from '../view/view-url';
 import { Viewer } from './viewer';
 
 async function main(): Promise<void> {

@@ -5,7 +5,8 @@
  * DOM bindings live in input.ts.
  */
 import { vec3, type ReadonlyVec3 } from 'gl-matrix';
-import { DEFAULT_FOV_Y, type Vec3, type ViewPose } from './view-camera';
+import { framingDistance } from '../view/scene-framing';
+import { DEFAULT_FOV_Y, type Vec3, type ViewPose } from '../view/view-camera';
 
 export interface OrbitOptions {
   /** Damping time constant in seconds: the gap to the goal shrinks by e per tau. Default 0.08. */
@@ -270,12 +271,6 @@ export class OrbitController {
   }
 }
 
-/** Distance at which a sphere of `radius` fits the narrower of the vertical and horizontal fields. */
-export function framingDistance(radius: number, fovYDegrees: number, aspect: number): number {
-  const halfY = (fovYDegrees * Math.PI) / 360;
-  const halfX = Math.atan(Math.tan(halfY) * aspect);
-  return radius / Math.sin(Math.min(halfX, halfY));
-}
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));

@@ -2,7 +2,7 @@
  * The viewer's automation hooks on `window` (src/app/viewer.ts sets them): what tests, the
  * benchmarks and the peers harness read from the page.
  */
-import type { ViewPose } from './view-camera';
+import type { ViewPose } from '../view/view-camera';
 
 declare global {
   interface Window {

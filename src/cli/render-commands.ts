@@ -1,4 +1,4 @@
-/** `splat info <scene>` and `splat render <scene> --camera cam.json --out img.png|img.jpg`. */
+/** `splat info <scene>` and `splat render <scene> --out img.png|img.jpg [--camera cam.json | --view LINK]`. */
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
@@ -8,6 +8,7 @@ import { SplatRenderer } from '../render/splat-renderer';
 import { shDegreeNotice } from '../render/splat-capacity';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { checkWritable, readInput, writeOutput } from './files';
+import { viewCamera, viewSpec } from './render-view';
 import { readSceneFile } from './scene-file';
 import type { Command } from './command';
 
@@ -72,10 +73,14 @@ function parseBackground(s: string | undefined): [number, number, number] {
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render one view of a scene to a PNG or JPEG image',
-  synopsis: '<scene> --camera cam.json --out img.png [flags]',
-  details: 'The camera JSON follows COLMAP: world-to-camera R (three rows) and t, fx fy cx cy, width and height (see README). The image format follows the --out extension.',
+  synopsis: '<scene> --out img.png [--camera cam.json | --view LINK] [flags]',
+  details:
+    'The view: a camera JSON (COLMAP: world-to-camera R (three rows) and t, fx fy cx cy, width and height; see README), or the viewer page\'s link (its address with eye=, target=, up= and fov=), or with neither the view the page opens the scene with. The image format follows the --out extension.',
   flags: [
-    { name: 'camera', value: 'FILE', help: 'camera JSON (required)' },
+    { name: 'camera', value: 'FILE', help: 'camera JSON (COLMAP conventions)' },
+    { name: 'view', value: 'LINK', help: 'the viewer page\'s link (or its ?query): its eye, target, up and fov' },
+    { name: 'size', value: 'WxH', help: 'image size for --view and the default view (default 1280x720)' },
+    { name: 'y-up', help: 'the default view with +y up (as the page\'s "y-up scene"); default -y, as COLMAP' },
     { name: 'out', value: 'FILE', help: 'output image: .png, or .jpg/.jpeg (required)' },
     { name: 'sh-degree', value: 'N', help: 'SH degree 0..3 to render with (default: the scene\'s)' },
     { name: 'background', value: 'R,G,B', help: 'background colour, values 0..1 (default 0,0,0)' },
@@ -83,18 +88,20 @@ export const renderCommand: Command = {
   ],
   async run(p) {
     const [file] = positionals(p, ['<scene>']);
-    const cameraPath = flagString(p, 'camera');
+    const view = viewSpec(p);
     const outPath = flagString(p, 'out');
-    if (!cameraPath) throw new UsageError('missing --camera FILE');
     if (!outPath) throw new UsageError('missing --out FILE');
     const format = imageFormatFor(outPath);
     const quality = flagInt(p, 'quality', 92);
     if (quality > 100) throw new UsageError(`--quality must be 1..100, got ${quality}`);
     const background = parseBackground(flagString(p, 'background'));
-    const camera = parseCameraJson(new TextDecoder().decode(await readInput(cameraPath)), cameraPath);
+    // A camera JSON is read (and refused) before the scene, which may take long to read.
+    const fromJson = view.kind === 'camera' ? parseCameraJson(new TextDecoder().decode(await readInput(view.path)), view.path) : undefined;
     await checkWritable(outPath);
     const loaded = await readSceneFile(file);
     for (const w of loaded.warnings) console.error(`${file}: ${w}`);
+    const camera = view.kind === 'view' ? viewCamera(view, loaded.scene) : fromJson!;
+    const cameraPath = view.kind === 'camera' ? view.path : undefined;
     const shDegree = flagNumber(p, 'sh-degree', loaded.scene.shDegree);
     if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new UsageError('--sh-degree must be 0..3');
     const gpu = await requestNodeDevice();
@@ -110,8 +117,8 @@ export const renderCommand: Command = {
         // An empty image is written (it may be meant), but say why when the units are the likely cause.
         const near = countBeforeNear(loaded.scene.means, camera);
         const why = near > 0
-          ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR}); for a scene in small units set a smaller "near" in ${cameraPath}`
-          : `: no splat is in front of the camera and inside its view (check "R" and "t" in ${cameraPath})`;
+          ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR})${cameraPath ? `; for a scene in small units set a smaller "near" in ${cameraPath}` : ''}`
+          : `: no splat is in front of the camera and inside its view (${cameraPath ? `check "R" and "t" in ${cameraPath}` : 'check the eye and target of --view'})`;
         console.error(`warning: ${outPath} shows only the background${why}`);
       }
     } finally {

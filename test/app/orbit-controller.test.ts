@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OrbitController, framingDistance } from '../../src/app/orbit-controller';
-import { poseToCamera, type ViewPose, type Vec3 } from '../../src/app/view-camera';
+import { OrbitController } from '../../src/app/orbit-controller';
+import { framingDistance } from '../../src/view/scene-framing';
+import { poseToCamera, type ViewPose, type Vec3 } from '../../src/view/view-camera';
 import type { Camera } from '../../src/io/camera';
 
 const sub = (a: number[], b: number[]): number[] => a.map((v, i) => v - b[i]);

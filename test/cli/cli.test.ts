@@ -9,6 +9,7 @@ import { decode as decodePng } from 'fast-png';
 import { readPly } from '../../src/io/ply';
 import { writePly } from '../../src/io/ply-writer';
 import { referenceRender } from '../../src/reference';
+import { lookAtCamera } from '../../src/io/camera';
 import { DATA, ROOT, splat, tempDir } from './run-cli';
 import { loadColmapDataset } from '../../src/io/colmap/dataset';
 import { nodeDirectorySource } from '../../src/io/colmap/node-source';
@@ -47,6 +48,58 @@ describe('splat CLI', () => {
     // f32 vs float64 can move a value across a rounding boundary by one step, nothing more.
     expect(off).toBe(0);
     expect(lit).toBeGreaterThan(48 * 40 * 0.2);
+  });
+
+  it("render without a camera file: the viewer page's link, or the view the page opens the scene with", async () => {
+    const file = join(DATA, 'ply/playbot-1873.ply');
+    const scene = (await readPly(new Uint8Array(readFileSync(file)), file)).scene;
+    // A link as the page's address bar writes it (a 48x40 image of it: --size).
+    const [eye, target, up, fov] = [[0.3, -0.6, -2.7], [0, 0.1, 0], [0, -1, 0], 40];
+    const link = `http://localhost:5173/?url=playbot-1873.ply&eye=${eye}&target=${target}&up=${up}&fov=${fov}`;
+    const out = join(tmp, 'linked.png');
+    const r = await splat(['render', file, '--view', link, '--size', '48x40', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const png = decodePng(readFileSync(out));
+    expect([png.width, png.height]).toEqual([48, 40]);
+    const ref = referenceRender(scene, lookAtCamera(eye, target, up, 48, 40, fov), {});
+    let off = 0;
+    let lit = 0;
+    for (let i = 0; i < 48 * 40 * 3; i++) {
+      if (Math.abs(png.data[i] - Math.round(Math.min(1, Math.max(0, ref.image[i])) * 255)) > 1) off++;
+      if (png.data[i] > 0) lit++;
+    }
+    expect(off).toBe(0); // as the camera-file render above: one rounding step at most
+    expect(lit).toBeGreaterThan(48 * 40 * 0.2);
+
+    // No view named: the page's opening view, the scene framed in the middle of the image.
+    const framed = join(tmp, 'framed.png');
+    const d = await splat(['render', file, '--size', '64x48', '--out', framed]);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/framed\.png: PNG 64x48, 1873 splats/);
+    const img = decodePng(readFileSync(framed));
+    let [x0, x1, y0, y1] = [64, -1, 48, -1];
+    for (let y = 0; y < 48; y++) {
+      for (let x = 0; x < 64; x++) {
+        if (Math.max(img.data[(y * 64 + x) * 3], img.data[(y * 64 + x) * 3 + 1], img.data[(y * 64 + x) * 3 + 2]) < 20) continue;
+        [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
+      }
+    }
+    // The robust bounding sphere fits the narrower (vertical) field: the scene spans a good part
+    // of the height, centred within a few pixels (the sphere is centred, the scene inside it need not be).
+    expect(y1 - y0).toBeGreaterThan(48 * 0.35);
+    expect(Math.abs((x0 + x1) / 2 - 31.5)).toBeLessThan(64 * 0.15);
+    expect(Math.abs((y0 + y1) / 2 - 23.5)).toBeLessThan(48 * 0.15);
+
+    // Views named twice, or a size that a camera file already fixes, are refused.
+    const both = await splat(['render', file, '--view', link, '--camera', join(tmp, 'cam.json'), '--out', out]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--camera and --view both name a view: give one/);
+    const size = await splat(['render', file, '--size', '64', '--out', out]);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/--size must be WIDTHxHEIGHT in pixels/);
+    const noCamera = await splat(['render', file, '--view', 'fov=30', '--out', out]);
+    expect(noCamera.code).toBe(2);
+    expect(noCamera.stderr).toMatch(/--view: the link names no camera \(it needs eye=x,y,z and target=x,y,z\)/);
   });
 
   it('render of a scene in small units: warns that the near plane hides it, and draws it with the "near" the warning asks for', async () => {

@@ -4,8 +4,8 @@
  * training camera, looking at the point cloud).
  */
 import type { View } from '../../io/colmap/dataset';
-import type { RobustBounds } from '../scene-framing';
-import type { ViewPose } from '../view-camera';
+import type { RobustBounds } from '../../view/scene-framing';
+import type { ViewPose } from '../../view/view-camera';
 import type { Viewer } from '../viewer';
 import type { PhotoPip } from './photo-pip';
 import { cameraPose, depthOf, nearestCamera } from './view-match';

@@ -14,7 +14,7 @@ import { capacityNotice, splatCapacity } from '../../render/splat-capacity';
 import { LEGACY_FILTER2D } from '../../train/config';
 import { downloadScene } from '../download';
 import type { Overlay } from '../overlay';
-import { robustBounds, type RobustBounds } from '../scene-framing';
+import { robustBounds, type RobustBounds } from '../../view/scene-framing';
 import type { Viewer } from '../viewer';
 import { DatasetInputs } from './dataset-inputs';
 import { recordingSource } from './dataset-sources';

@@ -5,7 +5,7 @@
  */
 import type { Camera } from '../../io/camera';
 import { cameraCentre } from '../../io/camera';
-import type { Vec3, ViewPose } from '../view-camera';
+import type { Vec3, ViewPose } from '../../view/view-camera';
 
 /** Forward (+z of the camera) in world coordinates: the third row of world-to-camera R. */
 function forwardOf(c: Camera): Vec3 {

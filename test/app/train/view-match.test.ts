@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cameraPose, depthOf, nearestCamera } from '../../../src/app/train/view-match';
-import { poseToCamera } from '../../../src/app/view-camera';
+import { poseToCamera } from '../../../src/view/view-camera';
 import type { Camera } from '../../../src/io/camera';
 import { cameraCentre } from '../../../src/io/camera';
 import { qvecToRotation } from '../../../src/io/colmap/dataset';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatViewSearch, parseViewParams, poseFromParams } from '../../src/app/view-url';
-import type { ViewPose } from '../../src/app/view-camera';
+import { formatViewSearch, parseViewParams, poseFromParams } from '../../src/view/view-url';
+import type { ViewPose } from '../../src/view/view-camera';
 
 describe('view links', () => {
   it('parses a full link', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poseToCamera, focalFromFovY, viewNear, type ViewPose, type Vec3 } from '../../src/app/view-camera';
+import { poseToCamera, focalFromFovY, viewNear, type ViewPose, type Vec3 } from '../../src/view/view-camera';
 import type { Camera } from '../../src/io/camera';
 import { rng } from '../helpers/compare';
 

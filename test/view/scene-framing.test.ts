@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { framingDistance } from '../../src/app/orbit-controller';
-import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds } from '../../src/app/scene-framing';
-import { poseToCamera, type Vec3 } from '../../src/app/view-camera';
+import { framingDistance } from '../../src/view/scene-framing';
+import { defaultViewPose, pickOnTargetPlane, pickPoint, robustBounds } from '../../src/view/scene-framing';
+import { poseToCamera, type Vec3 } from '../../src/view/view-camera';
 import { emptyScene, type SplatScene } from '../../src/io/scene';
 import { rng } from '../helpers/compare';
 import { readFileSync } from 'node:fs';

@@ -4,7 +4,6 @@
  */
 import type { Camera } from '../io/camera';
 import type { SplatScene } from '../io/scene';
-import { framingDistance } from './orbit-controller';
 import type { Vec3, ViewPose } from './view-camera';
 
 export interface RobustBounds {
@@ -147,6 +146,13 @@ export function pickOnTargetPlane(camera: Camera, target: Vec3, px: number, py: 
   const depth = R[6] * (target[0] - eye[0]) + R[7] * (target[1] - eye[1]) + R[8] * (target[2] - eye[2]);
   const s = depth > 0 ? depth : 1;
   return [eye[0] + s * dir[0], eye[1] + s * dir[1], eye[2] + s * dir[2]];
+}
+
+/** Distance at which a sphere of `radius` fits the narrower of the vertical and horizontal fields. */
+export function framingDistance(radius: number, fovYDegrees: number, aspect: number): number {
+  const halfY = (fovYDegrees * Math.PI) / 360;
+  const halfX = Math.atan(Math.tan(halfY) * aspect);
+  return radius / Math.sin(Math.min(halfX, halfY));
 }
 
 /** Elevation of the default view above the horizon: a slight top-down look reads as 3-D. */
