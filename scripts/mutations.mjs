@@ -1038,6 +1038,14 @@ export const MUTATIONS = [
     tests: ['test/render/sorted-splats.test.ts'],
   },
   {
+    name: 'cli: eval --renders writes the photo in place of the view as drawn',
+    file: 'src/cli/eval-command.ts',
+    find: 'encodeImage(imageToRgb8(drawn, width, height)',
+    replace: 'encodeImage(imageToRgb8(v.image, width, height)',
+    tests: ['test/cli/cli.test.ts'],
+    testName: 'eval draws every SH degree',
+  },
+  {
     name: 'viewer: splat render --view draws the default view instead of the link\'s camera',
     file: 'src/cli/render-view.ts',
     find: '    pose = linked;',

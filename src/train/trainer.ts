@@ -302,7 +302,7 @@ export class Trainer {
     const list = views ?? (this.dataset.test.length > 0 ? this.dataset.test : this.dataset.train);
     const bg: [number, number, number] = this.config.background === 'white' ? [1, 1, 1] : [0, 0, 0];
     const m = await evaluateViews(this.device, this.diff, this.renderSet(this.iteration), list, { shDegree: this.activeShDegree, splatScale: 1, background: bg, ...this.filter2dOptions });
-    return { iteration: this.iteration, ...m };
+    return { iteration: this.iteration, views: m.views, psnr: m.psnr, ssim: m.ssim, l1: m.l1 };
   }
 
   /** The current scene, or the last good one after divergence. */

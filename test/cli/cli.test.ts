@@ -206,7 +206,7 @@ describe('splat CLI', () => {
     expect(m.ssim).toBeCloseTo(s.eval.ssim, 3);
   });
 
-  it('eval draws every SH degree the file has (as the float64 reference does)', async () => {
+  it('eval draws every SH degree the file has (as the float64 reference does), scores each view and writes its renders', async () => {
     const out = join(tmp, 'sh-b.ply');
     const r = await splat(['train', 'scenes/buddha13', '--out', out, '--iters', '3', '--resolution', '8', '--seed', '4']);
     expect(r.code, r.stderr).toBe(0);
@@ -219,26 +219,44 @@ describe('splat CLI', () => {
     for (let i = 0; i < scene.count; i++) for (let j = 3; j < 48; j++) scene.sh[i * 48 + j] = j < 12 ? 0 : 0.4 * rand();
     const shFile = join(tmp, 'sh-bands.ply');
     writeFileSync(shFile, writePly(scene));
-    const e = await splat(['eval', shFile, 'scenes/buddha13', '--resolution', '8']);
+    const renders = join(tmp, 'eval-renders');
+    const e = await splat(['eval', shFile, 'scenes/buddha13', '--resolution', '8', '--renders', renders]);
     expect(e.code, e.stderr).toBe(0);
-    const got = JSON.parse(e.stdout).psnr;
+    const result = JSON.parse(e.stdout) as { psnr: number; perView: { name: string; psnr: number }[] };
+    const got = result.psnr;
     const ds = await loadColmapDataset(nodeDirectorySource(join(ROOT, 'scenes/buddha13')), { resolution: 8, evalSplit: true });
-    const psnrAt = (degree: number) => {
-      let sum = 0;
-      for (const v of ds.test) {
-        const img = referenceRender(scene, v.camera, { shDegree: degree }).image;
-        let se = 0;
-        for (let p = 0; p < v.camera.width * v.camera.height; p++) for (let c = 0; c < 3; c++) se += (img[p * 3 + c] - v.image[p * 4 + c]) ** 2;
-        sum += 10 * Math.log10((v.camera.width * v.camera.height * 3) / se);
-      }
-      return sum / ds.test.length;
+    const psnrOf = (v: (typeof ds.test)[number], img: Float64Array): number => {
+      let se = 0;
+      for (let p = 0; p < v.camera.width * v.camera.height; p++) for (let c = 0; c < 3; c++) se += (img[p * 3 + c] - v.image[p * 4 + c]) ** 2;
+      return 10 * Math.log10((v.camera.width * v.camera.height * 3) / se);
     };
-    const [full, one] = [psnrAt(3), psnrAt(1)];
+    const refs = ds.test.map((v) => referenceRender(scene, v.camera, { shDegree: 3 }).image);
+    const full = refs.reduce((sum, img, i) => sum + psnrOf(ds.test[i], img), 0) / ds.test.length;
+    const one = ds.test.reduce((sum, v) => sum + psnrOf(v, referenceRender(scene, v.camera, { shDegree: 1 }).image), 0) / ds.test.length;
     console.log(`eval ${got} dB; reference at SH degree 3 ${full.toFixed(4)}, at degree 1 ${one.toFixed(4)}`);
     // eval prints 3 decimals (0.0005 of rounding) of an f32 render: measured 0.0001 dB from the
     // float64 reference, bound 0.002. The degrees differ by 0.019 dB here, ten times the bound.
     expect(Math.abs(full - one)).toBeGreaterThan(0.01);
     expect(Math.abs(got - full)).toBeLessThan(0.002);
+    // Each held-out view: its name, its own score (the same bound) and, under --renders, the
+    // view as drawn (one rounding step from the reference at most, as render's PNG) beside the
+    // photo it was scored against (exactly its 8-bit rounding).
+    expect(result.perView.map((v) => v.name)).toEqual(ds.test.map((v) => v.name));
+    ds.test.forEach((v, i) => {
+      expect(Math.abs(result.perView[i].psnr - psnrOf(v, refs[i]))).toBeLessThan(0.002);
+      const png = v.name.replace(/\.[^.]*$/, '.png');
+      const drawn = decodePng(readFileSync(join(renders, 'renders', png)));
+      const photo = decodePng(readFileSync(join(renders, 'gt', png)));
+      expect([drawn.width, drawn.height, photo.width, photo.height]).toEqual([v.camera.width, v.camera.height, v.camera.width, v.camera.height]);
+      let off = 0;
+      for (let p = 0; p < v.camera.width * v.camera.height; p++) {
+        for (let c = 0; c < 3; c++) {
+          if (Math.abs(drawn.data[p * 3 + c] - Math.round(Math.min(1, Math.max(0, refs[i][p * 3 + c])) * 255)) > 1) off++;
+          expect(photo.data[p * 3 + c]).toBe(Math.round(Math.min(1, Math.max(0, v.image[p * 4 + c])) * 255));
+        }
+      }
+      expect(off).toBe(0);
+    });
   });
 
   it('bad input gives one clear line naming the file and exit code 1', async () => {
