@@ -1046,6 +1046,14 @@ export const MUTATIONS = [
     testName: 'eval draws every SH degree',
   },
   {
+    name: 'cli: splat render --turntable turns half a turn over its views, not a whole one',
+    file: 'src/cli/render-view.ts',
+    find: '(2 * Math.PI * k) / spec.turntable',
+    replace: '(Math.PI * k) / spec.turntable',
+    tests: ['test/cli/cli.test.ts'],
+    testName: 'without a camera file',
+  },
+  {
     name: 'viewer: splat render --view draws the default view instead of the link\'s camera',
     file: 'src/cli/render-view.ts',
     find: '    pose = linked;',

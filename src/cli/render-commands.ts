@@ -1,14 +1,14 @@
 /** `splat info <scene>` and `splat render <scene> --out img.png|img.jpg [--camera cam.json | --view LINK]`. */
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
+import { type Camera, DEFAULT_NEAR, countBeforeNear, parseCameraJson } from '../io/camera';
 import { DEFAULT_FILTER2D, sceneBounds, sceneFilter2d } from '../io/scene';
 import { requestNodeDevice } from '../gpu/node-gpu';
 import { SplatRenderer } from '../render/splat-renderer';
 import { shDegreeNotice } from '../render/splat-capacity';
 import { UsageError, flagInt, flagNumber, flagString, positionals } from './args';
 import { checkWritable, readInput, writeOutput } from './files';
-import { viewCamera, viewSpec } from './render-view';
+import { frameFile, viewCameras, viewSpec } from './render-view';
 import { readSceneFile } from './scene-file';
 import type { Command } from './command';
 
@@ -81,6 +81,7 @@ export const renderCommand: Command = {
     { name: 'view', value: 'LINK', help: 'the viewer page\'s link (or its ?query): its eye, target, up and fov' },
     { name: 'size', value: 'WxH', help: 'image size for --view and the default view (default 1280x720)' },
     { name: 'y-up', help: 'the default view with +y up (as the page\'s "y-up scene"); default -y, as COLMAP' },
+    { name: 'turntable', value: 'N', help: 'N views turning once around the up axis from --view or the default view: img-000.png ...' },
     { name: 'out', value: 'FILE', help: 'output image: .png, or .jpg/.jpeg (required)' },
     { name: 'sh-degree', value: 'N', help: 'SH degree 0..3 to render with (default: the scene\'s)' },
     { name: 'background', value: 'R,G,B', help: 'background colour, values 0..1 (default 0,0,0)' },
@@ -97,10 +98,11 @@ export const renderCommand: Command = {
     const background = parseBackground(flagString(p, 'background'));
     // A camera JSON is read (and refused) before the scene, which may take long to read.
     const fromJson = view.kind === 'camera' ? parseCameraJson(new TextDecoder().decode(await readInput(view.path)), view.path) : undefined;
-    await checkWritable(outPath);
+    const count = view.kind === 'view' ? view.turntable : 1;
+    await checkWritable(frameFile(outPath, 0, count));
     const loaded = await readSceneFile(file);
     for (const w of loaded.warnings) console.error(`${file}: ${w}`);
-    const camera = view.kind === 'view' ? viewCamera(view, loaded.scene) : fromJson!;
+    const cameras = view.kind === 'view' ? viewCameras(view, loaded.scene) : [fromJson!];
     const cameraPath = view.kind === 'camera' ? view.path : undefined;
     const shDegree = flagNumber(p, 'sh-degree', loaded.scene.shDegree);
     if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new UsageError('--sh-degree must be 0..3');
@@ -109,17 +111,12 @@ export const renderCommand: Command = {
     try {
       const shown = renderer.setScene(loaded.scene);
       if (shown < Math.min(shDegree, loaded.scene.shDegree)) console.error(`notice: ${shDegreeNotice(gpu.device.limits, file, loaded.scene, shown)}`);
-      const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
-      const bytes = encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality);
-      await writeOutput(outPath, bytes);
-      console.error(`${outPath}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
-      if (renderer.frameStats.intersections === 0) {
-        // An empty image is written (it may be meant), but say why when the units are the likely cause.
-        const near = countBeforeNear(loaded.scene.means, camera);
-        const why = near > 0
-          ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR})${cameraPath ? `; for a scene in small units set a smaller "near" in ${cameraPath}` : ''}`
-          : `: no splat is in front of the camera and inside its view (${cameraPath ? `check "R" and "t" in ${cameraPath}` : 'check the eye and target of --view'})`;
-        console.error(`warning: ${outPath} shows only the background${why}`);
+      for (const [k, camera] of cameras.entries()) {
+        const out = frameFile(outPath, k, cameras.length);
+        const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
+        await writeOutput(out, encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality));
+        console.error(`${out}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
+        if (renderer.frameStats.intersections === 0) warnEmpty(out, loaded.scene.means, camera, cameraPath);
       }
     } finally {
       renderer.destroy();
@@ -128,3 +125,12 @@ export const renderCommand: Command = {
     return 0;
   },
 };
+
+/** An empty image is written (it may be meant), but say why when the units are the likely cause. */
+function warnEmpty(outPath: string, means: Float32Array, camera: Camera, cameraPath: string | undefined): void {
+  const near = countBeforeNear(means, camera);
+  const why = near > 0
+    ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR})${cameraPath ? `; for a scene in small units set a smaller "near" in ${cameraPath}` : ''}`
+    : `: no splat is in front of the camera and inside its view (${cameraPath ? `check "R" and "t" in ${cameraPath}` : 'check the eye and target of --view'})`;
+  console.error(`warning: ${outPath} shows only the background${why}`);
+}

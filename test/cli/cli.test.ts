@@ -71,6 +71,20 @@ describe('splat CLI', () => {
     expect(off).toBe(0); // as the camera-file render above: one rounding step at most
     expect(lit).toBeGreaterThan(48 * 40 * 0.2);
 
+    // A turntable of the link's view: view 0 is that view, view 2 of 4 looks from the eye turned
+    // half a turn about the up axis through the target (mirrored across it: -x, same y, -z about
+    // the target here), and views 1 and 3 are the quarter turns.
+    const spin = join(tmp, 'spin.png');
+    const t = await splat(['render', file, '--view', link, '--size', '48x40', '--turntable', '4', '--out', spin]);
+    expect(t.code, t.stderr).toBe(0);
+    const frames = [0, 1, 2, 3].map((k) => decodePng(readFileSync(join(tmp, `spin-00${k}.png`))).data);
+    expect(frames[0]).toEqual(png.data);
+    const behind = referenceRender(scene, lookAtCamera([-0.3, -0.6, 2.7], target, up, 48, 40, fov), {});
+    let offBehind = 0;
+    for (let i = 0; i < 48 * 40 * 3; i++) if (Math.abs(frames[2][i] - Math.round(Math.min(1, Math.max(0, behind.image[i])) * 255)) > 1) offBehind++;
+    expect(offBehind).toBe(0);
+    expect(frames[1]).not.toEqual(frames[3]);
+
     // No view named: the page's opening view, the scene framed in the middle of the image.
     const framed = join(tmp, 'framed.png');
     const d = await splat(['render', file, '--size', '64x48', '--out', framed]);
@@ -97,6 +111,9 @@ describe('splat CLI', () => {
     const size = await splat(['render', file, '--size', '64', '--out', out]);
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/--size must be WIDTHxHEIGHT in pixels/);
+    const turnCamera = await splat(['render', file, '--camera', join(tmp, 'cam.json'), '--turntable', '8', '--out', out]);
+    expect(turnCamera.code).toBe(2);
+    expect(turnCamera.stderr).toMatch(/--turntable turns --view or the default view around its target; .*cam\.json has no target/);
     const noCamera = await splat(['render', file, '--view', 'fov=30', '--out', out]);
     expect(noCamera.code).toBe(2);
     expect(noCamera.stderr).toMatch(/--view: the link names no camera \(it needs eye=x,y,z and target=x,y,z\)/);
