@@ -97,13 +97,16 @@ export const renderCommand: Command = {
     if (quality > 100) throw new UsageError(`--quality must be 1..100, got ${quality}`);
     const background = parseBackground(flagString(p, 'background'));
     // A camera JSON is read (and refused) before the scene, which may take long to read.
-    const fromJson = view.kind === 'camera' ? parseCameraJson(new TextDecoder().decode(await readInput(view.path)), view.path) : undefined;
-    const count = view.kind === 'view' ? view.turntable : 1;
-    await checkWritable(frameFile(outPath, 0, count));
+    const fromJson = view.kind === 'camera' ? [parseCameraJson(new TextDecoder().decode(await readInput(view.path)), view.path)] : undefined;
+    await checkWritable(frameFile(outPath, 0, view.kind === 'view' ? view.turntable : 1));
     const loaded = await readSceneFile(file);
     for (const w of loaded.warnings) console.error(`${file}: ${w}`);
-    const cameras = view.kind === 'view' ? viewCameras(view, loaded.scene) : [fromJson!];
-    const cameraPath = view.kind === 'camera' ? view.path : undefined;
+    const cameras = view.kind === 'view' ? viewCameras(view, loaded.scene) : fromJson!;
+    // What to check when an image shows nothing, by where its camera came from.
+    const check =
+      view.kind === 'camera'
+        ? { near: `; for a scene in small units set a smaller "near" in ${view.path}`, placement: `check "R" and "t" in ${view.path}` }
+        : { near: '', placement: view.link !== undefined ? 'check the eye and target of --view' : 'the scene may be empty where its bounds say it is' };
     const shDegree = flagNumber(p, 'sh-degree', loaded.scene.shDegree);
     if (!Number.isInteger(shDegree) || shDegree < 0 || shDegree > 3) throw new UsageError('--sh-degree must be 0..3');
     const gpu = await requestNodeDevice();
@@ -116,7 +119,7 @@ export const renderCommand: Command = {
         const image = await renderer.renderToImage(camera, { shDegree, splatScale: 1, background, ...sceneFilter2d(loaded.scene) });
         await writeOutput(out, encodeImage(imageToRgb8(image, camera.width, camera.height), camera.width, camera.height, format, quality));
         console.error(`${out}: ${format.toUpperCase()} ${camera.width}x${camera.height}, ${loaded.scene.count} splats, ${renderer.frameStats.intersections} tile intersections (${gpu.adapterName})`);
-        if (renderer.frameStats.intersections === 0) warnEmpty(out, loaded.scene.means, camera, cameraPath);
+        if (renderer.frameStats.intersections === 0) warnEmpty(out, loaded.scene.means, camera, check);
       }
     } finally {
       renderer.destroy();
@@ -127,10 +130,10 @@ export const renderCommand: Command = {
 };
 
 /** An empty image is written (it may be meant), but say why when the units are the likely cause. */
-function warnEmpty(outPath: string, means: Float32Array, camera: Camera, cameraPath: string | undefined): void {
+function warnEmpty(outPath: string, means: Float32Array, camera: Camera, check: { near: string; placement: string }): void {
   const near = countBeforeNear(means, camera);
   const why = near > 0
-    ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR})${cameraPath ? `; for a scene in small units set a smaller "near" in ${cameraPath}` : ''}`
-    : `: no splat is in front of the camera and inside its view (${cameraPath ? `check "R" and "t" in ${cameraPath}` : 'check the eye and target of --view'})`;
+    ? `: ${near} splats lie in front of the camera but nearer than its near plane (${camera.near ?? DEFAULT_NEAR})${check.near}`
+    : `: no splat is in front of the camera and inside its view (${check.placement})`;
   console.error(`warning: ${outPath} shows only the background${why}`);
 }
