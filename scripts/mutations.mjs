@@ -1316,4 +1316,11 @@ export const MUTATIONS = [
     tests: ['test/train/device-capacity.test.ts'],
     testName: 'partial-gradient copies',
   },
+  {
+    name: 'trainer: a failed step is reported even when its device was lost (over the recovery notice)',
+    file: 'src/app/train/run-failure.ts',
+    find: 'return !lost && stillCurrent();',
+    replace: 'return stillCurrent();',
+    tests: ['test/app/train/run-failure.test.ts'],
+  },
 ];

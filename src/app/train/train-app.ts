@@ -28,6 +28,7 @@ import { defaultTrainSettings, loadKey, trainConfigOf, TrainPanel, type TrainRea
 import { TrainingRun, yieldToBrowser, type SavePoint } from './train-run';
 import { initialStatus, type TrainState } from './train-status';
 import { PhotoNav } from './photo-nav';
+import { failureToReport } from './run-failure';
 import { fullSizeRate, runEstimate } from './schedule-estimate';
 
 export interface LoadedDataset {
@@ -51,6 +52,8 @@ export interface ActiveRun {
   training: TrainingRun;
   progress: TrainProgress;
   settings: TrainSettings;
+  /** The device its trainer runs on (the page's may change after a device loss). */
+  device: GPUDevice;
 }
 
 /** How long a failed run waits for a device loss to explain it before reporting (ms). */
@@ -257,7 +260,7 @@ export class TrainingApp {
     await this.endRun();
     const progress = new TrainProgress(settings.iterations, trainer.iteration);
     const evalEvery = settings.evaluation && dataset.data.test.length > 0 ? settings.evalEvery : 0;
-    const run: ActiveRun = { dataset, trainer, progress, settings, training: undefined as unknown as TrainingRun };
+    const run: ActiveRun = { dataset, trainer, progress, settings, device: this.device, training: undefined as unknown as TrainingRun };
     run.training = new TrainingRun(trainer, { evalEvery }, {
       onStep: (info) => {
         progress.record(info, performance.now());
@@ -274,7 +277,7 @@ export class TrainingApp {
       onState: (state, message) => {
         if (state === 'training') progress.resume(performance.now(), trainer.iteration);
         else progress.pause(performance.now());
-        if (state === 'error') void this.reportFailure(dataset.name, message ?? '');
+        if (state === 'error') void this.reportFailure(run, message ?? '');
         if (this.run === run) this.viewer.setTraining(state === 'training');
         if (this.run === run) this.refreshState();
         this.showProgress(run);
@@ -337,15 +340,9 @@ export class TrainingApp {
     this.suspended = false;
   }
 
-  /**
-   * A run failed. A lost device fails the step in flight, often before `device.lost` settles:
-   * that failure is device-recovery.ts's to tell, so a failure is reported only when the device
-   * is still there a moment later.
-   */
-  private async reportFailure(name: string, message: string): Promise<void> {
-    const device = this.device;
-    const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_GRACE_MS))]);
-    if (!lost && !this.suspended) this.fail(`Training ${name} stopped: ${message}`);
+  /** A run failed: said unless a device loss explains it (run-failure.ts). */
+  private async reportFailure(run: ActiveRun, message: string): Promise<void> {
+    if (await failureToReport(run.device, () => this.run === run && !this.suspended, LOSS_GRACE_MS)) this.fail(`Training ${run.dataset.name} stopped: ${message}`);
   }
 
   /** Shows splats restored from a checkpoint as a plain scene (an ended run after a device loss). */
