@@ -1323,4 +1323,11 @@ export const MUTATIONS = [
     replace: 'return stillCurrent();',
     tests: ['test/app/train/run-failure.test.ts'],
   },
+  {
+    name: 'viewer: a still live view waits idleFactor times its last frame, however long (no cap)',
+    file: 'src/app/live-pacing.ts',
+    find: 'Math.min(this.maxWaitMs, this.idleFactor * Math.max(0, ms))',
+    replace: 'this.idleFactor * Math.max(0, ms)',
+    tests: ['test/app/live-pacing.test.ts'],
+  },
 ];

@@ -12,8 +12,12 @@
 export class LivePacing {
   private nextAt = -Infinity;
 
-  constructor(readonly idleFactor: number) {
+  constructor(
+    readonly idleFactor: number,
+    readonly maxWaitMs = Infinity,
+  ) {
     if (!(idleFactor >= 0)) throw new Error(`LivePacing: idleFactor must be >= 0, got ${idleFactor}`);
+    if (!(maxWaitMs >= 0)) throw new Error(`LivePacing: maxWaitMs must be >= 0, got ${maxWaitMs}`);
   }
 
   /** Whether a still frame may be drawn at `now` (ms, the clock of `drawn`). */
@@ -21,8 +25,13 @@ export class LivePacing {
     return now >= this.nextAt;
   }
 
-  /** A drawn frame was done at `doneAt` (ms) after `ms` of work: the next still frame waits idleFactor * ms. */
+  /**
+   * A drawn frame was done at `doneAt` (ms) after `ms` of work: the next still frame waits
+   * idleFactor * ms, at most `maxWaitMs`. The cap matters because `ms` is the frame's submit to
+   * done on a queue it shares with the trainer: a frame queued behind a long step reads as that
+   * step, and uncapped the view then froze for many steps (a live view 30 s old reads as hung).
+   */
   drawn(doneAt: number, ms: number): void {
-    this.nextAt = doneAt + this.idleFactor * Math.max(0, ms);
+    this.nextAt = doneAt + Math.min(this.maxWaitMs, this.idleFactor * Math.max(0, ms));
   }
 }

@@ -60,6 +60,8 @@ const PICK_RADIUS_CSS = 6;
  * 3 (0.53 and 1.0 frames a second; 8.56 with no view), bench/README.md.
  */
 const LIVE_IDLE_FACTOR = 8;
+/** ...but a still live view is at most this old (ms) when the next frame starts. */
+const LIVE_MAX_WAIT_MS = 3000;
 
 export class Viewer {
   readonly settings: ViewerSettings = defaultSettings();
@@ -190,7 +192,7 @@ export class Viewer {
     const info = (this.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const pace = active && isCpuAdapter(info) && this.current?.scene === null;
     if (pace === (this.livePacing !== null)) return;
-    this.livePacing = pace ? new LivePacing(LIVE_IDLE_FACTOR) : null;
+    this.livePacing = pace ? new LivePacing(LIVE_IDLE_FACTOR, LIVE_MAX_WAIT_MS) : null;
     window.__livePaced = pace;
     this.viewChanged = true;
   }
@@ -378,12 +380,14 @@ export class Viewer {
     o.antialias = this.current?.antialiased === true;
     // The reference's dilation unless an antialiased scene names its own filter.
     o.filter2d = o.antialias ? this.current?.filter2d : undefined;
-    this.device.pushErrorScope('validation');
+    const device = this.device;
+    device.pushErrorScope('validation');
     this.renderer.drawToTexture(this.camera, o, this.presenter.target(this.canvas.width, this.canvas.height));
     const shown = this.presenter.present();
     window.__renders = (window.__renders ?? 0) + 1;
-    this.device.popErrorScope().then((err) => {
-      if (err && !this.stopped) {
+    device.popErrorScope().then((err) => {
+      // A frame of a device since lost and replaced (recreate) is device-recovery.ts's to tell.
+      if (err && !this.stopped && device === this.device) {
         this.stopped = true;
         this.fail(`Rendering failed: ${err.message}`);
       }

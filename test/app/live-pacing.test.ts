@@ -16,6 +16,19 @@ describe('live view pacing while training on a CPU adapter', () => {
     expect(p.mayDraw(2230)).toBe(true);
   });
 
+  it('waits at most maxWaitMs: a frame queued behind a long training step does not freeze the view', () => {
+    const p = new LivePacing(8, 3000);
+    // A 2 s "frame" (1.9 s of it a step ahead of it on the queue): 16 s uncapped, 3 s capped.
+    p.drawn(10_000, 2000);
+    expect(p.mayDraw(12_999)).toBe(false);
+    expect(p.mayDraw(13_000)).toBe(true);
+    // Below the cap the factor rules: 8 * 200 ms.
+    p.drawn(20_000, 200);
+    expect(p.mayDraw(21_599)).toBe(false);
+    expect(p.mayDraw(21_600)).toBe(true);
+    expect(() => new LivePacing(8, -1)).toThrow(/maxWaitMs/);
+  });
+
   it('never waits with idleFactor 0 and rejects a negative one', () => {
     const p = new LivePacing(0);
     p.drawn(50, 400);

@@ -35,9 +35,14 @@ async function waitReady(page: Page): Promise<void> {
 }
 
 /** Waits until `n` more frames have finished on the GPU. */
+/**
+ * Waits until `n` frames submitted after this call have been drawn. Counted from the frames
+ * submitted (`__renders`), not the frames done: up to two frames are in flight, so two frames
+ * done after a change may both have been submitted before it. Frames finish in order.
+ */
 async function waitFrames(page: Page, n: number): Promise<void> {
-  const start = await page.evaluate(() => window.__frames ?? 0);
-  await page.waitForFunction((target) => (window.__frames ?? 0) >= target, start + n, { polling: 100, timeout: 60_000 });
+  const submitted = await page.evaluate(() => window.__renders ?? 0);
+  await page.waitForFunction((target) => (window.__frames ?? 0) >= target, submitted + n, { polling: 100, timeout: 60_000 });
 }
 
 /** RGB bytes of the canvas as the page shows it, without the panel and the scene line on top. */
