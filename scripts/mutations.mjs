@@ -1330,4 +1330,18 @@ export const MUTATIONS = [
     replace: 'this.idleFactor * Math.max(0, ms)',
     tests: ['test/app/live-pacing.test.ts'],
   },
+  {
+    name: 'viewer: pipelines compiled ahead for another target format than the frames use',
+    file: 'src/render/splat-renderer.ts',
+    find: 'pass.quadsFor(format);',
+    replace: "pass.quadsFor('bgra8unorm');",
+    tests: ['test/render/compile-ahead.test.ts'],
+  },
+  {
+    name: "viewer: pipelines compiled ahead with the device's default kernel shapes, not the renderer's",
+    file: 'src/render/splat-renderer.ts',
+    find: 'const pass = new SortedSplatPass(ahead, this.opts.shapes);',
+    replace: 'const pass = new SortedSplatPass(ahead);',
+    tests: ['test/render/compile-ahead.test.ts'],
+  },
 ];

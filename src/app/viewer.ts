@@ -79,6 +79,8 @@ export class Viewer {
   onPresent: ((live: boolean) => void) | undefined;
   private loadToken = 0;
   private generation = 0;
+  /** The first renderer's pipelines compiled ahead (compile-ahead.ts): a scene is shown after. */
+  private readonly compiled: Promise<void>;
   private readyGeneration = -1;
   private inFlight = 0;
   private lastTime = -1;
@@ -107,6 +109,8 @@ export class Viewer {
     window.__api = 'webgpu';
     window.__present = `${this.presenter.mode} (${this.presenter.sink})`;
     this.renderer = new SplatRenderer(this.device, { canvasFormat: this.presenter.format });
+    // Compiled while the first scene downloads, off the compositor's thread where Chromium can.
+    this.compiled = this.renderer.compileAhead(this.presenter.format);
     this.panel = new ViewerPanel(undefined, this.settings, this.stats, {
       onSettingsChange: (key) => {
         this.viewChanged = true;
@@ -137,6 +141,7 @@ export class Viewer {
       const opened = await openScene(source, (p) => {
         if (token === this.loadToken) this.overlay.showProgress(p.label, p.fraction);
       });
+      await this.compiled;
       if (token !== this.loadToken) return false; // a newer load superseded this one
       const { scene, warnings } = opened.loaded;
       const link: SceneLink = opts.link ?? (opened.url !== null ? { kind: 'url', url: opened.url } : { kind: 'none' });

@@ -94,7 +94,8 @@ export class SortedSplatPass {
     this.drawArgs = device.createBuffer({ label: 'Sorted.drawArgs', size: 32, usage: STORAGE | INDIRECT });
   }
 
-  private quadsFor(format: GPUTextureFormat): SplatQuadsKernel {
+  /** The draw kernel for targets in `format`, made on first use. */
+  quadsFor(format: GPUTextureFormat): SplatQuadsKernel {
     let k = this.quads.get(format);
     if (!k) {
       k = new SplatQuadsKernel(this.device, format, this.splatVertices);

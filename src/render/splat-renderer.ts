@@ -6,6 +6,7 @@ import type { KernelShapes } from '../gpu/kernel-shapes';
 import type { Camera } from '../io/camera';
 import { type SplatScene, withShDegree } from '../io/scene';
 import { readF32, readU32 } from '../gpu/buffers';
+import { compileAhead } from '../gpu/compile-ahead';
 import { BlitKernel } from '../kernels/blit';
 import { TextureBlitKernel } from '../kernels/blit-texture';
 import { ForwardPass } from './forward-pass';
@@ -149,6 +150,19 @@ export class SplatRenderer {
     const texture = this.device.createTexture({ label: 'SplatRenderer.scaled', size: [width, height], format, usage: 0x10 | 0x4 }); // RENDER_ATTACHMENT | TEXTURE_BINDING
     this.offscreen = { texture, view: texture.createView() };
     return this.offscreen.view;
+  }
+
+  /**
+   * Compiles the sorted path's pipelines, for frames in `format`, ahead of the first frame
+   * (compile-ahead.ts); resolves when they are compiled. A page starts this with its device and
+   * waits for it before showing its first scene.
+   */
+  compileAhead(format: GPUTextureFormat): Promise<void> {
+    return compileAhead(this.device, (ahead) => {
+      const pass = new SortedSplatPass(ahead, this.opts.shapes);
+      pass.quadsFor(format);
+      pass.destroy();
+    });
   }
 
   private sortedPass(): SortedSplatPass {
