@@ -10,48 +10,13 @@ import { compileAhead } from '../../src/gpu/compile-ahead';
 import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
 import { SplatRenderer } from '../../src/render/splat-renderer';
 import { getTestDevice } from '../helpers/gpu';
+import { recordingDevice } from '../helpers/recording-device';
 import { randomScene, testCamera } from '../helpers/scenes';
-
-type Kind = 'sync' | 'async';
-
-/** A device that records each pipeline descriptor it is given, by content (shader source included). */
-function recording(device: GPUDevice): { device: GPUDevice; made: Record<Kind, string[]> } {
-  const code = new Map<GPUShaderModule, string>();
-  const made: Record<Kind, string[]> = { sync: [], async: [] };
-  const key = (d: GPUComputePipelineDescriptor | GPURenderPipelineDescriptor): string =>
-    JSON.stringify(d, (k, v: unknown) => {
-      if (k === 'module') return code.get(v as GPUShaderModule) ?? 'unknown module';
-      if (k === 'layout') return (v as GPUPipelineLayout).label;
-      return v;
-    });
-  const proxy = new Proxy(device, {
-    get(target, prop) {
-      const v: unknown = Reflect.get(target, prop, target);
-      if (typeof v !== 'function') return v;
-      const f = (v as (...a: unknown[]) => unknown).bind(target);
-      if (prop === 'createShaderModule') {
-        return (d: GPUShaderModuleDescriptor) => {
-          const m = f(d) as GPUShaderModule;
-          code.set(m, d.code);
-          return m;
-        };
-      }
-      const kind: Kind | undefined =
-        prop === 'createComputePipeline' || prop === 'createRenderPipeline' ? 'sync' : prop === 'createComputePipelineAsync' || prop === 'createRenderPipelineAsync' ? 'async' : undefined;
-      if (!kind) return f;
-      return (d: GPUComputePipelineDescriptor | GPURenderPipelineDescriptor) => {
-        made[kind].push(`${String(prop).replace('Async', '')} ${key(d)}`);
-        return f(d);
-      };
-    },
-  });
-  return { device: proxy, made };
-}
 
 describe('pipelines compiled ahead of the first frame', () => {
   for (const [name, shapes] of [['CPU', CPU_SHAPES], ['GPU', GPU_SHAPES]] as [string, KernelShapes][]) {
     it(`the first sorted frame makes exactly the pipelines compiled ahead, descriptor for descriptor (${name} shapes)`, async () => {
-      const rec = recording(await getTestDevice());
+      const rec = recordingDevice(await getTestDevice());
       const renderer = new SplatRenderer(rec.device, { shapes });
       await renderer.compileAhead('rgba8unorm');
       expect(rec.made.sync).toEqual([]); // nothing compiled on the spot
