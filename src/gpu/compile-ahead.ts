@@ -4,7 +4,10 @@
  * thread, the thread that also composites the page; the async calls let Dawn compile on worker
  * threads. Both go through Dawn's pipeline cache (keyed by the descriptor's content), so the
  * sync creation at first use then finds the pipeline compiled. On SwiftShader, loading the page
- * moved 1.1-1.8 s of compiling off that thread (bench/README.md, twenty-seventh session).
+ * moved 1.3-1.8 s of compiling off that thread (bench/README.md, twenty-seventh session). The
+ * workers get no more CPU than that thread would have: worth it where the compile would otherwise
+ * block the page, not as a way to finish sooner (a training run's 50 pipelines compiled ahead
+ * while images decoded took 11-16 s there, against 4 s in place; not done).
  *
  * `build` runs kernel constructors on a stand-in device whose pipeline calls go async: the
  * pipelines it returns are placeholders, so `build` must only construct (and may destroy), never
@@ -30,7 +33,12 @@ export function compileAhead(device: GPUDevice, build: (ahead: GPUDevice) => voi
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
-  build(ahead);
+  try {
+    build(ahead);
+  } catch (e) {
+    // Only an optimisation: what was not compiled here is compiled where it is first used.
+    console.warn(`compileAhead: ${(e as Error).message}`);
+  }
   // A pipeline that fails here fails again, with its error, where it is made for use.
   return Promise.allSettled(pending).then(() => undefined);
 }

@@ -5,7 +5,7 @@
  * every pipeline the first frame makes was compiled ahead with the very same descriptor: this
  * records both, on both kernel shapes.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileAhead } from '../../src/gpu/compile-ahead';
 import { CPU_SHAPES, GPU_SHAPES, type KernelShapes } from '../../src/gpu/kernel-shapes';
 import { SplatRenderer } from '../../src/render/splat-renderer';
@@ -44,5 +44,18 @@ describe('pipelines compiled ahead of the first frame', () => {
     });
     await device.popErrorScope();
     expect(String((placeholder as { label: string }).label)).toMatch(/placeholder/);
+  });
+
+  it('a build that throws (a constructor that used a placeholder) still resolves, with what it issued compiled', async () => {
+    const rec = recordingDevice(await getTestDevice());
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await compileAhead(rec.device, (ahead) => {
+      ahead.createComputePipeline({ layout: 'auto', compute: { module: ahead.createShaderModule({ code: '@compute @workgroup_size(1) fn main() {}' }), entryPoint: 'main' } });
+      throw new Error('used a placeholder');
+    });
+    expect(warn).toHaveBeenCalledWith('compileAhead: used a placeholder');
+    warn.mockRestore();
+    expect(rec.made.async).toHaveLength(1);
+    expect(rec.made.sync).toEqual([]);
   });
 });
