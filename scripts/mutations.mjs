@@ -1344,4 +1344,12 @@ export const MUTATIONS = [
     replace: 'const pass = new SortedSplatPass(ahead);',
     tests: ['test/render/compile-ahead.test.ts'],
   },
+  {
+    name: 'checkpointing: a checkpoint that cannot be stored is never said',
+    file: 'src/app/train/checkpointing.ts',
+    find: '    this.warnedSaveFailure = true;\n    this.overlay.notice(',
+    replace: '    this.warnedSaveFailure = true;\n    void (',
+    tests: ['test/e2e/checkpoint.test.ts'],
+    testName: 'cannot be stored',
+  },
 ];

@@ -101,6 +101,34 @@ describe('checkpoints in headless Chromium', () => {
     await page.screenshot({ path: resolve(OUT, 'device-loss-recovered.png') });
   });
 
+  it('says when a checkpoint cannot be stored (the storage full), and the run trains to its end', async () => {
+    const { page, errors } = await session.openPage(() => {
+      FileSystemFileHandle.prototype.createWritable = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    });
+    const failures: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning' && /^checkpoint of full\.zip failed/.test(m.text())) failures.push(m.text());
+    });
+    await openPage(page);
+    await control(page, 'resolution', 'select').selectOption({ label: '1/8' });
+    await setNumber(page, 'iterations', 6);
+    await setNumber(page, 'save every', 2);
+    await page.setInputFiles('#file-input', { name: 'full.zip', mimeType: 'application/zip', buffer: sampleZip() });
+    await waitStatus(page, "t.dataset === 'full.zip' && t.state === 'idle'", 60_000);
+    await page.locator('#train-panel button', { hasText: /^Start$/ }).click();
+    await page.waitForFunction(() => document.querySelector('#banner .message')?.textContent?.startsWith('Could not save'), null, { polling: 200, timeout: 150_000 });
+    expect(await page.locator('#banner .message').textContent()).toMatch(
+      /^Could not save a checkpoint of full\.zip \(.*quota.*\); training goes on, but a reload would lose it\.$/,
+    );
+    const done = await waitStatus(page, "t.state === 'done' || t.state === 'error'", 200_000);
+    expect(done.state).toBe('done');
+    expect(done.iteration).toBe(6);
+    expect(done.savedIteration).toBe(-1); // nothing was saved
+    expect(failures.length).toBeGreaterThanOrEqual(3); // steps 2, 4, 6: each failed, one notice
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('logged no errors', () => {
     // The lost device itself is reported by Chromium on the console; nothing else may be.
     expect(session.errors.filter((e) => !/device (was )?lost|Instance reference|destroyed/i.test(e))).toEqual([]);

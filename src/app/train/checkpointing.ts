@@ -12,6 +12,7 @@ import type { Overlay } from '../overlay';
 import type { CheckpointStore, SavedRun } from './checkpoint-store';
 import { formatDuration } from './progress';
 import { sampleSource } from './sample';
+import { failureToReport } from './run-failure';
 import type { ActiveRun, LoadedDataset, TrainingApp } from './train-app';
 import { trainConfigOf } from './train-panel';
 import type { SavePoint } from './train-run';
@@ -179,11 +180,21 @@ export class Checkpointing {
     } catch (e) {
       // A full disk or a revoked storage permission must not end the run: say it once.
       console.warn(`checkpoint of ${run.dataset.name} failed: ${(e as Error).message}`);
-      if (!this.warnedSaveFailure && this.app.current === run && run.training.state !== 'error') {
-        this.warnedSaveFailure = true;
-        this.overlay.notice(`Could not save a checkpoint of ${run.dataset.name} (${(e as Error).message}); training goes on, but a reload would lose it.`);
-      }
+      void this.warnSaveFailure(run, (e as Error).message);
     }
+  }
+
+  /**
+   * Says once that saving fails. Not for a capture that failed because the run's device was lost
+   * (device-recovery.ts tells that), which would also use up the one warning a later real
+   * failure needs; the run is not held up meanwhile.
+   */
+  private async warnSaveFailure(run: ActiveRun, message: string): Promise<void> {
+    if (this.warnedSaveFailure) return;
+    if (!(await failureToReport(run.device, () => this.app.current === run && run.training.state !== 'error'))) return;
+    if (this.warnedSaveFailure) return;
+    this.warnedSaveFailure = true;
+    this.overlay.notice(`Could not save a checkpoint of ${run.dataset.name} (${message}); training goes on, but a reload would lose it.`);
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {

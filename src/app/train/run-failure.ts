@@ -9,8 +9,11 @@
 export async function failureToReport(
   runDevice: { readonly lost: Promise<unknown> },
   stillCurrent: () => boolean,
-  graceMs: number,
+  graceMs = LOSS_GRACE_MS,
 ): Promise<boolean> {
   const lost = await Promise.race([runDevice.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs))]);
   return !lost && stillCurrent();
 }
+
+/** How long a failure waits for a device loss to explain it before it is reported (ms). */
+export const LOSS_GRACE_MS = 1000;

@@ -56,9 +56,6 @@ export interface ActiveRun {
   device: GPUDevice;
 }
 
-/** How long a failed run waits for a device loss to explain it before reporting (ms). */
-const LOSS_GRACE_MS = 1000;
-
 export class TrainingApp {
   readonly settings = defaultTrainSettings();
   private readonly readout: TrainReadout = { estimate: '-', dataset: '-', status: 'idle', iteration: '-', speed: '-', splats: '-', loss: '-', psnr: '-', heldOut: '-' };
@@ -342,7 +339,7 @@ export class TrainingApp {
 
   /** A run failed: said unless a device loss explains it (run-failure.ts). */
   private async reportFailure(run: ActiveRun, message: string): Promise<void> {
-    if (await failureToReport(run.device, () => this.run === run && !this.suspended, LOSS_GRACE_MS)) this.fail(`Training ${run.dataset.name} stopped: ${message}`);
+    if (await failureToReport(run.device, () => this.run === run && !this.suspended)) this.fail(`Training ${run.dataset.name} stopped: ${message}`);
   }
 
   /** Shows splats restored from a checkpoint as a plain scene (an ended run after a device loss). */
