@@ -92,7 +92,8 @@ export class Trainer {
   private readonly coarse: CoarseTargets;
 
   constructor(
-    private readonly device: GPUDevice,
+    /** The device it trains on (a page may replace its own after a device loss). */
+    readonly device: GPUDevice,
     readonly dataset: ColmapDataset,
     initial: SplatScene,
     config: Partial<TrainConfig> = {},

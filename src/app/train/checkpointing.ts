@@ -191,7 +191,7 @@ export class Checkpointing {
    */
   private async warnSaveFailure(run: ActiveRun, message: string): Promise<void> {
     if (this.warnedSaveFailure) return;
-    if (!(await failureToReport(run.device, () => this.app.current === run && run.training.state !== 'error'))) return;
+    if (!(await failureToReport(run.trainer.device, () => this.app.current === run && run.training.state !== 'error'))) return;
     if (this.warnedSaveFailure) return;
     this.warnedSaveFailure = true;
     this.overlay.notice(`Could not save a checkpoint of ${run.dataset.name} (${message}); training goes on, but a reload would lose it.`);

@@ -52,8 +52,6 @@ export interface ActiveRun {
   training: TrainingRun;
   progress: TrainProgress;
   settings: TrainSettings;
-  /** The device its trainer runs on (the page's may change after a device loss). */
-  device: GPUDevice;
 }
 
 export class TrainingApp {
@@ -257,7 +255,7 @@ export class TrainingApp {
     await this.endRun();
     const progress = new TrainProgress(settings.iterations, trainer.iteration);
     const evalEvery = settings.evaluation && dataset.data.test.length > 0 ? settings.evalEvery : 0;
-    const run: ActiveRun = { dataset, trainer, progress, settings, device: this.device, training: undefined as unknown as TrainingRun };
+    const run: ActiveRun = { dataset, trainer, progress, settings, training: undefined as unknown as TrainingRun };
     run.training = new TrainingRun(trainer, { evalEvery }, {
       onStep: (info) => {
         progress.record(info, performance.now());
@@ -339,7 +337,7 @@ export class TrainingApp {
 
   /** A run failed: said unless a device loss explains it (run-failure.ts). */
   private async reportFailure(run: ActiveRun, message: string): Promise<void> {
-    if (await failureToReport(run.device, () => this.run === run && !this.suspended)) this.fail(`Training ${run.dataset.name} stopped: ${message}`);
+    if (await failureToReport(run.trainer.device, () => this.run === run && !this.suspended)) this.fail(`Training ${run.dataset.name} stopped: ${message}`);
   }
 
   /** Shows splats restored from a checkpoint as a plain scene (an ended run after a device loss). */
